@@ -1,0 +1,166 @@
+import express, { type Router } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import type { Platform } from '../platform';
+import { requireCapability } from '../http/guards';
+import { HttpError, notFound } from '../http/errors';
+import { parseForm } from '../http/validation';
+import { PluginError } from '../plugins/plugin-manager';
+import { PluginUploadError } from '../plugins/zip-installer';
+import { overrideReport } from '../themes/override-report';
+import { usersAdminRoutes } from '../auth/users-admin-routes';
+
+/** The admin shell: dashboard, plugins, themes, overrides, settings, hooks and outbox. */
+export function adminRoutes(platform: Platform): Router {
+  const router = express.Router();
+  const cap = (c: string) => requireCapability(platform.capabilities, c);
+  router.use(cap('core.admin.access'));
+  router.use((req, res, next) => {
+    res.locals.adminMenu = platform.admin.menu().filter((item) => req.user && platform.capabilities.roleHas(req.user.role, item.capability));
+    next();
+  });
+
+  router.get('/', async (req, res) => {
+    const widgets = [];
+    for (const w of platform.admin.dashboardWidgets()) {
+      if (!(await platform.capabilities.can(req.user, w.capability))) continue;
+      let html: string;
+      try {
+        html = await w.render(req);
+      } catch {
+        html = '<p class="muted">This widget failed to load; see the log.</p>';
+      }
+      widgets.push({ title: w.title, owner: w.owner, html });
+    }
+    const problems = platform.plugins.list().filter((p) => p.problem);
+    await res.renderPage('core/admin/dashboard', { title: 'Dashboard', widgets, problems, failures: platform.hooks.recentFailures.slice(0, 10) });
+  });
+
+  // Plugins
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: platform.config.PLUGIN_ZIP_MAX_BYTES + 1, files: 1 } });
+  const pluginsPage = async (res: express.Response, status = 200, extra: Record<string, unknown> = {}) => {
+    const plugins = platform.plugins.list().map((p) => ({
+      ...p,
+      dependents: platform.plugins.dependents(p.manifest.name),
+      requires: Object.entries(p.manifest.requires.plugins).map(([name, range]) => ({ name, range, ok: platform.plugins.isActive(name) })),
+    }));
+    await res.renderPage('core/admin/plugins', { title: 'Plugins', plugins, maxUploadMb: (platform.config.PLUGIN_ZIP_MAX_BYTES / 1048576).toFixed(0), ...extra }, status);
+  };
+  router.get('/plugins', cap('core.plugins.manage'), async (_req, res) => pluginsPage(res));
+
+  router.post('/plugins/upload', cap('core.plugins.manage'), (req, res, next) => {
+    upload.single('plugin')(req, res, async (uploadError: unknown) => {
+      try {
+        if (uploadError instanceof multer.MulterError && uploadError.code === 'LIMIT_FILE_SIZE') {
+          throw new PluginUploadError(`The file is larger than ${(platform.config.PLUGIN_ZIP_MAX_BYTES / 1048576).toFixed(1)} MB; plugins may be at most that size.`);
+        }
+        if (uploadError) throw uploadError;
+        if (!req.file) throw new PluginUploadError('Choose a .zip file to upload.');
+        if (!/\.zip$/i.test(req.file.originalname)) throw new PluginUploadError('Upload a plugin as a .zip file.');
+        const manifest = await platform.plugins.installZip(req.file.buffer);
+        res.flash('success', `"${manifest.title}" ${manifest.version} was installed. Activate it when you are ready.`);
+        res.redirect(303, '/admin/plugins');
+      } catch (error) {
+        if (error instanceof PluginUploadError) return pluginsPage(res, 422, { uploadError: error.message }).catch(next);
+        next(error);
+      }
+    });
+  });
+
+  const pluginAction = (action: 'activate' | 'deactivate', done: string) =>
+    router.post(`/plugins/:name/${action}`, cap('core.plugins.manage'), async (req, res) => {
+      const name = String(req.params.name);
+      const record = platform.plugins.get(name);
+      if (!record) throw notFound('plugin');
+      try {
+        await platform.plugins[action](name);
+        res.flash('success', `"${record.manifest.title}" ${done}.`);
+        res.redirect(303, '/admin/plugins');
+      } catch (error) {
+        if (!(error instanceof PluginError)) throw error;
+        await pluginsPage(res, 409, { actionError: error.message });
+      }
+    });
+  pluginAction('activate', 'is active');
+  pluginAction('deactivate', 'is inactive');
+
+  router.get('/plugins/:name/uninstall', cap('core.plugins.manage'), async (req, res) => {
+    const record = platform.plugins.get(String(req.params.name));
+    if (!record) throw notFound('plugin');
+    await res.renderPage('core/admin/plugin-uninstall', { title: `Uninstall ${record.manifest.title}`, plugin: record });
+  });
+  router.post('/plugins/:name/uninstall', cap('core.plugins.manage'), async (req, res) => {
+    const name = String(req.params.name);
+    const record = platform.plugins.get(name);
+    if (!record) throw notFound('plugin');
+    const parsed = parseForm(z.object({ confirm: z.literal(name, `Type "${name}" to confirm`) }), req.body);
+    if (!parsed.ok) {
+      return res.renderPage('core/admin/plugin-uninstall', { title: `Uninstall ${record.manifest.title}`, plugin: record, errors: parsed.errors }, 422);
+    }
+    try {
+      await platform.plugins.uninstall(name);
+    } catch (error) {
+      if (!(error instanceof PluginError)) throw error;
+      return res.renderPage('core/admin/plugin-uninstall', { title: `Uninstall ${record.manifest.title}`, plugin: record, errors: { form: error.message } }, 409);
+    }
+    res.flash('success', `"${record.manifest.title}" was uninstalled and its data removed.`);
+    res.redirect(303, '/admin/plugins');
+  });
+
+  // Themes
+  router.get('/themes', cap('core.themes.manage'), async (_req, res) => {
+    await res.renderPage('core/admin/themes', { title: 'Themes', themes: platform.themes.list(), active: platform.themes.activeName() });
+  });
+  router.post('/themes/:name/activate', cap('core.themes.manage'), async (req, res) => {
+    const theme = platform.themes.get(String(req.params.name));
+    if (!theme) throw notFound('theme');
+    await platform.themes.activate(theme.name);
+    res.flash('success', `"${theme.title}" is now the active theme.`);
+    res.redirect(303, '/admin/themes');
+  });
+  router.get('/themes/overrides', cap('core.themes.manage'), async (_req, res) => {
+    const entries = overrideReport(platform.resolver.themeChain(), platform.resolver);
+    await res.renderPage('core/admin/overrides', { title: 'Template overrides', entries, theme: platform.themes.active() });
+  });
+
+  // Settings
+  router.get('/settings', cap('core.settings.manage'), async (_req, res) => {
+    await res.renderPage('core/admin/settings-index', { title: 'Settings', owners: platform.settings.owners() });
+  });
+  const settingsForm = async (res: express.Response, owner: string, values: Record<string, unknown>, errors: Record<string, string>, status: number) => {
+    const def = platform.settings.definition(owner);
+    if (!def) throw notFound('settings page');
+    await res.renderPage('core/admin/settings', { title: `${def.title} settings`, owner, def, values, errors }, status);
+  };
+  router.get('/settings/:owner', cap('core.settings.manage'), async (req, res) => {
+    const owner = String(req.params.owner);
+    if (!platform.settings.definition(owner)) throw notFound('settings page');
+    await settingsForm(res, owner, platform.settings.get(owner), {}, 200);
+  });
+  router.post('/settings/:owner', cap('core.settings.manage'), async (req, res) => {
+    const owner = String(req.params.owner);
+    if (!platform.settings.definition(owner)) throw notFound('settings page');
+    const result = await platform.settings.save(owner, req.body as Record<string, unknown>);
+    if (!result.ok) return settingsForm(res, owner, req.body as Record<string, unknown>, result.errors, 422);
+    await platform.hooks.do('core.settings.saved', owner);
+    res.flash('success', 'Settings saved.');
+    res.redirect(303, `/admin/settings/${owner}`);
+  });
+
+  router.get('/hooks', cap('core.plugins.manage'), async (_req, res) => {
+    await res.renderPage('core/admin/hooks', { title: 'Hooks', hooks: platform.hooks.all(), failures: platform.hooks.recentFailures });
+  });
+
+  router.get('/outbox', cap('core.outbox.read'), async (_req, res) => {
+    await res.renderPage('core/admin/outbox', { title: 'Outbox', messages: await platform.mailer.list(200), smtp: !!platform.config.SMTP_URL });
+  });
+  router.get('/outbox/:id', cap('core.outbox.read'), async (req, res) => {
+    const id = Number(req.params.id);
+    const message = Number.isInteger(id) ? (await platform.mailer.list(1, 0, id))[0] : undefined;
+    if (!message) throw new HttpError(404, 'No such message.');
+    await res.renderPage('core/admin/outbox-message', { title: message.subject, message });
+  });
+
+  router.use('/users', cap('core.users.manage'), usersAdminRoutes(platform));
+  return router;
+}

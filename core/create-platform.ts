@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { Config } from './config';
+import { createDatabase, tuneDatabase } from './db/database';
+import { migrateUp } from './db/migrator';
+import { Options } from './db/options';
+import { Hooks } from './hooks';
+import { TemplateResolver } from './themes/template-resolver';
+import { Renderer } from './themes/renderer';
+import { ThemeService } from './themes/theme-service';
+import { PluginManager } from './plugins/plugin-manager';
+import { PrivacyRegistry } from './privacy/registry';
+import { Capabilities } from './auth/capabilities';
+import { AdminShell } from './admin/menu';
+import { SettingsRegistry } from './admin/settings-registry';
+import { DatabaseQueue } from './jobs/database-queue';
+import { RedisQueue } from './jobs/redis-queue';
+import { Mailer } from './mail/mailer';
+import { AssetRegistry } from './http/assets';
+import { User } from './auth/user-model';
+import { OutboxMessage } from './mail/outbox-model';
+import { ensureFirstAdmin, type CreatedAdmin } from './auth/first-admin';
+import { registerCoreParts } from './core-parts';
+import type { Platform } from './platform';
+
+declare module './hooks' {
+  interface ActionMap {
+    /** Fired once, on the first start of an empty store with DEMO_SEED on: plugins add their demo data. */
+    'core.demo.seeded': [context: { adminEmail: string }];
+  }
+}
+
+/** The plugins activated on a fresh install. */
+export const DEFAULT_PLUGINS = ['shops'];
+
+export interface PlatformOptions {
+  /** Extra folders of bundled plugins (the test fixtures). */
+  pluginDirs?: string[];
+  jobPollMs?: number;
+}
+
+/** Connects the database, runs core migrations and assembles every core service; plugins are not started yet. */
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const sequelize = createDatabase(config.databaseUrl);
+  await sequelize.authenticate();
+  await tuneDatabase(sequelize);
+  await migrateUp(sequelize, 'core', path.join(config.rootDir, 'core', 'db', 'migrations'));
+  User.initModel(sequelize);
+  OutboxMessage.initModel(sequelize);
+
+  const opts = new Options(sequelize);
+  await opts.load();
+  const hooks = new Hooks();
+  const resolver = new TemplateResolver();
+  resolver.registerOwner('core', path.join(config.rootDir, 'views', 'core'));
+  const renderer = new Renderer(resolver, hooks);
+  const themes = new ThemeService(path.join(config.rootDir, 'themes'), opts, resolver, renderer);
+  themes.load();
+  const jobs = config.REDIS_URL ? new RedisQueue(config.REDIS_URL) : new DatabaseQueue(sequelize, options.jobPollMs);
+  const mailer = new Mailer(renderer, hooks, jobs, {
+    smtpUrl: config.SMTP_URL,
+    from: config.MAIL_FROM,
+    baseUrl: config.baseUrl,
+    siteName: () => opts.get('site.name', 'Agora'),
+  });
+
+  const platform = {
+    config,
+    sequelize,
+    options: opts,
+    hooks,
+    resolver,
+    renderer,
+    themes,
+    privacy: new PrivacyRegistry(),
+    capabilities: new Capabilities(),
+    admin: new AdminShell(),
+    settings: new SettingsRegistry(opts),
+    jobs,
+    mailer,
+    assets: new AssetRegistry(),
+  } as Omit<Platform, 'plugins'> as Platform;
+  platform.plugins = new PluginManager(platform, [
+    { dir: path.join(config.rootDir, 'plugins'), source: 'bundled' },
+    ...(options.pluginDirs ?? []).map((dir) => ({ dir, source: 'bundled' as const })),
+    { dir: config.installedPluginsDir, source: 'installed' },
+  ]);
+  registerCoreParts(platform);
+  return platform;
+}
+
+export interface StartResult {
+  admin?: CreatedAdmin;
+}
+
+/** Activates plugins, creates the first admin, seeds the demo on first start and starts the job worker. */
+export async function startPlatform(platform: Platform, defaults: string[] = DEFAULT_PLUGINS): Promise<StartResult> {
+  await platform.plugins.boot(defaults);
+  const admin = await ensureFirstAdmin(platform.config.ADMIN_EMAIL, platform.config.ADMIN_PASSWORD);
+  if (admin && platform.config.DEMO_SEED && !platform.options.get('demo.seeded', false)) {
+    await platform.hooks.do('core.demo.seeded', { adminEmail: admin.email });
+    await platform.options.set('demo.seeded', true);
+  }
+  await platform.jobs.start();
+  return { admin };
+}
+
+export async function stopPlatform(platform: Platform): Promise<void> {
+  await platform.jobs.stop();
+  await platform.sequelize.close();
+}

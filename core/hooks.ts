@@ -1,0 +1,250 @@
+import { log as rootLog, type Logger } from './log';
+
+/**
+ * Every action Agora knows, name → argument tuple. Plugins add theirs by declaration merging:
+ *   declare module '../../core/hooks' { interface ActionMap { 'shops.order.paid': [order: Order] } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ActionMap {}
+
+/** Every filter, name → [value, ...extra arguments]. The first element is the value being shaped. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface FilterMap {}
+
+export type ActionName = keyof ActionMap & string;
+export type FilterName = keyof FilterMap & string;
+type ActionArgs<N extends ActionName> = ActionMap[N] extends unknown[] ? ActionMap[N] : never;
+type FilterTuple<N extends FilterName> = FilterMap[N] extends [unknown, ...unknown[]] ? FilterMap[N] : never;
+export type FilterValue<N extends FilterName> = FilterTuple<N>[0];
+export type FilterExtra<N extends FilterName> = FilterTuple<N> extends [unknown, ...infer R] ? R : never;
+
+export type ActionListener<N extends ActionName> = (...args: ActionArgs<N>) => void | Promise<void>;
+export type FilterListener<N extends FilterName> = (
+  value: FilterValue<N>,
+  ...args: FilterExtra<N>
+) => FilterValue<N> | Promise<FilterValue<N>>;
+
+export interface ListenerOptions {
+  /** Lower runs first; default 10. Must be finite: there is no "run me last". */
+  priority?: number;
+  /** Run before every listener of this plugin on the same hook. */
+  before?: string;
+  /** Run after every listener of this plugin on the same hook. */
+  after?: string;
+}
+
+export interface ListenerInfo {
+  hook: string;
+  kind: 'action' | 'filter';
+  owner: string;
+  priority: number;
+  before?: string;
+  after?: string;
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+interface Listener extends ListenerInfo {
+  fn: AnyFn;
+  seq: number;
+}
+
+export interface HookFailure {
+  owner: string;
+  hook: string;
+  error: string;
+  at: Date;
+}
+
+export interface HooksOptions {
+  logger?: Logger;
+  /** An async listener that has not settled by then is abandoned and counted as a failure. */
+  budgetMs?: number;
+  slowMs?: number;
+  /** Failures of one plugin within `failureWindowMs` that suspend it. */
+  failureLimit?: number;
+  failureWindowMs?: number;
+}
+
+export type Disposer = () => void;
+
+class ListenerTimeout extends Error {}
+
+/**
+ * Actions and filters. Listeners are kept per hook in run order; each change replaces the array, so a
+ * dispatch in flight keeps iterating its own snapshot and nobody is skipped or run twice.
+ */
+export class Hooks {
+  private readonly ordered = new Map<string, readonly Listener[]>();
+  private readonly deprecated = new Map<string, { replacement: string; since: string; warned: Set<string> }>();
+  private readonly failures = new Map<string, number[]>();
+  private readonly suspendHandlers: Array<(failure: HookFailure) => void> = [];
+  private readonly log: Logger;
+  private readonly budgetMs: number;
+  private readonly slowMs: number;
+  private readonly failureLimit: number;
+  private readonly failureWindowMs: number;
+  private seq = 0;
+  readonly recentFailures: HookFailure[] = [];
+
+  constructor(options: HooksOptions = {}) {
+    this.log = options.logger ?? rootLog.child({ component: 'hooks' });
+    this.budgetMs = options.budgetMs ?? 5000;
+    this.slowMs = options.slowMs ?? 100;
+    this.failureLimit = options.failureLimit ?? 5;
+    this.failureWindowMs = options.failureWindowMs ?? 60_000;
+  }
+
+  on<N extends ActionName>(owner: string, name: N, fn: ActionListener<N>, options?: ListenerOptions): Disposer {
+    return this.add('action', owner, name, fn as AnyFn, options);
+  }
+
+  filter<N extends FilterName>(owner: string, name: N, fn: FilterListener<N>, options?: ListenerOptions): Disposer {
+    return this.add('filter', owner, name, fn as AnyFn, options);
+  }
+
+  /** Runs every listener of an action in order, awaiting each; a failing listener is logged and skipped. */
+  async do<N extends ActionName>(name: N, ...args: ActionArgs<N>): Promise<void> {
+    const listeners = this.ordered.get(name);
+    if (!listeners) return;
+    for (const listener of listeners) {
+      await this.invoke(listener, args);
+    }
+  }
+
+  /** Passes a value through every listener of a filter; a failing listener is skipped and the value passes on. */
+  async apply<N extends FilterName>(name: N, value: FilterValue<N>, ...args: FilterExtra<N>): Promise<FilterValue<N>> {
+    const listeners = this.ordered.get(name);
+    if (!listeners) return value;
+    let current = value;
+    for (const listener of listeners) {
+      const result = await this.invoke(listener, [current, ...args]);
+      if (result.ok) current = result.value as FilterValue<N>;
+    }
+    return current;
+  }
+
+  has(name: ActionName | FilterName): boolean {
+    return this.ordered.has(name);
+  }
+
+  /** Listeners of one hook in the order they run. */
+  listeners(name: string): ListenerInfo[] {
+    return (this.ordered.get(name) ?? []).map(info);
+  }
+
+  /** Every hook with its listeners in run order, for the admin's hooks page. */
+  all(): Array<{ hook: string; listeners: ListenerInfo[] }> {
+    return [...this.ordered.keys()].sort().map((hook) => ({ hook, listeners: this.listeners(hook) }));
+  }
+
+  /** Removes every listener a plugin registered, on every hook. */
+  removeOwner(owner: string): void {
+    for (const [name, list] of this.ordered) {
+      if (list.some((l) => l.owner === owner)) this.store(name, list.filter((l) => l.owner !== owner));
+    }
+    this.failures.delete(owner);
+  }
+
+  /** Keeps an old hook name working: listeners registered on it move to the replacement, with one warning per plugin. */
+  deprecate(oldName: string, replacement: ActionName | FilterName, since: string): void {
+    this.deprecated.set(oldName, { replacement, since, warned: new Set() });
+  }
+
+  /** Called when a plugin's listeners have failed too often; the plugin manager suspends it. */
+  onSuspend(handler: (failure: HookFailure) => void): void {
+    this.suspendHandlers.push(handler);
+  }
+
+  private add(kind: 'action' | 'filter', owner: string, requested: string, fn: AnyFn, options: ListenerOptions = {}): Disposer {
+    const priority = options.priority ?? 10;
+    if (!Number.isFinite(priority)) {
+      throw new RangeError(`Hook priority must be a finite number (${owner} on ${requested} asked for ${priority})`);
+    }
+    const name = this.resolveDeprecated(owner, requested);
+    const listener: Listener = { hook: name, kind, owner, priority, before: options.before, after: options.after, fn, seq: this.seq++ };
+    this.store(name, [...(this.ordered.get(name) ?? []), listener]);
+    let disposed = false;
+    return () => {
+      if (disposed) return;
+      disposed = true;
+      const list = this.ordered.get(name);
+      if (list) this.store(name, list.filter((l) => l !== listener));
+    };
+  }
+
+  private resolveDeprecated(owner: string, name: string): string {
+    const dep = this.deprecated.get(name);
+    if (!dep) return name;
+    if (!dep.warned.has(owner)) {
+      dep.warned.add(owner);
+      this.log.warn({ plugin: owner, hook: name, replacement: dep.replacement, since: dep.since }, `hook "${name}" is deprecated since ${dep.since}; use "${dep.replacement}"`);
+    }
+    return dep.replacement;
+  }
+
+  private store(name: string, list: Listener[]): void {
+    if (list.length === 0) this.ordered.delete(name);
+    else this.ordered.set(name, Object.freeze(order(list)));
+  }
+
+  private async invoke(listener: Listener, args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false }> {
+    const started = performance.now();
+    try {
+      let value = listener.fn(...args);
+      if (value instanceof Promise) value = await this.withinBudget(value);
+      const elapsed = performance.now() - started;
+      if (elapsed > this.slowMs) {
+        this.log.warn({ plugin: listener.owner, hook: listener.hook, ms: Math.round(elapsed) }, 'slow hook listener');
+      }
+      return { ok: true, value };
+    } catch (error) {
+      this.recordFailure(listener, error);
+      return { ok: false };
+    }
+  }
+
+  private withinBudget(promise: Promise<unknown>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ListenerTimeout(`listener exceeded its ${this.budgetMs} ms budget`)), this.budgetMs);
+      timer.unref();
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private recordFailure(listener: Listener, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.error({ plugin: listener.owner, hook: listener.hook, err: error }, 'hook listener failed');
+    const failure: HookFailure = { owner: listener.owner, hook: listener.hook, error: message, at: new Date() };
+    this.recentFailures.unshift(failure);
+    this.recentFailures.length = Math.min(this.recentFailures.length, 50);
+    if (listener.owner === 'core') return;
+    const now = Date.now();
+    const times = (this.failures.get(listener.owner) ?? []).filter((t) => now - t < this.failureWindowMs);
+    times.push(now);
+    this.failures.set(listener.owner, times);
+    if (times.length >= this.failureLimit) {
+      this.failures.delete(listener.owner);
+      for (const handler of this.suspendHandlers) handler(failure);
+    }
+  }
+}
+
+function info(l: Listener): ListenerInfo {
+  return { hook: l.hook, kind: l.kind, owner: l.owner, priority: l.priority, before: l.before, after: l.after };
+}
+
+/** Priority then registration order; then each `before`/`after` moves a listener around the named plugin's. */
+function order(list: Listener[]): Listener[] {
+  const sorted = [...list].sort((a, b) => a.priority - b.priority || a.seq - b.seq);
+  for (const l of list.filter((x) => x.before || x.after)) {
+    const at = sorted.indexOf(l);
+    sorted.splice(at, 1);
+    const others = sorted.map((x, i) => (x.owner === (l.before ?? l.after) ? i : -1)).filter((i) => i >= 0);
+    if (others.length === 0) sorted.splice(at, 0, l);
+    else if (l.before) sorted.splice(Math.min(at, others[0]), 0, l);
+    else sorted.splice(Math.max(at, others[others.length - 1] + 1), 0, l);
+  }
+  return sorted;
+}

@@ -1,0 +1,50 @@
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Sequelize } from 'sequelize';
+import { DataTypes } from 'sequelize';
+import SequelizeStoreFactory from 'connect-session-sequelize';
+import { RedisStore } from 'connect-redis';
+import { Redis } from 'ioredis';
+
+export const SESSION_COOKIE = 'agora.sid';
+const TWO_WEEKS = 14 * 24 * 3600 * 1000;
+
+/** Sessions in the database (the `sessions` table), or in Redis when `REDIS_URL` is set. */
+export function createSession(options: { secret: string; secure: boolean; sequelize: Sequelize; redisUrl?: string }): { middleware: RequestHandler; close: () => Promise<void> } {
+  let store: session.Store;
+  let close = async () => {};
+  if (options.redisUrl) {
+    const client = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    store = new RedisStore({ client, prefix: 'agora:sess:' });
+    close = async () => {
+      client.disconnect();
+    };
+  } else {
+    const SequelizeStore = SequelizeStoreFactory(session.Store);
+    options.sequelize.define(
+      'Session',
+      {
+        sid: { type: DataTypes.STRING(64), primaryKey: true },
+        expires: DataTypes.DATE,
+        data: DataTypes.TEXT,
+      },
+      { tableName: 'sessions', underscored: true },
+    );
+    const sequelizeStore = new SequelizeStore({ db: options.sequelize, table: 'Session', checkExpirationInterval: 15 * 60 * 1000, expiration: TWO_WEEKS });
+    store = sequelizeStore;
+    close = async () => {
+      // The store's expiry timer would keep the process alive.
+      sequelizeStore.stopExpiringSessions();
+    };
+  }
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: options.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: TWO_WEEKS },
+  });
+  return { middleware, close };
+}

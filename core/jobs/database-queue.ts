@@ -1,0 +1,141 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { log } from '../log';
+import { backoffMs, type EnqueueOptions, type JobHandler, type JobQueue } from './job-queue';
+
+interface JobRow {
+  id: number;
+  name: string;
+  payload: string;
+  attempts: number;
+  max_attempts: number;
+}
+
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** Jobs kept in the `jobs` table and run by an in-process worker; several instances never run one job twice. */
+export class DatabaseQueue implements JobQueue {
+  readonly kind = 'database' as const;
+  private readonly handlers = new Map<string, JobHandler>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private busy: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly pollMs = 1000,
+  ) {}
+
+  define(name: string, _owner: string, handler: JobHandler): () => void {
+    this.handlers.set(name, handler);
+    return () => {
+      if (this.handlers.get(name) === handler) this.handlers.delete(name);
+    };
+  }
+
+  async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
+    const now = new Date();
+    await this.sequelize.query(
+      'INSERT INTO jobs (name, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)',
+      { replacements: [name, JSON.stringify(payload), 'queued', options.maxAttempts ?? 5, new Date(now.getTime() + (options.delayMs ?? 0)), now, now] },
+    );
+    if (!options.delayMs) this.kick();
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    // A worker that died mid-job left it "running": give it back to the queue.
+    await this.sequelize.query("UPDATE jobs SET status = 'queued', locked_at = NULL WHERE status = 'running' AND locked_at < ?", {
+      replacements: [new Date(Date.now() - STALE_LOCK_MS)],
+    });
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.busy;
+  }
+
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await this.busy;
+      const [row] = await this.sequelize.query<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM jobs WHERE (status = 'queued' AND run_at <= ?) OR status = 'running'",
+        { replacements: [new Date()], type: QueryTypes.SELECT },
+      );
+      if (Number(row.n) === 0 && !this.running) return;
+      this.kick();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('jobs did not become idle in time');
+  }
+
+  private kick(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.busy = this.drain();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (!this.stopped) {
+        const job = await this.claim();
+        if (!job) break;
+        await this.run(job);
+      }
+    } catch (error) {
+      log.error({ err: error }, 'job worker failed');
+    } finally {
+      this.running = false;
+      this.schedule(this.pollMs);
+    }
+  }
+
+  private async claim(): Promise<JobRow | undefined> {
+    const names = [...this.handlers.keys()];
+    if (names.length === 0) return undefined;
+    const now = new Date();
+    const candidates = await this.sequelize.query<JobRow>(
+      `SELECT id, name, payload, attempts, max_attempts FROM jobs WHERE status = 'queued' AND run_at <= ? AND name IN (${names.map(() => '?').join(',')}) ORDER BY run_at, id LIMIT 5`,
+      { replacements: [now, ...names], type: QueryTypes.SELECT },
+    );
+    for (const job of candidates) {
+      const [, affected] = await this.sequelize.query(
+        "UPDATE jobs SET status = 'running', locked_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'queued'",
+        { replacements: [now, now, job.id], type: QueryTypes.UPDATE },
+      );
+      if (affected) return { ...job, attempts: job.attempts + 1 };
+    }
+    return undefined;
+  }
+
+  private async run(job: JobRow): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    const now = new Date();
+    try {
+      if (!handler) throw new Error(`no handler for job "${job.name}"`);
+      await handler(JSON.parse(job.payload) as Record<string, unknown>);
+      await this.sequelize.query("UPDATE jobs SET status = 'done', locked_at = NULL, last_error = NULL, updated_at = ? WHERE id = ?", {
+        replacements: [new Date(), job.id],
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = job.attempts >= job.max_attempts;
+      log.warn({ job: job.name, id: job.id, attempt: job.attempts, err: error }, final ? 'job failed for good' : 'job failed; will retry');
+      await this.sequelize.query('UPDATE jobs SET status = ?, locked_at = NULL, last_error = ?, run_at = ?, updated_at = ? WHERE id = ?', {
+        replacements: [final ? 'failed' : 'queued', message, new Date(now.getTime() + backoffMs(job.attempts)), now, job.id],
+      });
+    }
+  }
+}

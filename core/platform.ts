@@ -1,0 +1,34 @@
+import type { Sequelize } from 'sequelize';
+import type { Config } from './config';
+import type { Options } from './db/options';
+import type { Hooks } from './hooks';
+import type { TemplateResolver } from './themes/template-resolver';
+import type { Renderer } from './themes/renderer';
+import type { ThemeService } from './themes/theme-service';
+import type { PluginManager } from './plugins/plugin-manager';
+import type { PrivacyRegistry } from './privacy/registry';
+import type { Capabilities } from './auth/capabilities';
+import type { AdminShell } from './admin/menu';
+import type { SettingsRegistry } from './admin/settings-registry';
+import type { JobQueue } from './jobs/job-queue';
+import type { Mailer } from './mail/mailer';
+import type { AssetRegistry } from './http/assets';
+
+/** Everything the running site is made of; built once by `createPlatform` and handed to the app. */
+export interface Platform {
+  config: Config;
+  sequelize: Sequelize;
+  options: Options;
+  hooks: Hooks;
+  resolver: TemplateResolver;
+  renderer: Renderer;
+  themes: ThemeService;
+  plugins: PluginManager;
+  privacy: PrivacyRegistry;
+  capabilities: Capabilities;
+  admin: AdminShell;
+  settings: SettingsRegistry;
+  jobs: JobQueue;
+  mailer: Mailer;
+  assets: AssetRegistry;
+}

@@ -1,0 +1,185 @@
+import express, { type Router } from 'express';
+import type { Sequelize } from 'sequelize';
+import type { z } from 'zod';
+import type { Config } from '../config';
+import { log as rootLog, type Logger } from '../log';
+import type { ActionListener, ActionName, Disposer, FilterListener, FilterName, ListenerOptions, ActionMap, FilterExtra, FilterValue } from '../hooks';
+import type { SlotContext, SlotFragment } from '../themes/slots';
+import type { DashboardWidget, MenuItem } from '../admin/menu';
+import type { SettingsDefinition } from '../admin/settings-registry';
+import type { Actor, ObjectRule, Role } from '../auth/capabilities';
+import type { Eraser, Exporter } from '../privacy/registry';
+import type { CookieDeclaration, ScriptDeclaration } from '../http/assets';
+import type { EnqueueOptions, JobHandler } from '../jobs/job-queue';
+import type { MailMessage } from '../mail/mailer';
+import type { Platform } from '../platform';
+import type { PluginManifest } from './manifest';
+
+type Owned<T> = Omit<T, 'owner'>;
+type SlotFill = (context: SlotContext) => SlotFragment | SlotFragment[] | undefined | Promise<SlotFragment | SlotFragment[] | undefined>;
+
+/** Everything a plugin may touch. Whatever it registers here is removed when it is deactivated. */
+export interface PluginContext {
+  readonly name: string;
+  readonly dir: string;
+  readonly manifest: PluginManifest;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly sequelize: Sequelize;
+  /** Routes of this plugin, mounted at `/` behind the plugin gate. */
+  readonly router: Router;
+  readonly hooks: {
+    on<N extends ActionName>(name: N, fn: ActionListener<N>, options?: ListenerOptions): Disposer;
+    filter<N extends FilterName>(name: N, fn: FilterListener<N>, options?: ListenerOptions): Disposer;
+    do<N extends ActionName>(name: N, ...args: ActionMap[N] extends unknown[] ? ActionMap[N] : never): Promise<void>;
+    apply<N extends FilterName>(name: N, value: FilterValue<N>, ...args: FilterExtra<N>): Promise<FilterValue<N>>;
+    has(name: ActionName | FilterName): boolean;
+  };
+  /** Adds to a slot that some template calls with `slot('<name>')`. */
+  slot(name: string, fill: SlotFill, options?: ListenerOptions): Disposer;
+  readonly admin: {
+    menu(item: Owned<MenuItem>): Disposer;
+    widget(widget: Owned<DashboardWidget>): Disposer;
+  };
+  readonly settings: {
+    define<S extends z.ZodObject>(definition: SettingsDefinition<S>): Disposer;
+    get<T = Record<string, unknown>>(): T;
+  };
+  readonly capabilities: {
+    register(capability: string, label: string, roles: Role[]): Disposer;
+    rule(capability: string, rule: ObjectRule): Disposer;
+    can(actor: Actor | undefined | null, capability: string, object?: unknown): Promise<boolean>;
+  };
+  readonly privacy: {
+    exporter(exporter: Owned<Exporter>): Disposer;
+    eraser(eraser: Owned<Eraser>): Disposer;
+  };
+  readonly assets: {
+    script(script: Owned<ScriptDeclaration>): Disposer;
+    cookie(cookie: Owned<CookieDeclaration>): Disposer;
+  };
+  readonly jobs: {
+    /** Job names are prefixed with the plugin's name when they are not already. */
+    define(name: string, handler: JobHandler): Disposer;
+    enqueue(name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+  };
+  readonly mail: { send(message: MailMessage): Promise<number> };
+  /** Renders a template (for mail bodies, fragments) through the theme resolver. */
+  render(template: string, locals: Record<string, unknown>): Promise<string>;
+  /** Publishes this plugin's service for the plugins that declare it as a dependency. */
+  provide(service: object): void;
+  /** Another plugin's service; the plugin must be listed in this plugin's `requires.plugins`. */
+  service<T>(plugin: string): T;
+  /** Runs on deactivation, for anything not registered through `ctx`. */
+  onDispose(fn: () => void | Promise<void>): void;
+  readonly platform: Pick<Platform, 'options' | 'privacy' | 'mailer'>;
+}
+
+export interface ContextHandle {
+  ctx: PluginContext;
+  router: Router;
+  dispose(): Promise<void>;
+}
+
+export function createPluginContext(
+  platform: Platform,
+  manifest: PluginManifest,
+  dir: string,
+  services: Map<string, object>,
+): ContextHandle {
+  const owner = manifest.name;
+  const disposers: Array<() => void | Promise<void>> = [];
+  const track = (d: Disposer): Disposer => {
+    disposers.push(d);
+    return d;
+  };
+  const router = express.Router();
+  const jobName = (name: string) => (name.startsWith(`${owner}.`) ? name : `${owner}.${name}`);
+
+  const ctx: PluginContext = {
+    name: owner,
+    dir,
+    manifest,
+    config: platform.config,
+    log: rootLog.child({ plugin: owner }),
+    sequelize: platform.sequelize,
+    router,
+    hooks: {
+      on: (name, fn, options) => track(platform.hooks.on(owner, name, fn, options)),
+      filter: (name, fn, options) => track(platform.hooks.filter(owner, name, fn, options)),
+      do: (name, ...args) => platform.hooks.do(name, ...args),
+      apply: (name, value, ...args) => platform.hooks.apply(name, value, ...args),
+      has: (name) => platform.hooks.has(name),
+    },
+    slot: (name, fill, options) => {
+      const hook = `view.${name}` as const;
+      return track(
+        platform.hooks.filter(
+          owner,
+          hook,
+          async (fragments, context) => {
+            const added = await fill(context);
+            if (!added) return fragments;
+            const list = Array.isArray(added) ? added : [added];
+            return [...fragments, ...list.map((f) => ({ owner, ...f }))];
+          },
+          options,
+        ),
+      );
+    },
+    admin: {
+      menu: (item) => track(platform.admin.addMenuItem({ ...item, owner })),
+      widget: (widget) => track(platform.admin.addWidget({ ...widget, owner })),
+    },
+    settings: {
+      define: (definition) => track(platform.settings.define(owner, definition as unknown as SettingsDefinition)),
+      get: <T>() => platform.settings.get<T>(owner),
+    },
+    capabilities: {
+      register: (capability, label, roles) => track(platform.capabilities.register(owner, capability, label, roles)),
+      rule: (capability, rule) => track(platform.capabilities.rule(capability, rule)),
+      can: (actor, capability, object) => platform.capabilities.can(actor, capability, object),
+    },
+    privacy: {
+      exporter: (exporter) => track(platform.privacy.addExporter({ ...exporter, owner })),
+      eraser: (eraser) => track(platform.privacy.addEraser({ ...eraser, owner })),
+    },
+    assets: {
+      script: (script) => track(platform.assets.addScript({ ...script, owner })),
+      cookie: (cookie) => track(platform.assets.declareCookie({ ...cookie, owner })),
+    },
+    jobs: {
+      define: (name, handler) => track(platform.jobs.define(jobName(name), owner, handler)),
+      enqueue: (name, payload, options) => platform.jobs.enqueue(jobName(name), payload, options),
+    },
+    mail: { send: (message) => platform.mailer.send(message) },
+    render: (template, locals) => platform.renderer.render(template, locals, { layout: false }),
+    provide: (service) => {
+      services.set(owner, service);
+      disposers.push(() => {
+        services.delete(owner);
+      });
+    },
+    service: <T>(plugin: string): T => {
+      if (!(plugin in manifest.requires.plugins)) {
+        throw new Error(`Plugin "${owner}" uses the service of "${plugin}" without declaring it in requires.plugins`);
+      }
+      const service = services.get(plugin);
+      if (!service) throw new Error(`Plugin "${plugin}" is not active or provides no service`);
+      return service as T;
+    },
+    onDispose: (fn) => {
+      disposers.push(fn);
+    },
+    platform: { options: platform.options, privacy: platform.privacy, mailer: platform.mailer },
+  };
+
+  return {
+    ctx,
+    router,
+    async dispose() {
+      for (const d of disposers.reverse()) await d();
+      disposers.length = 0;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Options } from '../db/options';
+import { discoverThemes, type ThemeManifest } from './theme-registry';
+import type { TemplateResolver } from './template-resolver';
+import type { Renderer } from './renderer';
+
+export const DEFAULT_THEME = 'storefront';
+
+/** The installed themes and which one is active (an option, so every instance agrees). */
+export class ThemeService {
+  private themes = new Map<string, ThemeManifest>();
+  private styleSheets: string[] = [];
+
+  constructor(
+    private readonly themesDir: string,
+    private readonly options: Options,
+    private readonly resolver: TemplateResolver,
+    private readonly renderer: Renderer,
+  ) {}
+
+  load(): void {
+    this.themes = discoverThemes(this.themesDir);
+    this.apply(this.activeName());
+  }
+
+  list(): ThemeManifest[] {
+    return [...this.themes.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(name: string): ThemeManifest | undefined {
+    return this.themes.get(name);
+  }
+
+  activeName(): string {
+    const name = this.options.get('theme.active', DEFAULT_THEME);
+    return this.themes.has(name) ? name : DEFAULT_THEME;
+  }
+
+  active(): ThemeManifest | undefined {
+    return this.themes.get(this.activeName());
+  }
+
+  async activate(name: string): Promise<void> {
+    if (!this.themes.has(name)) throw new Error(`No theme named "${name}"`);
+    this.chain(name); // refuses a broken parent chain before anything is saved
+    await this.options.set('theme.active', name);
+    this.apply(name);
+  }
+
+  /** The theme followed by its parents, nearest first. */
+  chain(name: string): ThemeManifest[] {
+    const chain: ThemeManifest[] = [];
+    let current = this.themes.get(name);
+    while (current) {
+      if (chain.includes(current)) throw new Error(`Theme "${name}" has a parent loop`);
+      chain.push(current);
+      if (!current.parent) break;
+      const parent = this.themes.get(current.parent);
+      if (!parent) throw new Error(`Theme "${current.name}" names a missing parent "${current.parent}"`);
+      current = parent;
+    }
+    return chain;
+  }
+
+  publicDir(name: string): string | undefined {
+    const theme = this.themes.get(name);
+    return theme ? path.join(theme.dir, 'public') : undefined;
+  }
+
+  /** The `site.css` of every theme in the chain, parents first, so a child theme's rules win. */
+  styles(): readonly string[] {
+    return this.styleSheets;
+  }
+
+  private apply(name: string): void {
+    const chain = this.themes.has(name) ? this.chain(name) : [];
+    this.resolver.setThemeChain(chain);
+    this.styleSheets = [...chain].reverse().filter((t) => fs.existsSync(path.join(t.dir, 'public', 'site.css'))).map((t) => `/themes/${t.name}/site.css`);
+    this.renderer.reset();
+  }
+}
