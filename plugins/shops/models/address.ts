@@ -1,0 +1,36 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import '../../../core/privacy/personal-data';
+
+/** A shipping address a buyer saved at checkout, offered again next time. */
+export class Address extends Model<InferAttributes<Address>, InferCreationAttributes<Address>> {
+  declare id: CreationOptional<number>;
+  declare user_id: number;
+  declare name: string;
+  declare line1: string;
+  declare line2: CreationOptional<string>;
+  declare city: string;
+  declare postcode: string;
+  declare country: string;
+  declare phone: CreationOptional<string>;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): typeof Address {
+    return Address.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        user_id: { type: DataTypes.INTEGER, allowNull: false },
+        name: { type: DataTypes.STRING(200), allowNull: false, personal: true },
+        line1: { type: DataTypes.STRING(200), allowNull: false, personal: true },
+        line2: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', personal: true },
+        city: { type: DataTypes.STRING(100), allowNull: false, personal: true },
+        postcode: { type: DataTypes.STRING(20), allowNull: false, personal: true },
+        country: { type: DataTypes.STRING(2), allowNull: false },
+        phone: { type: DataTypes.STRING(40), allowNull: false, defaultValue: '', personal: true },
+        created_at: DataTypes.DATE,
+        updated_at: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'addresses', modelName: 'Address', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import '../../../core/privacy/personal-data';
+
+export type GroupStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled';
+
+/** One checkout: the orders of every shop in the cart, paid by one payment. */
+export class CheckoutGroup extends Model<InferAttributes<CheckoutGroup>, InferCreationAttributes<CheckoutGroup>> {
+  declare id: CreationOptional<number>;
+  /** Public reference shown to the buyer and sent to the payment provider. */
+  declare reference: string;
+  declare buyer_id: number | null;
+  declare email: string;
+  declare currency: string;
+  declare total: number;
+  declare gateway: string;
+  declare payment_ref: CreationOptional<string | null>;
+  declare status: GroupStatus;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): typeof CheckoutGroup {
+    return CheckoutGroup.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        reference: { type: DataTypes.STRING(40), allowNull: false, unique: true },
+        buyer_id: { type: DataTypes.INTEGER, allowNull: true },
+        email: { type: DataTypes.STRING(320), allowNull: false, personal: true },
+        currency: { type: DataTypes.STRING(3), allowNull: false },
+        total: { type: DataTypes.INTEGER, allowNull: false },
+        gateway: { type: DataTypes.STRING(40), allowNull: false },
+        payment_ref: { type: DataTypes.STRING(200), allowNull: true },
+        status: { type: DataTypes.STRING(20), allowNull: false },
+        created_at: DataTypes.DATE,
+        updated_at: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'checkout_groups', modelName: 'CheckoutGroup', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export type ProductStatus = 'draft' | 'published';
+
+export class Product extends Model<InferAttributes<Product>, InferCreationAttributes<Product>> {
+  declare id: CreationOptional<number>;
+  declare shop_id: number;
+  declare title: string;
+  declare slug: string;
+  declare description: CreationOptional<string>;
+  declare price: number;
+  declare compare_at_price: number | null;
+  declare currency: string;
+  /** Units in stock; null means unlimited. Taken only with a conditional update inside the order's transaction. */
+  declare stock: number | null;
+  declare category_id: number | null;
+  declare status: CreationOptional<ProductStatus>;
+  /** The tags joined by spaces, kept for full-text search (product_tags holds them one per row for tag pages). */
+  declare tags_text: CreationOptional<string>;
+  /** The first image's thumbnail, kept here so catalog pages need no join. */
+  declare image_path: CreationOptional<string | null>;
+  declare published_at: CreationOptional<Date | null>;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+
+  isDiscounted(): boolean {
+    return this.compare_at_price !== null && this.compare_at_price > this.price;
+  }
+
+  inStock(quantity = 1): boolean {
+    return this.stock === null || this.stock >= quantity;
+  }
+
+  static initModel(sequelize: Sequelize): typeof Product {
+    return Product.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        shop_id: { type: DataTypes.INTEGER, allowNull: false },
+        title: { type: DataTypes.STRING(200), allowNull: false },
+        slug: { type: DataTypes.STRING(220), allowNull: false, unique: true },
+        description: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
+        price: { type: DataTypes.INTEGER, allowNull: false },
+        compare_at_price: { type: DataTypes.INTEGER, allowNull: true },
+        currency: { type: DataTypes.STRING(3), allowNull: false },
+        stock: { type: DataTypes.INTEGER, allowNull: true },
+        category_id: { type: DataTypes.INTEGER, allowNull: true },
+        status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'draft' },
+        tags_text: { type: DataTypes.STRING(1000), allowNull: false, defaultValue: '' },
+        image_path: { type: DataTypes.STRING(255), allowNull: true },
+        published_at: { type: DataTypes.DATE, allowNull: true },
+        created_at: DataTypes.DATE,
+        updated_at: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'products', modelName: 'Product', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+    );
+  }
+}
