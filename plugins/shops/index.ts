@@ -1,10 +1,12 @@
 import { definePlugin } from '../../core/plugins/define-plugin';
 import './hooks';
 import { initShopModels } from './models';
+import { defineShopsSettings } from './settings';
 
 export default definePlugin({
   async setup(ctx) {
     initShopModels(ctx.sequelize);
+    defineShopsSettings(ctx);
     // Each part registers its routes, hooks, slots, capabilities and privacy pieces through ctx.
     // -- catalog, shop pages, sellers, products (part A) --
     // -- cart, checkout, payments, orders (part B) --

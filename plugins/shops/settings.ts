@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { PluginContext } from '../../core/plugins/context';
+
+export const shopsSettingsSchema = z.object({
+  feePercent: z.number({ message: 'Enter a number' }).min(0, 'Cannot be negative').max(50, 'At most 50%').default(5),
+  feeFixed: z.number({ message: 'Enter a whole number of cents' }).int('Enter a whole number of cents').min(0, 'Cannot be negative').max(100_000).default(0),
+  taxRetentionYears: z.number({ message: 'Enter a whole number of years' }).int().min(0).max(30).default(6),
+  manualGatewayEnabled: z.boolean().default(true),
+  manualGatewayInstructions: z.string().max(2000).default('Pay on delivery, or by bank transfer to the account shown on your invoice.'),
+  guestCheckout: z.boolean().default(true),
+  pendingOrderHours: z.number({ message: 'Enter a whole number of hours' }).int().min(1).max(24 * 30).default(72),
+  maxQuantityPerItem: z.number({ message: 'Enter a whole number' }).int().min(1).max(10_000).default(99),
+});
+
+export type ShopsSettings = z.infer<typeof shopsSettingsSchema>;
+
+export function defineShopsSettings(ctx: PluginContext): void {
+  ctx.settings.define({
+    title: 'Marketplace',
+    schema: shopsSettingsSchema,
+    fields: [
+      { key: 'feePercent', label: 'Platform fee (percent of each order subtotal)', type: 'number' },
+      { key: 'feeFixed', label: 'Platform fee (fixed, in minor units such as cents, per order)', type: 'number' },
+      { key: 'taxRetentionYears', label: 'Years to keep paid orders for tax', type: 'number', help: 'Paid orders are kept this long after erasure requests, with the buyer reduced to what an invoice needs.' },
+      { key: 'manualGatewayEnabled', label: 'Offer "Pay on delivery / bank transfer"', type: 'checkbox' },
+      { key: 'manualGatewayInstructions', label: 'Payment instructions for the manual method', type: 'textarea' },
+      { key: 'guestCheckout', label: 'Allow checkout without an account', type: 'checkbox' },
+      { key: 'pendingOrderHours', label: 'Hours before an unpaid order expires', type: 'number' },
+      { key: 'maxQuantityPerItem', label: 'Largest quantity of one product per order', type: 'number' },
+    ],
+  });
+}
