@@ -105,7 +105,7 @@ export class Hooks {
 
   /** Runs every listener of an action in order, awaiting each; a failing listener is logged and skipped. */
   async do<N extends ActionName>(name: N, ...args: ActionArgs<N>): Promise<void> {
-    const listeners = this.ordered.get(name);
+    const listeners = this.ordered.get(name) ?? this.forwarded(name);
     if (!listeners) return;
     for (const listener of listeners) {
       await this.invoke(listener, args);
@@ -114,7 +114,7 @@ export class Hooks {
 
   /** Passes a value through every listener of a filter; a failing listener is skipped and the value passes on. */
   async apply<N extends FilterName>(name: N, value: FilterValue<N>, ...args: FilterExtra<N>): Promise<FilterValue<N>> {
-    const listeners = this.ordered.get(name);
+    const listeners = this.ordered.get(name) ?? this.forwarded(name);
     if (!listeners) return value;
     let current = value;
     for (const listener of listeners) {
@@ -171,6 +171,13 @@ export class Hooks {
       const list = this.ordered.get(name);
       if (list) this.store(name, list.filter((l) => l !== listener));
     };
+  }
+
+  /** A hook fired under its deprecated name reaches the listeners of its replacement. */
+  private forwarded(name: string): readonly Listener[] | undefined {
+    if (this.deprecated.size === 0) return undefined;
+    const dep = this.deprecated.get(name);
+    return dep ? this.ordered.get(dep.replacement) : undefined;
   }
 
   private resolveDeprecated(owner: string, name: string): string {
@@ -235,16 +242,51 @@ function info(l: Listener): ListenerInfo {
   return { hook: l.hook, kind: l.kind, owner: l.owner, priority: l.priority, before: l.before, after: l.after };
 }
 
-/** Priority then registration order; then each `before`/`after` moves a listener around the named plugin's. */
+/**
+ * Run order: priority, then registration order, with `before`/`after` as hard constraints. A listener
+ * placed before (after) a plugin first takes that plugin's lowest (highest) priority, so it runs right
+ * next to it rather than pushing the plugin around; then a topological sort honours every constraint.
+ * The result depends only on the listeners, never on the history of how they were added.
+ */
 function order(list: Listener[]): Listener[] {
-  const sorted = [...list].sort((a, b) => a.priority - b.priority || a.seq - b.seq);
-  for (const l of list.filter((x) => x.before || x.after)) {
-    const at = sorted.indexOf(l);
-    sorted.splice(at, 1);
-    const others = sorted.map((x, i) => (x.owner === (l.before ?? l.after) ? i : -1)).filter((i) => i >= 0);
-    if (others.length === 0) sorted.splice(at, 0, l);
-    else if (l.before) sorted.splice(Math.min(at, others[0]), 0, l);
-    else sorted.splice(Math.max(at, others[others.length - 1] + 1), 0, l);
+  const constrained = list.filter((l) => l.before || l.after);
+  if (constrained.length === 0) return [...list].sort(byPriority);
+  const effective = new Map(list.map((l) => [l, l.priority]));
+  const ofOwner = (owner: string | undefined, self: Listener) => list.filter((m) => m.owner === owner && m.owner !== self.owner);
+  // Chains (a after b after c) settle in at most one pass per listener.
+  for (let pass = 0; pass < list.length; pass++) {
+    let changed = false;
+    for (const l of constrained) {
+      const others = ofOwner(l.before ?? l.after, l).map((m) => effective.get(m)!);
+      if (others.length === 0) continue;
+      const current = effective.get(l)!;
+      const next = l.before ? Math.min(current, ...others) : Math.max(current, ...others);
+      if (next !== current) {
+        effective.set(l, next);
+        changed = true;
+      }
+    }
+    if (!changed) break;
   }
-  return sorted;
+  const mustFollow = new Map<Listener, Set<Listener>>(list.map((l) => [l, new Set()]));
+  for (const l of constrained) {
+    for (const m of ofOwner(l.before ?? l.after, l)) {
+      if (l.before) mustFollow.get(m)!.add(l);
+      else mustFollow.get(l)!.add(m);
+    }
+  }
+  const key = (a: Listener, b: Listener) => effective.get(a)! - effective.get(b)! || a.seq - b.seq;
+  const remaining = [...list].sort(key);
+  const out: Listener[] = [];
+  while (remaining.length) {
+    // The first listener whose predecessors have all run; on a cycle of constraints, simply the first.
+    let at = remaining.findIndex((l) => [...mustFollow.get(l)!].every((m) => !remaining.includes(m)));
+    if (at < 0) at = 0;
+    out.push(remaining.splice(at, 1)[0]);
+  }
+  return out;
+}
+
+function byPriority(a: Listener, b: Listener): number {
+  return a.priority - b.priority || a.seq - b.seq;
 }
