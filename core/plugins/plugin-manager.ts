@@ -216,13 +216,19 @@ export class PluginManager {
     return manifest;
   }
 
-  /** A plugin whose listeners keep failing: unloaded for everyone, with the reason kept for the admin. */
-  async suspend(name: string, failure: HookFailure): Promise<void> {
+  /**
+   * A plugin whose listeners keep failing: unloaded for everyone, with the reason kept for the admin.
+   * The active plugins that need it go down with it (first), since their calls into it would now fail.
+   */
+  async suspend(name: string, failure: HookFailure, neededBy?: PluginRecord): Promise<void> {
     const record = this.records.get(name);
     if (!record || record.status !== 'active') return;
+    for (const dependent of this.dependents(name)) await this.suspend(dependent, failure, record);
     await this.unload(name);
     record.status = 'suspended';
-    record.problem = `Suspended after repeated failures in "${failure.hook}": ${failure.error}`;
+    record.problem = neededBy
+      ? `Suspended because "${neededBy.manifest.title}", which it needs, was suspended.`
+      : `Suspended after repeated failures in "${failure.hook}": ${failure.error}`;
     await this.saveState(record);
     log.error({ plugin: name, hook: failure.hook, error: failure.error }, 'plugin suspended');
     await this.platform.hooks.do('core.plugin.suspended', name, failure);
