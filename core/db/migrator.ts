@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Umzug, type UmzugStorage, type MigrationParams } from 'umzug';
 import { DataTypes, QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
@@ -58,7 +59,12 @@ function migratorFor(sequelize: Sequelize, owner: string, dir: string): Umzug<Mi
     migrations: files.map((file) => {
       const full = path.join(dir, file);
       const name = file.replace(/\.(ts|js)$/, '');
-      const load = async (): Promise<Migration> => (await import(pathToFileURL(full).href)) as Migration;
+      // The file's mtime in the URL: a migration replaced on disk (a plugin uploaded again) is loaded afresh.
+      const load = async (): Promise<Migration> => {
+        const cache = createRequire(import.meta.url).cache;
+        delete cache[full];
+        return (await import(`${pathToFileURL(full).href}?mtime=${fs.statSync(full).mtimeMs}`)) as Migration;
+      };
       return {
         name,
         up: async (params) => (await load()).up(params),

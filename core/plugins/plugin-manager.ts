@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import express, { type RequestHandler, type Router } from 'express';
 import semver from 'semver';
@@ -54,6 +55,7 @@ export class PluginManager {
   private readonly handles = new Map<string, ContextHandle>();
   private readonly services = new Map<string, object>();
   private routers: ReadonlyArray<{ name: string; router: Router }> = [];
+  private loads = 0;
 
   constructor(
     private readonly platform: Platform,
@@ -281,12 +283,19 @@ export class PluginManager {
   }
 
   private async load(record: PluginRecord): Promise<PluginDefinition> {
-    const entry = path.join(record.dir, record.manifest.main);
-    const mod = (await import(pathToFileURL(entry).href)) as { default?: PluginDefinition };
-    if (!mod.default || typeof mod.default.setup !== 'function') {
+    let url = pathToFileURL(path.join(record.dir, record.manifest.main)).href;
+    if (record.source === 'installed') {
+      // An uploaded plugin can be uninstalled and uploaded again in the same process: load its new code.
+      forgetModulesUnder(record.dir);
+      url += `?load=${++this.loads}`;
+    }
+    const mod = (await import(url)) as { default?: PluginDefinition & { default?: PluginDefinition } };
+    // A plugin folder without a package.json is compiled as CommonJS: its default export sits one level down.
+    const definition = mod.default && typeof mod.default.setup === 'function' ? mod.default : mod.default?.default;
+    if (!definition || typeof definition.setup !== 'function') {
       throw new PluginError(`"${record.manifest.title}" does not export definePlugin({ setup }) as its default export.`);
     }
-    return mod.default;
+    return definition;
   }
 
   private dependencyOrder(names: string[]): string[] {
@@ -315,4 +324,11 @@ export class PluginManager {
       });
     }
   }
+}
+
+/** Drops the CommonJS module cache of every file in a folder, so the next import evaluates them again. */
+export function forgetModulesUnder(dir: string): void {
+  const cache = createRequire(import.meta.url).cache;
+  const prefix = dir + path.sep;
+  for (const key of Object.keys(cache)) if (key.startsWith(prefix)) delete cache[key];
 }
