@@ -35,6 +35,8 @@ export const DEFAULT_PLUGINS = ['shops'];
 export interface PlatformOptions {
   /** Extra folders of bundled plugins (the test fixtures). */
   pluginDirs?: string[];
+  /** Extra folders of themes, searched after `themes/` (the test fixtures). */
+  themeDirs?: string[];
   jobPollMs?: number;
 }
 
@@ -53,7 +55,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const resolver = new TemplateResolver();
   resolver.registerOwner('core', path.join(config.rootDir, 'views', 'core'));
   const renderer = new Renderer(resolver, hooks);
-  const themes = new ThemeService(path.join(config.rootDir, 'themes'), opts, resolver, renderer);
+  const themes = new ThemeService([path.join(config.rootDir, 'themes'), ...(options.themeDirs ?? [])], opts, resolver, renderer);
   themes.load();
   const jobs = config.REDIS_URL ? new RedisQueue(config.REDIS_URL) : new DatabaseQueue(sequelize, options.jobPollMs);
   const mailer = new Mailer(renderer, hooks, jobs, {

@@ -8,6 +8,7 @@ import { parseForm } from '../http/validation';
 import { PluginError } from '../plugins/plugin-manager';
 import { PluginUploadError } from '../plugins/zip-installer';
 import { overrideReport } from '../themes/override-report';
+import { ThemeError } from '../themes/theme-service';
 import { usersAdminRoutes } from '../auth/users-admin-routes';
 
 /** The admin shell: dashboard, plugins, themes, overrides, settings, hooks and outbox. */
@@ -108,13 +109,18 @@ export function adminRoutes(platform: Platform): Router {
   });
 
   // Themes
-  router.get('/themes', cap('core.themes.manage'), async (_req, res) => {
-    await res.renderPage('core/admin/themes', { title: 'Themes', themes: platform.themes.list(), active: platform.themes.activeName() });
-  });
+  const themesPage = (res: express.Response, status = 200, extra: Record<string, unknown> = {}) =>
+    res.renderPage('core/admin/themes', { title: 'Themes', themes: platform.themes.list(), active: platform.themes.activeName(), ...extra }, status);
+  router.get('/themes', cap('core.themes.manage'), async (_req, res) => themesPage(res));
   router.post('/themes/:name/activate', cap('core.themes.manage'), async (req, res) => {
     const theme = platform.themes.get(String(req.params.name));
     if (!theme) throw notFound('theme');
-    await platform.themes.activate(theme.name);
+    try {
+      await platform.themes.activate(theme.name);
+    } catch (error) {
+      if (!(error instanceof ThemeError)) throw error;
+      return themesPage(res, 409, { actionError: error.message });
+    }
     res.flash('success', `"${theme.title}" is now the active theme.`);
     res.redirect(303, '/admin/themes');
   });

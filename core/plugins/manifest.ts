@@ -5,10 +5,16 @@ import { z } from 'zod';
 
 export const PLUGIN_NAME = /^[a-z][a-z0-9-]{1,48}$/;
 
+/** Names core uses as a template owner or URL prefix: a plugin by that name would take over core's templates. */
+export const RESERVED_NAMES = ['core', 'admin', 'themes', 'assets', 'uploads'];
+
 const range = z.string().refine((r) => semver.validRange(r) !== null, 'must be a semver range such as ^1.0.0');
 
 export const manifestSchema = z.object({
-  name: z.string().regex(PLUGIN_NAME, 'lowercase letters, digits and dashes, 2 to 49 characters, starting with a letter'),
+  name: z
+    .string()
+    .regex(PLUGIN_NAME, 'lowercase letters, digits and dashes, 2 to 49 characters, starting with a letter')
+    .refine((n) => !RESERVED_NAMES.includes(n), 'this name is reserved for Agora itself'),
   version: z.string().refine((v) => semver.valid(v) !== null, 'must be a semantic version such as 1.0.0'),
   title: z.string().min(1).max(100),
   description: z.string().max(1000).default(''),

@@ -30,6 +30,9 @@ export class TemplateResolver {
 
   /** Registers the views folder of an owner (core or a plugin); returns the disposer used on deactivation. */
   registerOwner(owner: string, viewsDir: string): () => void {
+    const taken = this.ownerDirs.get(owner);
+    // One folder per owner: whoever registered last must never decide which templates win.
+    if (taken && taken !== viewsDir) throw new Error(`The templates of "${owner}" are already provided by ${taken}`);
     this.ownerDirs.set(owner, viewsDir);
     this.cache.clear();
     return () => {

@@ -13,21 +13,34 @@ export const themeManifestSchema = z.object({
 
 export type ThemeManifest = z.infer<typeof themeManifestSchema> & { dir: string };
 
-/** The themes found under `themes/*` with a valid `theme.json`. */
-export function discoverThemes(themesDir: string): Map<string, ThemeManifest> {
+/**
+ * The themes found in each folder (`themes/`, then any extra folders) with a valid `theme.json`. When two
+ * folders hold a theme of the same name, the first folder wins, so the result never depends on disk order.
+ */
+export function discoverThemes(themesDirs: string | readonly string[]): Map<string, ThemeManifest> {
   const themes = new Map<string, ThemeManifest>();
-  if (!fs.existsSync(themesDir)) return themes;
-  for (const entry of fs.readdirSync(themesDir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const dir = path.join(themesDir, entry.name);
-    const file = path.join(dir, 'theme.json');
-    if (!fs.existsSync(file)) continue;
-    const parsed = themeManifestSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (!parsed.success) {
-      log.warn({ theme: entry.name, issues: parsed.error.issues }, 'theme.json is invalid; theme skipped');
-      continue;
+  for (const themesDir of typeof themesDirs === 'string' ? [themesDirs] : themesDirs) {
+    if (!fs.existsSync(themesDir)) continue;
+    const entries = fs.readdirSync(themesDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const dir = path.join(themesDir, entry.name);
+      const file = path.join(dir, 'theme.json');
+      if (!fs.existsSync(file)) continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (error) {
+        log.warn({ theme: entry.name, err: error }, 'theme.json is not JSON; theme skipped');
+        continue;
+      }
+      const parsed = themeManifestSchema.safeParse(json);
+      if (!parsed.success) {
+        log.warn({ theme: entry.name, issues: parsed.error.issues }, 'theme.json is invalid; theme skipped');
+        continue;
+      }
+      if (!themes.has(parsed.data.name)) themes.set(parsed.data.name, { ...parsed.data, dir });
     }
-    themes.set(parsed.data.name, { ...parsed.data, dir });
   }
   return themes;
 }

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Options } from '../db/options';
+import { log } from '../log';
 import { discoverThemes, type ThemeManifest } from './theme-registry';
 import type { TemplateResolver } from './template-resolver';
 import type { Renderer } from './renderer';
+
+/** A theme that cannot be activated (unknown, or a broken parent chain); the message is for the admin. */
+export class ThemeError extends Error {}
 
 export const DEFAULT_THEME = 'storefront';
 
@@ -13,15 +17,22 @@ export class ThemeService {
   private styleSheets: string[] = [];
 
   constructor(
-    private readonly themesDir: string,
+    /** Folders holding themes, searched in order: `themes/` first, then extra ones (test fixtures). */
+    private readonly themesDirs: readonly string[],
     private readonly options: Options,
     private readonly resolver: TemplateResolver,
     private readonly renderer: Renderer,
   ) {}
 
   load(): void {
-    this.themes = discoverThemes(this.themesDir);
-    this.apply(this.activeName());
+    this.themes = discoverThemes(this.themesDirs);
+    try {
+      this.apply(this.activeName());
+    } catch (error) {
+      // A theme edited on disk into a broken chain must not keep the site from starting.
+      log.error({ err: error, theme: this.activeName() }, 'the active theme cannot be used; falling back to the default');
+      this.apply(DEFAULT_THEME);
+    }
   }
 
   list(): ThemeManifest[] {
@@ -42,7 +53,7 @@ export class ThemeService {
   }
 
   async activate(name: string): Promise<void> {
-    if (!this.themes.has(name)) throw new Error(`No theme named "${name}"`);
+    if (!this.themes.has(name)) throw new ThemeError(`No theme named "${name}"`);
     this.chain(name); // refuses a broken parent chain before anything is saved
     await this.options.set('theme.active', name);
     this.apply(name);
@@ -53,11 +64,11 @@ export class ThemeService {
     const chain: ThemeManifest[] = [];
     let current = this.themes.get(name);
     while (current) {
-      if (chain.includes(current)) throw new Error(`Theme "${name}" has a parent loop`);
+      if (chain.includes(current)) throw new ThemeError(`Theme "${name}" cannot be used: its parents form a loop.`);
       chain.push(current);
       if (!current.parent) break;
       const parent = this.themes.get(current.parent);
-      if (!parent) throw new Error(`Theme "${current.name}" names a missing parent "${current.parent}"`);
+      if (!parent) throw new ThemeError(`Theme "${current.title}" cannot be used: its parent theme "${current.parent}" is not installed.`);
       current = parent;
     }
     return chain;

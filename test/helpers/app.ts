@@ -20,7 +20,7 @@ export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123'
 export interface TestAppOptions {
   /** Plugins active on first start (default: every bundled plugin that ships by default). */
   plugins?: string[];
-  /** Load the plugins in test/fixtures/plugins too (the `hello` example and friends). */
+  /** Load the plugins in test/fixtures/plugins and the themes in test/fixtures/themes too (the `hello` example and friends). */
   fixtures?: boolean;
   smtp?: boolean;
   env?: Record<string, string>;
@@ -61,6 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const platform = await createPlatform(config, {
     pluginDirs: options.fixtures ? [path.join(fixturesDir, 'plugins')] : [],
+    themeDirs: options.fixtures ? [path.join(fixturesDir, 'themes')] : [],
     jobPollMs: 50,
   });
   const built = buildApp(platform);
