@@ -2,6 +2,7 @@ import { Op } from 'sequelize';
 import type { Platform } from '../platform';
 import { User } from './user-model';
 import { OutboxMessage } from '../mail/outbox-model';
+import { AuthToken } from './token-model';
 
 /** Core's own personal data: the account and the mail sent to the person. */
 export function registerAccountPrivacy(platform: Platform): void {
@@ -47,7 +48,13 @@ export function registerAccountPrivacy(platform: Platform): void {
     covers: { User: ['username', 'email', 'first_name', 'last_name', 'display_name', 'birth_date', 'pending_email'] },
     async erasePage(person) {
       const where = person.userId ? { [Op.or]: [{ id: person.userId }, { email: person.email }] } : { email: person.email };
-      const n = await User.destroy({ where });
+      const users = await User.findAll({ where, attributes: ['id', 'pending_email'] });
+      const ids = users.map((u) => u.id);
+      // Mail sent to an address the person was moving to is theirs too; the mail eraser only knows the main one.
+      const pending = users.map((u) => u.pending_email).filter((e): e is string => !!e);
+      if (pending.length) await OutboxMessage.destroy({ where: { to_address: pending } });
+      if (ids.length) await AuthToken.destroy({ where: { user_id: ids } });
+      const n = ids.length ? await User.destroy({ where: { id: ids } }) : 0;
       return { removed: n ? ['the account (name, username, email, date of birth, password)'] : [], anonymized: [], retained: [], done: true };
     },
   });

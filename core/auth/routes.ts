@@ -3,36 +3,49 @@ import passport from 'passport';
 import { z } from 'zod';
 import type { Platform } from '../platform';
 import { parseForm } from '../http/validation';
+import { SESSION_COOKIE } from '../http/session';
+import './hooks';
+import { authLimits } from './limits';
+import { sessionRefOf } from './passport-setup';
+import { bindPrivilegeHooks, regenerateSession } from './privilege';
+import { registerRoutes } from './register-routes';
+import { accountRoutes } from './account-routes';
+import { passwordResetRoutes } from './password-reset-routes';
+import { verifyEmailRoutes } from './verify-email-routes';
+import { defineResetMailJob } from './account-mail';
+import { logInFresh, safeNext } from './login-session';
 
-declare module '../hooks' {
-  interface ActionMap {
-    'core.user.logged_in': [user: Express.User, context: { guestSession: Record<string, unknown> }];
-    'core.user.logged_out': [userId: number];
-  }
-}
+export { safeNext, logInFresh };
 
 const loginSchema = z.object({
-  login: z.string().trim().min(1, 'Enter your email or username').max(320),
-  password: z.string().min(1, 'Enter your password').max(1000),
+  login: z.string({ message: 'Enter your email or username' }).trim().min(1, 'Enter your email or username').max(320),
+  password: z.string({ message: 'Enter your password' }).min(1, 'Enter your password').max(1000),
   next: z.string().optional(),
 });
 
-/** A local path to go back to after login; anything else (another host, `//evil`) goes home. */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/';
-}
-
+/** Everything about who a person is: login, registration, account, email verification, password reset. */
 export function authRoutes(platform: Platform): Router {
   const router = express.Router();
+  const limits = authLimits(platform);
+  bindPrivilegeHooks(platform.hooks);
+  defineResetMailJob(platform);
+
+  // A session whose user's role changed since it began (an admin promoted or demoted them) gets a new id
+  // on its next request, keeping the person logged in: privilege never rides on an old session id.
+  router.use((req, res, next) => {
+    const ref = sessionRefOf(req);
+    if (!req.user || !ref || ref.r === req.user.role) return next();
+    regenerateSession(req).then(() => next(), next);
+  });
 
   router.get('/login', async (req, res) => {
     if (req.user) return res.redirect(safeNext(req.query.next));
     await res.renderPage('core/login', { title: 'Log in', values: { next: safeNext(req.query.next) } });
   });
 
-  router.post('/login', async (req, res, next) => {
+  router.post('/login', limits.login, async (req, res, next) => {
     const parsed = parseForm(loginSchema, req.body);
-    const values = { login: String(req.body?.login ?? ''), next: safeNext(req.body?.next) };
+    const values = { login: String(req.body?.login ?? '').slice(0, 320), next: safeNext(req.body?.next) };
     if (!parsed.ok) return res.renderPage('core/login', { title: 'Log in', values, errors: parsed.errors }, 422);
     passport.authenticate('local', (error: unknown, user: Express.User | false) => {
       if (error) return next(error);
@@ -40,15 +53,9 @@ export function authRoutes(platform: Platform): Router {
         // One message for an unknown account and a wrong password: the form must not reveal which emails exist.
         return void res.renderPage('core/login', { title: 'Log in', values, errors: { form: 'That email or username and password do not match an account.' } }, 401).catch(next);
       }
-      const guestSession = { ...req.session } as Record<string, unknown>;
-      // passport regenerates the session on login, so a session id fixed before login is worthless after it.
-      req.logIn(user, (loginError) => {
-        if (loginError) return next(loginError);
-        platform.hooks
-          .do('core.user.logged_in', user, { guestSession })
-          .then(() => res.redirect(303, values.next))
-          .catch(next);
-      });
+      logInFresh(platform, req, user)
+        .then(() => res.redirect(303, values.next))
+        .catch(next);
     })(req, res, next);
   });
 
@@ -58,11 +65,15 @@ export function authRoutes(platform: Platform): Router {
       if (error) return next(error);
       req.session.destroy(() => {
         if (userId) void platform.hooks.do('core.user.logged_out', userId);
-        res.clearCookie('agora.sid');
+        res.clearCookie(SESSION_COOKIE);
         res.redirect(303, '/');
       });
     });
   });
 
+  router.use(registerRoutes(platform, limits));
+  router.use(accountRoutes(platform, limits));
+  router.use(passwordResetRoutes(platform, limits));
+  router.use(verifyEmailRoutes(platform));
   return router;
 }

@@ -1,6 +1,7 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import '../privacy/personal-data';
 import type { Role } from './capabilities';
+import { AuthToken } from './token-model';
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
@@ -17,10 +18,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare role: CreationOptional<Role>;
   declare email_verified_at: CreationOptional<Date | null>;
   declare pending_email: CreationOptional<string | null>;
+  /** Raised to end every session of this person at once (password reset); sessions store the value they began with. */
+  declare session_version: CreationOptional<number>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): typeof User {
+    // The account's tokens live and die with it; initialising them here binds both to the same database.
+    AuthToken.initModel(sequelize);
     return User.init(
       {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
@@ -35,6 +40,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         role: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'customer' },
         email_verified_at: { type: DataTypes.DATE, allowNull: true },
         pending_email: { type: DataTypes.STRING(320), allowNull: true, personal: true },
+        session_version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -7,15 +7,11 @@ import { User } from './user-model';
 import { notFound } from '../http/errors';
 import { parseForm } from '../http/validation';
 import { pageFrom, pageLinks } from '../http/pagination';
+import { setRole } from './privilege';
+import './hooks';
 
-declare module '../hooks' {
-  interface ActionMap {
-    'core.user.role.changed': [userId: number, from: string, to: string];
-  }
-}
-
-/** `/admin/users`: find people and change their role. */
-export function usersAdminRoutes(platform: Platform): Router {
+/** `/admin/users`: find people and change their role (behind `core.users.manage`, checked where this is mounted). */
+export function usersAdminRoutes(_platform: Platform): Router {
   const router = express.Router();
 
   router.get('/', async (req, res) => {
@@ -38,9 +34,8 @@ export function usersAdminRoutes(platform: Platform): Router {
       res.flash('error', 'You cannot take the admin role from yourself; ask another admin.');
       return res.redirect(303, '/admin/users');
     }
-    const from = user.role;
-    await user.update({ role: parsed.data.role });
-    await platform.hooks.do('core.user.role.changed', user.id, from, parsed.data.role);
+    // The person's own session gets a new id on their next request (see the auth routes).
+    await setRole(req, user.id, parsed.data.role);
     res.flash('success', `${user.display_name} is now ${parsed.data.role}.`);
     res.redirect(303, '/admin/users');
   });

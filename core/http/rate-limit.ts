@@ -20,8 +20,13 @@ export function createRateLimit(name: string, options: Partial<Options> & { redi
       ? new RedisStore({ prefix: `agora:rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis!.call(command, ...args) as Promise<RedisReply> })
       : undefined,
     handler: (req, res) => {
+      const minutes = Math.ceil((rest.windowMs ?? 15 * 60 * 1000) / 60_000);
+      const message = `Too many attempts from your address. Please wait ${minutes} minutes and try again.`;
       res.status(429);
-      void res.renderPage('core/error', { title: 'Too many attempts', status: 429, message: 'Too many attempts from your address. Please wait 15 minutes and try again.', requestId: req.id }, 429);
+      if (!res.renderPage) return void res.type('text/plain').send(message);
+      res.renderPage('core/error', { title: 'Too many attempts', status: 429, message, requestId: req.id }, 429).catch(() => {
+        if (!res.headersSent) res.type('text/plain').send(message);
+      });
     },
     ...rest,
   });

@@ -1,0 +1,133 @@
+import express, { type Router } from 'express';
+import { Op } from 'sequelize';
+import type { Platform } from '../platform';
+import { requireUser } from '../http/guards';
+import { parseForm, type FieldErrors } from '../http/validation';
+import { SESSION_COOKIE } from '../http/session';
+import type { AuthLimits } from './limits';
+import { closeSchema, echo, passwordChangeSchema, profileSchema } from './forms';
+import { passwordProblem } from './password-policy';
+import { hashPassword, verifyPassword } from './passwords';
+import { User } from './user-model';
+import { toSessionUser } from './passport-setup';
+import { regenerateSession } from './privilege';
+import { sendEmailChangeMail, sendEmailInUseMail, sendVerificationMail } from './account-mail';
+
+const PROFILE_FIELDS = ['first_name', 'last_name', 'display_name'] as const;
+
+/**
+ * `/account`: the logged-in person's own account, and only theirs. No route here takes a user id: whom a
+ * request changes is always `req.user`, so editing an id in a form or URL cannot reach anyone else.
+ */
+export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
+  const router = express.Router();
+  router.use('/account', requireUser);
+
+  const me = async (req: express.Request): Promise<User> => {
+    const user = await User.findByPk(req.user!.id);
+    // The session outlived the account (closed elsewhere): nobody is logged in any more.
+    if (!user) throw new Error('The account of this session no longer exists');
+    return user;
+  };
+
+  const accountPage = async (res: express.Response, user: User, values?: Record<string, unknown>, errors: FieldErrors = {}, status = 200) => {
+    const { username, email, pending_email, email_verified_at, birth_date, guardian_confirmed, created_at, role } = user;
+    const profile = { first_name: user.first_name, last_name: user.last_name, display_name: user.display_name, email };
+    await res.renderPage(
+      'core/account',
+      { title: 'Your account', account: { username, email, pending_email, email_verified_at, birth_date, guardian_confirmed, created_at, role }, values: { ...profile, ...values }, errors },
+      status,
+    );
+  };
+
+  router.get('/account', async (req, res) => {
+    await accountPage(res, await me(req));
+  });
+
+  router.post('/account', async (req, res) => {
+    const user = await me(req);
+    const parsed = parseForm(profileSchema, req.body);
+    if (!parsed.ok) return accountPage(res, user, echo(req.body, [...PROFILE_FIELDS, 'email']), parsed.errors, 422);
+    const input = parsed.data;
+
+    const changes: Partial<Pick<User, 'first_name' | 'last_name' | 'display_name' | 'pending_email'>> = {};
+    for (const field of PROFILE_FIELDS) if (input[field] !== user[field]) changes[field] = input[field];
+    let emailMessage: string | undefined;
+    let mail: (() => Promise<void>) | undefined;
+    if (input.email === user.email) {
+      if (user.pending_email) changes.pending_email = null;
+    } else {
+      // Sending the pending address again sends its link again.
+      const owner = await User.findOne({ where: { email: input.email, id: { [Op.ne]: user.id } }, attributes: ['id'] });
+      const pending = owner ? null : input.email;
+      if (pending !== user.pending_email) changes.pending_email = pending;
+      mail = owner ? () => sendEmailInUseMail(platform, input.email) : () => sendEmailChangeMail(platform, user, input.email);
+      // The same words either way: whether the address has an account is not told here.
+      emailMessage = `We sent a link to ${input.email}. Your email address changes when you open it.`;
+    }
+
+    const fields = Object.keys(changes);
+    if (fields.length) await user.update(changes);
+    if (mail) await mail();
+    if (fields.length) await platform.hooks.do('core.user.updated', toSessionUser(user), fields);
+    res.flash('success', emailMessage ?? (fields.length ? 'Your account was updated.' : 'Nothing to change.'));
+    res.redirect(303, '/account');
+  });
+
+  router.post('/account/password', limits.login, async (req, res) => {
+    const user = await me(req);
+    const parsed = parseForm(passwordChangeSchema, req.body);
+    if (!parsed.ok) return accountPage(res, user, {}, parsed.errors, 422);
+    if (!(await verifyPassword(parsed.data.current_password, user.password_hash))) {
+      return accountPage(res, user, {}, { current_password: 'That is not your current password.' }, 422);
+    }
+    const problem = passwordProblem(parsed.data.new_password, user);
+    if (problem) return accountPage(res, user, {}, { new_password: problem }, 422);
+    // A new session version ends every other session of this account; this one is logged in again under it.
+    await user.update({ password_hash: await hashPassword(parsed.data.new_password), session_version: user.session_version + 1 });
+    await regenerateSession(req);
+    await platform.hooks.do('core.user.updated', toSessionUser(user), ['password']);
+    res.flash('success', 'Your password was changed. Any other device where you were logged in has been logged out.');
+    res.redirect(303, '/account');
+  });
+
+  router.post('/account/verify/resend', limits.mail, async (req, res) => {
+    const user = await me(req);
+    if (user.pending_email) {
+      await sendEmailChangeMail(platform, user, user.pending_email);
+      res.flash('success', `We sent a new link to ${user.pending_email}.`);
+    } else if (!user.email_verified_at) {
+      await sendVerificationMail(platform, user);
+      res.flash('success', `We sent a new link to ${user.email}.`);
+    } else {
+      res.flash('info', 'Your email address is already verified.');
+    }
+    res.redirect(303, '/account');
+  });
+
+  const closeForm = (res: express.Response, errors: FieldErrors = {}, status = 200) =>
+    res.renderPage('core/account-close', { title: 'Close your account', errors, erasers: platform.privacy.listErasers().map((e) => e.owner) }, status);
+
+  router.get('/account/close', async (_req, res) => closeForm(res));
+
+  router.post('/account/close', limits.login, async (req, res) => {
+    const user = await me(req);
+    const parsed = parseForm(closeSchema, req.body);
+    if (!parsed.ok) return closeForm(res, parsed.errors, 422);
+    if (!(await verifyPassword(parsed.data.password, user.password_hash))) return closeForm(res, { password: 'That is not your password.' }, 422);
+
+    const { id: userId, email } = user;
+    const result = await platform.privacy.erasePerson({ email, userId });
+    const closed = !(await User.findByPk(userId, { attributes: ['id'] }));
+    if (closed) {
+      await platform.hooks.do('core.user.deleted', userId, email);
+      await new Promise<void>((resolve, reject) => req.logout((error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+      res.clearCookie(SESSION_COOKIE);
+      res.locals.user = undefined;
+    }
+    await res.renderPage('core/account-closed', { title: closed ? 'Your account is closed' : 'Your account could not be closed', result, closed });
+  });
+
+  return router;
+}
