@@ -85,15 +85,20 @@ export function buildApp(platform: Platform): BuiltApp {
     }
   });
 
-  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
-  app.use(express.json({ limit: '200kb' }));
+  // Provider callbacks (payment webhooks) read their own raw body to check its signature, and carry no
+  // cookie session: no body parser and no CSRF check runs for them.
+  const rawBodyPaths = ['/payments/'];
+  const unlessRaw = (handler: express.RequestHandler): express.RequestHandler => (req, res, next) =>
+    rawBodyPaths.some((prefix) => req.path.startsWith(prefix)) ? next() : handler(req, res, next);
+  app.use(unlessRaw(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 })));
+  app.use(unlessRaw(express.json({ limit: '200kb' })));
   app.use(cookieParser());
   const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL });
   app.use(sessions.middleware);
   const passport = configurePassport();
   app.use(passport.initialize());
   app.use(passport.session());
-  const csrf = createCsrf(config.sessionSecret, secure);
+  const csrf = createCsrf(config.sessionSecret, secure, rawBodyPaths);
   app.use(localsMiddleware(platform, csrf.token));
   app.use(csrf.protect);
 

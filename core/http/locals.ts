@@ -16,7 +16,7 @@ export interface NavItem {
 declare module '../hooks' {
   interface FilterMap {
     /** Links in the site header; plugins add theirs. */
-    'core.nav.items': [items: NavItem[], context: { user?: Express.User }];
+    'core.nav.items': [items: NavItem[], context: { user?: Express.User; req?: Request }];
     /** Which consent categories the visitor agreed to; the gdpr plugin answers from its banner. */
     'core.consent.categories': [categories: Set<ConsentCategory>, req: Request];
   }
@@ -44,7 +44,7 @@ export function localsMiddleware(platform: Platform, csrfToken: (req: Request, r
     res.renderPage = async (template, locals = {}, status = 200) => {
       const flash: FlashMessage[] = req.session?.flash ?? [];
       if (req.session?.flash) delete req.session.flash;
-      const navItems = (await platform.hooks.apply('core.nav.items', [], { user })).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+      const navItems = (await platform.hooks.apply('core.nav.items', [], { user, req })).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
       const consent = await platform.hooks.apply('core.consent.categories', new Set<ConsentCategory>(['necessary']), req);
       const debugTemplates = req.query.debug === 'templates' && user?.role === 'admin';
       const html = await platform.renderer.render(
