@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { log } from '../log';
-import { backoffMs, type EnqueueOptions, type JobHandler, type JobQueue } from './job-queue';
+import { backoffMs, type EnqueueOptions, type JobHandler, type JobInfo, type JobQueue, type JobStatus } from './job-queue';
 
 interface JobRow {
   id: number;
@@ -33,13 +33,30 @@ export class DatabaseQueue implements JobQueue {
     };
   }
 
-  async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
+  async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
     const now = new Date();
-    await this.sequelize.query(
-      'INSERT INTO jobs (name, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)',
-      { replacements: [name, JSON.stringify(payload), 'queued', options.maxAttempts ?? 5, new Date(now.getTime() + (options.delayMs ?? 0)), now, now] },
+    const postgres = this.sequelize.getDialect() === 'postgres';
+    const [result] = await this.sequelize.query(
+      `INSERT INTO jobs (name, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)${postgres ? ' RETURNING id' : ''}`,
+      {
+        replacements: [name, JSON.stringify(payload), 'queued', options.maxAttempts ?? 5, new Date(now.getTime() + (options.delayMs ?? 0)), now, now],
+        type: QueryTypes.INSERT,
+      },
     );
+    // PostgreSQL answers the RETURNING rows; SQLite the last inserted id.
+    const id = Array.isArray(result) ? (result[0] as { id: number }).id : (result as unknown as number);
     if (!options.delayMs) this.kick();
+    return String(id);
+  }
+
+  async get(id: string): Promise<JobInfo | undefined> {
+    if (!/^\d+$/.test(id)) return undefined;
+    const [row] = await this.sequelize.query<JobRow & { status: JobStatus; last_error: string | null }>(
+      'SELECT id, name, status, attempts, max_attempts, last_error FROM jobs WHERE id = ?',
+      { replacements: [Number(id)], type: QueryTypes.SELECT },
+    );
+    if (!row) return undefined;
+    return { id: String(row.id), name: row.name, status: row.status, attempts: Number(row.attempts), maxAttempts: Number(row.max_attempts), lastError: row.last_error ?? undefined };
   }
 
   async start(): Promise<void> {
@@ -61,9 +78,12 @@ export class DatabaseQueue implements JobQueue {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       await this.busy;
+      // Jobs no handler here can run (their plugin is inactive) wait for one; they do not keep us busy.
+      const names = [...this.handlers.keys()];
+      if (names.length === 0 && !this.running) return;
       const [row] = await this.sequelize.query<{ n: number }>(
-        "SELECT COUNT(*) AS n FROM jobs WHERE (status = 'queued' AND run_at <= ?) OR status = 'running'",
-        { replacements: [new Date()], type: QueryTypes.SELECT },
+        `SELECT COUNT(*) AS n FROM jobs WHERE ((status = 'queued' AND run_at <= ?) OR status = 'running') AND name IN (${names.map(() => '?').join(',') || 'NULL'})`,
+        { replacements: [new Date(), ...names], type: QueryTypes.SELECT },
       );
       if (Number(row.n) === 0 && !this.running) return;
       this.kick();

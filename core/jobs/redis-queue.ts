@@ -1,6 +1,8 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Job, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { log } from '../log';
-import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import type { EnqueueOptions, JobHandler, JobInfo, JobQueue, JobStatus } from './job-queue';
+
+const NO_HANDLER_RETRY_MS = 2000;
 
 /** BullMQ on Redis (`REDIS_URL`): the same contract as the database queue, shared by every instance. */
 export class RedisQueue implements JobQueue {
@@ -32,22 +34,43 @@ export class RedisQueue implements JobQueue {
     };
   }
 
-  async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<void> {
-    await this.queue.add(name, payload, {
+  async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
+    const job = await this.queue.add(name, payload, {
       delay: options.delayMs,
       attempts: options.maxAttempts ?? 5,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: 1000,
       removeOnFail: 5000,
     });
+    return String(job.id);
+  }
+
+  async get(id: string): Promise<JobInfo | undefined> {
+    const job = await Job.fromId(this.queue, id);
+    if (!job) return undefined;
+    const state = await job.getState();
+    const status: JobStatus = state === 'completed' ? 'done' : state === 'failed' ? 'failed' : state === 'active' ? 'running' : 'queued';
+    return {
+      id,
+      name: job.name,
+      status,
+      // BullMQ counts the runs that ended; a running job is one more.
+      attempts: job.attemptsMade + (status === 'running' ? 1 : 0),
+      maxAttempts: job.opts.attempts ?? 1,
+      lastError: job.failedReason || undefined,
+    };
   }
 
   async start(): Promise<void> {
     this.worker = new Worker(
       this.queueName,
-      async (job) => {
+      async (job, token) => {
         const handler = this.handlers.get(job.name);
-        if (!handler) throw new Error(`no handler for job "${job.name}"`);
+        if (!handler) {
+          // Its plugin is not active here (yet): wait for it as the database queue does, without using up an attempt.
+          await job.moveToDelayed(Date.now() + NO_HANDLER_RETRY_MS, token);
+          throw new DelayedError();
+        }
         await handler(job.data as Record<string, unknown>);
       },
       { connection: this.connection, concurrency: 4 },
