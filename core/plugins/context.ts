@@ -61,7 +61,8 @@ export interface PluginContext {
   readonly jobs: {
     /** Job names are prefixed with the plugin's name when they are not already. */
     define(name: string, handler: JobHandler): Disposer;
-    enqueue(name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<void>;
+    /** Returns the job id (see platform.jobs.get). */
+    enqueue(name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
   };
   readonly mail: { send(message: MailMessage): Promise<number> };
   /** Renders a template (for mail bodies, fragments) through the theme resolver. */
