@@ -8,11 +8,50 @@ import { toSessionUser } from './passport-setup';
 /** Roles from least to most privileged; `grantRole` only ever moves up this list. */
 export const ROLE_RANK: Record<Role, number> = Object.fromEntries(ROLES.map((r, i) => [r, i])) as Record<Role, number>;
 
-let boundHooks: Pick<Hooks, 'do'> | undefined;
+export interface RoleChange {
+  userId: number;
+  from: Role;
+  to: Role;
+}
 
-/** Called by the auth routes when the app is built, so role changes fire the platform's hooks. */
-export function bindPrivilegeHooks(hooks: Pick<Hooks, 'do'>): void {
-  boundHooks = hooks;
+interface PrivilegeService {
+  /** With `onlyRaise`, a role at or above `role` is left as it is. */
+  setRole(req: Request | undefined, userId: number, role: Role, onlyRaise?: boolean): Promise<RoleChange | undefined>;
+}
+
+/**
+ * The running app's implementation, registered when its auth routes are built. A plugin may hold its own
+ * copy of this module (the test runner loads core as CommonJS and plugins as ES modules), whose `User` model
+ * was never initialised; going through this registration, every copy acts on the app's database and hooks.
+ */
+const SERVICE = Symbol.for('agora.core.auth.privilege');
+type Registry = { [SERVICE]?: PrivilegeService };
+
+/** Called by the auth routes when the app is built. */
+export function bindPrivilege(hooks: Pick<Hooks, 'do'>): void {
+  (globalThis as Registry)[SERVICE] = {
+    async setRole(req, userId, role, onlyRaise = false) {
+      const user = await User.findByPk(userId);
+      if (!user) throw new Error(`No user ${userId}`);
+      const from = user.role as Role;
+      if (from === role || (onlyRaise && ROLE_RANK[from] >= ROLE_RANK[role])) return undefined;
+      await user.update({ role });
+      if (req?.user?.id === userId) {
+        req.user = toSessionUser(user);
+        await regenerateSession(req);
+        if (req.res) req.res.locals.user = req.user;
+      }
+      await hooks.do('core.user.role.changed', userId, from, role);
+      await hooks.do('core.user.updated', toSessionUser(user), ['role']);
+      return { userId, from, to: role };
+    },
+  };
+}
+
+function service(): PrivilegeService {
+  const found = (globalThis as Registry)[SERVICE];
+  if (!found) throw new Error('Roles cannot change before the app is built (bindPrivilege was not called)');
+  return found;
 }
 
 /**
@@ -25,41 +64,20 @@ export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, { session: true, keepSessionInfo: true }, (error) => (error ? reject(error) : resolve())));
 }
 
-export interface RoleChange {
-  userId: number;
-  from: Role;
-  to: Role;
-}
-
 /**
  * Sets a person's role and fires `core.user.role.changed` and `core.user.updated`. When `req` is that
  * person's own request, their session id is regenerated at once and they stay logged in; anyone else's
  * session is regenerated on their next request. Call it after your transaction has committed.
  */
-export async function setRole(req: Request | undefined, userId: number, role: Role): Promise<RoleChange | undefined> {
-  const user = await User.findByPk(userId);
-  if (!user) throw new Error(`No user ${userId}`);
-  const from = user.role;
-  if (from === role) return undefined;
-  await user.update({ role });
-  if (req?.user?.id === userId) {
-    req.user = toSessionUser(user);
-    await regenerateSession(req);
-    if (req.res) req.res.locals.user = req.user;
-  }
-  await boundHooks?.do('core.user.role.changed', userId, from, role);
-  await boundHooks?.do('core.user.updated', toSessionUser(user), ['role']);
-  return { userId, from, to: role };
+export function setRole(req: Request | undefined, userId: number, role: Role): Promise<RoleChange | undefined> {
+  return service().setRole(req, userId, role);
 }
 
 /**
  * Raises a person to at least `role` and never lowers them: an admin who opens a shop stays admin. Plugins
  * call it when a person earns a role by their own action (the shops plugin, when someone opens a shop):
- * `await grantRole(req, req.user, 'seller')`.
+ * `await grantRole(req, req.user, 'seller')`. Returns the change, or undefined when there was none.
  */
-export async function grantRole(req: Request | undefined, user: { id: number }, role: Role): Promise<RoleChange | undefined> {
-  const row = await User.findByPk(user.id, { attributes: ['id', 'role'] });
-  if (!row) throw new Error(`No user ${user.id}`);
-  if (ROLE_RANK[row.role as Role] >= ROLE_RANK[role]) return undefined;
-  return setRole(req, user.id, role);
+export function grantRole(req: Request | undefined, user: { id: number }, role: Role): Promise<RoleChange | undefined> {
+  return service().setRole(req, user.id, role, true);
 }

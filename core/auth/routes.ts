@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from '../http/session';
 import './hooks';
 import { authLimits } from './limits';
 import { sessionRefOf } from './passport-setup';
-import { bindPrivilegeHooks, regenerateSession } from './privilege';
+import { bindPrivilege, regenerateSession } from './privilege';
 import { registerRoutes } from './register-routes';
 import { accountRoutes } from './account-routes';
 import { passwordResetRoutes } from './password-reset-routes';
@@ -27,7 +27,7 @@ const loginSchema = z.object({
 export function authRoutes(platform: Platform): Router {
   const router = express.Router();
   const limits = authLimits(platform);
-  bindPrivilegeHooks(platform.hooks);
+  bindPrivilege(platform.hooks);
   defineResetMailJob(platform);
 
   // A session whose user's role changed since it began (an admin promoted or demoted them) gets a new id

@@ -28,7 +28,7 @@ export function signEmailToken(secret: string, claim: EmailClaim, ttlMs = EMAIL_
 
 export function readEmailToken(secret: string, token: string, now = Date.now()): EmailClaim | undefined {
   const [payload, sig, extra] = token.split('.');
-  if (!payload || !sig || extra !== undefined || token.length > 2000) return undefined;
+  if (!payload || !sig || extra !== undefined || token.length > 2000 || !/^[\w-]+$/.test(payload) || !/^[\w-]+$/.test(sig)) return undefined;
   const expected = crypto.createHmac('sha256', key(secret)).update(payload).digest();
   const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return undefined;

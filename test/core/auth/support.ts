@@ -35,7 +35,7 @@ export async function submit(agent: supertest.Agent, page: string, action: strin
 
 /** The path of the first link in a mail that goes to `prefix` (links carry the site's BASE_URL). */
 export function linkIn(mail: ReceivedMail, prefix: string): string {
-  const m = new RegExp(`https?://[^\\s"<>]+${prefix.replace(/\//g, '\\/')}[^\\s"<>]*`).exec(mail.text);
+  const m = new RegExp(`https?://[^\\s"<>\\[\\]]+${prefix.replace(/\//g, '\\/')}[^\\s"<>\\[\\]()]*`).exec(mail.text);
   expect(m, `a ${prefix} link in "${mail.subject}"`).to.not.equal(null);
   return new URL(m![0]).pathname;
 }
