@@ -56,6 +56,8 @@ export class PluginManager {
   private readonly services = new Map<string, object>();
   private routers: ReadonlyArray<{ name: string; router: Router }> = [];
   private loads = 0;
+  /** Which plugin defined each Sequelize model (by model name), learned while its setup ran. */
+  private readonly modelOwners = new Map<string, string>();
 
   constructor(
     private readonly platform: Platform,
@@ -125,6 +127,11 @@ export class PluginManager {
     return this.records.get(name)?.status === 'active';
   }
 
+  /** The plugin that defined a model, or undefined for core's own models. */
+  modelOwner(modelName: string): string | undefined {
+    return this.modelOwners.get(modelName);
+  }
+
   /** Active plugins that require the given one. */
   dependents(name: string): string[] {
     return [...this.records.values()].filter((r) => r.status === 'active' && name in r.manifest.requires.plugins).map((r) => r.manifest.name);
@@ -146,6 +153,7 @@ export class PluginManager {
       }
     }
     await migrateUp(this.platform.sequelize, name, path.join(record.dir, 'migrations'));
+    const modelsBefore = new Set(Object.keys(this.platform.sequelize.models));
     const definition = await this.load(record);
     const handle = createPluginContext(this.platform, manifest, record.dir, this.services);
     const disposeViews = this.platform.resolver.registerOwner(name, path.join(record.dir, 'views'));
@@ -159,6 +167,9 @@ export class PluginManager {
     } catch (error) {
       await handle.dispose();
       throw new PluginError(`"${manifest.title}" failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    for (const model of Object.keys(this.platform.sequelize.models)) {
+      if (!modelsBefore.has(model) && !this.modelOwners.has(model)) this.modelOwners.set(model, name);
     }
     this.handles.set(name, handle);
     this.routers = [...this.routers, { name, router }].sort((a, b) => a.name.localeCompare(b.name));
