@@ -70,6 +70,9 @@ export type Disposer = () => void;
 
 class ListenerTimeout extends Error {}
 
+/** What invoke returns for a listener that threw or timed out: never a value a listener can return. */
+const FAILED: unique symbol = Symbol('failed');
+
 /**
  * Actions and filters. Listeners are kept per hook in run order; each change replaces the array, so a
  * dispatch in flight keeps iterating its own snapshot and nobody is skipped or run twice.
@@ -108,7 +111,9 @@ export class Hooks {
     const listeners = this.ordered.get(name) ?? this.forwarded(name);
     if (!listeners) return;
     for (const listener of listeners) {
-      await this.invoke(listener, args);
+      const outcome = this.invoke(listener, args);
+      // Only an async listener costs an await; a synchronous one runs straight through.
+      if (outcome instanceof Promise) await outcome;
     }
   }
 
@@ -118,8 +123,9 @@ export class Hooks {
     if (!listeners) return value;
     let current = value;
     for (const listener of listeners) {
-      const result = await this.invoke(listener, [current, ...args]);
-      if (result.ok) current = result.value as FilterValue<N>;
+      let outcome = this.invoke(listener, [current, ...args]);
+      if (outcome instanceof Promise) outcome = await outcome;
+      if (outcome !== FAILED) current = outcome as FilterValue<N>;
     }
     return current;
   }
@@ -195,20 +201,35 @@ export class Hooks {
     else this.ordered.set(name, Object.freeze(order(list)));
   }
 
-  private async invoke(listener: Listener, args: unknown[]): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  /** Runs one listener: its value, FAILED when it threw, or a promise of either when it is async. */
+  private invoke(listener: Listener, args: unknown[]): unknown {
     const started = performance.now();
+    let value: unknown;
     try {
-      let value = listener.fn(...args);
-      if (value instanceof Promise) value = await this.withinBudget(value);
-      const elapsed = performance.now() - started;
-      if (elapsed > this.slowMs) {
-        this.log.warn({ plugin: listener.owner, hook: listener.hook, ms: Math.round(elapsed) }, 'slow hook listener');
-      }
-      return { ok: true, value };
+      value = listener.fn(...args);
     } catch (error) {
       this.recordFailure(listener, error);
-      return { ok: false };
+      return FAILED;
     }
+    if (value instanceof Promise) return this.settle(listener, value, started);
+    this.checkSlow(listener, started);
+    return value;
+  }
+
+  private async settle(listener: Listener, promise: Promise<unknown>, started: number): Promise<unknown> {
+    try {
+      const value = await this.withinBudget(promise);
+      this.checkSlow(listener, started);
+      return value;
+    } catch (error) {
+      this.recordFailure(listener, error);
+      return FAILED;
+    }
+  }
+
+  private checkSlow(listener: Listener, started: number): void {
+    const elapsed = performance.now() - started;
+    if (elapsed > this.slowMs) this.log.warn({ plugin: listener.owner, hook: listener.hook, ms: Math.round(elapsed) }, 'slow hook listener');
   }
 
   private withinBudget(promise: Promise<unknown>): Promise<unknown> {
