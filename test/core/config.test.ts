@@ -33,7 +33,8 @@ describe('configuration from the environment', () => {
   });
 
   it('keeps every message to one line', () => {
-    for (const env of [{ PORT: 'x' }, { DATABASE_URL: 'x' }, { SMTP_URL: 'x' }, { SESSION_SECRET: 'short' }, { ADMIN_EMAIL: 'nope' }]) {
+    const bad: Array<Record<string, string>> = [{ PORT: 'x' }, { DATABASE_URL: 'x' }, { SMTP_URL: 'x' }, { SESSION_SECRET: 'short' }, { ADMIN_EMAIL: 'nope' }];
+    for (const env of bad) {
       const message = configError(env).message;
       expect(message.split('\n'), message).to.have.length(1);
       expect(message.startsWith(`${Object.keys(env)[0]}: `), message).to.equal(true);
