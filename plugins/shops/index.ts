@@ -2,6 +2,7 @@ import { definePlugin } from '../../core/plugins/define-plugin';
 import './hooks';
 import { initShopModels } from './models';
 import { defineShopsSettings } from './settings';
+import { setupCatalog } from './setup-catalog';
 
 export default definePlugin({
   async setup(ctx) {
@@ -9,6 +10,7 @@ export default definePlugin({
     defineShopsSettings(ctx);
     // Each part registers its routes, hooks, slots, capabilities and privacy pieces through ctx.
     // -- catalog, shop pages, sellers, products (part A) --
+    setupCatalog(ctx);
     // -- cart, checkout, payments, orders (part B) --
   },
 });

@@ -1,0 +1,193 @@
+import { Op } from 'sequelize';
+import { z } from 'zod';
+import type { PluginContext } from '../../../core/plugins/context';
+import { notFound } from '../../../core/http/errors';
+import { formatMoney, parseMoney } from '../../../core/http/money';
+import { pageFrom } from '../../../core/http/pagination';
+import { Category } from '../models/category';
+import { Product } from '../models/product';
+import { ProductImage } from '../models/product-image';
+import { ProductTag } from '../models/product-tag';
+import { Shop } from '../models/shop';
+import { ShippingMethod } from '../models/shipping-method';
+import type { ProductTab } from '../hooks';
+import type { ShopsSettings } from '../settings';
+import { CATALOG_SORTS, searchProducts, type CatalogResult } from '../services/catalog-service';
+import { paragraphs, escapeHtml, SLUG_PATTERN } from '../services/text';
+
+export const CATALOG_PER_PAGE = 24;
+const SHOPS_PER_PAGE = 24;
+
+/** Catalog filters from the query string; a value that makes no sense is dropped, never an error page. */
+const catalogQuery = z.object({
+  q: z.string().trim().max(200).catch(''),
+  category: z.string().regex(SLUG_PATTERN).max(100).optional().catch(undefined),
+  min: z.string().trim().max(20).optional().catch(undefined),
+  max: z.string().trim().max(20).optional().catch(undefined),
+  sort: z.enum(CATALOG_SORTS).optional().catch(undefined),
+});
+
+/** Price filters are typed in major units; every shop currency has two decimals, so one scale fits all. */
+const priceFilter = (v: string | undefined) => (v ? parseMoney(v, 'EUR') : undefined);
+
+export interface Pager {
+  page: number;
+  pages?: number;
+  prev?: string;
+  next?: string;
+  /** "1,234 products" or "1,000+ products". */
+  label: string;
+}
+
+export function pagerFor(basePath: string, query: Record<string, unknown>, result: CatalogResult, noun = 'products'): Pager {
+  const link = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (k !== 'page' && typeof v === 'string' && v !== '') params.set(k, v);
+    if (p > 1) params.set('page', String(p));
+    const qs = params.toString();
+    return qs ? `${basePath}?${qs}` : basePath;
+  };
+  const count = `${result.total.toLocaleString('en')}${result.exact ? '' : '+'}`;
+  return {
+    page: result.page,
+    pages: result.pages,
+    prev: result.page > 1 ? link(result.page - 1) : undefined,
+    next: result.hasNext ? link(result.page + 1) : undefined,
+    label: `${count} ${result.total === 1 && result.exact ? noun.replace(/s$/, '') : noun}`,
+  };
+}
+
+/** The categories in display order, each with the ids a filter on it covers (itself and its descendants). */
+export async function categoryTree(): Promise<Array<{ id: number; name: string; slug: string; depth: number; ids: number[] }>> {
+  const all = await Category.findAll({ order: [['position', 'ASC'], ['name', 'ASC']] });
+  const children = new Map<number | null, Category[]>();
+  for (const c of all) children.set(c.parent_id ?? null, [...(children.get(c.parent_id ?? null) ?? []), c]);
+  const out: Array<{ id: number; name: string; slug: string; depth: number; ids: number[] }> = [];
+  const descendants = (id: number, seen: Set<number>): number[] =>
+    (children.get(id) ?? []).filter((c) => !seen.has(c.id)).flatMap((c) => [c.id, ...descendants(c.id, new Set([...seen, c.id]))]);
+  const walk = (parent: number | null, depth: number, seen: Set<number>) => {
+    for (const c of children.get(parent) ?? []) {
+      if (seen.has(c.id)) continue;
+      out.push({ id: c.id, name: c.name, slug: c.slug, depth, ids: [c.id, ...descendants(c.id, new Set([c.id]))] });
+      walk(c.id, depth + 1, new Set([...seen, c.id]));
+    }
+  };
+  walk(null, 0, new Set());
+  return out;
+}
+
+/** The public pages: catalog, product page, shop list and shop page. */
+export function catalogRoutes(ctx: PluginContext): void {
+  const { router } = ctx;
+
+  router.get('/products', async (req, res) => {
+    const filters = catalogQuery.parse(req.query);
+    const categories = await categoryTree();
+    const category = filters.category ? categories.find((c) => c.slug === filters.category) : undefined;
+    const page = pageFrom(req.query, CATALOG_PER_PAGE);
+    const minPrice = priceFilter(filters.min);
+    const maxPrice = priceFilter(filters.max);
+    const result = await searchProducts(
+      { q: filters.q, categoryIds: category?.ids, minPrice, maxPrice, sort: filters.sort },
+      { page: page.page, perPage: page.perPage },
+    );
+    const values = { q: filters.q, category: category?.slug ?? '', min: minPrice === undefined ? '' : filters.min, max: maxPrice === undefined ? '' : filters.max, sort: result.sort };
+    await res.renderPage('shops/catalog', {
+      title: filters.q ? `Search: ${filters.q}` : category ? category.name : 'Products',
+      result,
+      categories,
+      category,
+      values,
+      pager: pagerFor('/products', values, result),
+    });
+  });
+
+  router.get('/products/:slug', async (req, res) => {
+    const slug = String(req.params.slug);
+    const product = SLUG_PATTERN.test(slug) ? await Product.findOne({ where: { slug } }) : null;
+    if (!product) throw notFound('product');
+    const preview = product.status !== 'published';
+    // A draft is visible only to the people who run its shop, as a preview.
+    if (preview && !(await ctx.capabilities.can(req.user, 'shops.shop.manage', product))) throw notFound('product');
+    const [shop, images, tags, category, shipping] = await Promise.all([
+      Shop.findByPk(product.shop_id, { rejectOnEmpty: true }),
+      ProductImage.findAll({ where: { product_id: product.id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
+      ProductTag.findAll({ where: { product_id: product.id }, order: [['tag', 'ASC']] }),
+      product.category_id === null ? null : Category.findByPk(product.category_id),
+      ShippingMethod.findAll({ where: { shop_id: product.shop_id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
+    ]);
+    const baseTabs: ProductTab[] = [
+      { id: 'description', title: 'Description', html: paragraphs(product.description) || '<p class="muted">No description yet.</p>', order: 10 },
+      { id: 'shipping', title: 'Shipping & returns', html: shippingTabHtml(shop, shipping), order: 20 },
+    ];
+    const tabs = (await ctx.hooks.apply('shops.product.tabs', baseTabs, product)).slice().sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+    const settings = ctx.settings.get<ShopsSettings>();
+    const purchasable = !preview && !shop.vacation_mode && product.inStock();
+    await res.renderPage('shops/product', {
+      title: product.title,
+      product,
+      shop,
+      images,
+      tags: tags.map((t) => t.tag),
+      category,
+      tabs,
+      preview,
+      purchasable,
+      maxQuantity: Math.max(1, Math.min(product.stock ?? Infinity, settings.maxQuantityPerItem ?? 99)),
+    });
+  });
+
+  router.get('/shops', async (req, res) => {
+    const page = pageFrom(req.query, SHOPS_PER_PAGE);
+    // A shop whose owner erased their account stays reachable by its address (orders link to it) but is not listed.
+    const where = { owner_id: { [Op.ne]: null } };
+    const [shops, total] = await Promise.all([
+      Shop.findAll({ where, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: page.perPage, offset: page.offset }),
+      Shop.count({ where }),
+    ]);
+    const pages = Math.max(1, Math.ceil(total / page.perPage));
+    const link = (p: number) => (p > 1 ? `/shops?page=${p}` : '/shops');
+    await res.renderPage('shops/shops', {
+      title: 'Shops',
+      shops,
+      pager: { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : undefined, next: page.page < pages ? link(page.page + 1) : undefined, label: `${total.toLocaleString('en')} ${total === 1 ? 'shop' : 'shops'}` },
+    });
+  });
+
+  router.get('/shops/:slug', async (req, res) => {
+    const slug = String(req.params.slug);
+    const shop = SLUG_PATTERN.test(slug) ? await Shop.findOne({ where: { slug } }) : null;
+    if (!shop) throw notFound('shop');
+    const sort = z.enum(['newest', 'price_asc', 'price_desc']).catch('newest').parse(req.query.sort);
+    const page = pageFrom(req.query, CATALOG_PER_PAGE);
+    const [result, shipping] = await Promise.all([
+      searchProducts({ shopId: shop.id, sort }, { page: page.page, perPage: page.perPage }),
+      ShippingMethod.findAll({ where: { shop_id: shop.id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
+    ]);
+    await res.renderPage('shops/shop', {
+      title: shop.name,
+      shop,
+      result,
+      shipping,
+      sort,
+      policies: [
+        { id: 'terms', title: 'Terms', html: paragraphs(shop.policy_terms) },
+        { id: 'returns', title: 'Returns', html: paragraphs(shop.policy_returns) },
+        { id: 'shipping', title: 'Shipping', html: paragraphs(shop.policy_shipping) },
+      ].filter((p) => p.html),
+      pager: pagerFor(`/shops/${shop.slug}`, { sort: sort === 'newest' ? '' : sort }, result),
+    });
+  });
+}
+
+function shippingTabHtml(shop: Shop, methods: ShippingMethod[]): string {
+  const money = formatMoney;
+  const rows = methods.map((m) => {
+    const where = m.countryList().length ? m.countryList().join(', ') : 'everywhere';
+    const free = m.free_over !== null ? `, free over ${escapeHtml(money(m.free_over, shop.currency))}` : '';
+    return `<li><strong>${escapeHtml(m.name)}</strong>: ${escapeHtml(money(m.price, shop.currency))}${free} <span class="muted">(ships to ${escapeHtml(where)})</span></li>`;
+  });
+  const list = rows.length ? `<ul class="shipping-list">${rows.join('')}</ul>` : '<p class="muted">This shop has not set up shipping yet.</p>';
+  const policy = [shop.policy_shipping, shop.policy_returns].map(paragraphs).filter(Boolean).join('\n');
+  return list + (policy ? `\n${policy}` : '');
+}

@@ -1,0 +1,254 @@
+import { QueryTypes } from 'sequelize';
+import type { Request, Response } from 'express';
+import type { PluginContext } from '../../../core/plugins/context';
+import { requireUser } from '../../../core/http/guards';
+import { forbidden, notFound } from '../../../core/http/errors';
+import { pageFrom } from '../../../core/http/pagination';
+import type { FieldErrors } from '../../../core/http/validation';
+import { grantRole } from '../../../core/auth/privilege';
+import { Announcement } from '../models/announcement';
+import { Product } from '../models/product';
+import { ProductImage } from '../models/product-image';
+import { ProductTag } from '../models/product-tag';
+import { ShippingMethod } from '../models/shipping-method';
+import type { Shop } from '../models/shop';
+import { MAX_PRODUCT_IMAGES, parseProductForm, productFormValues } from '../forms/product-form';
+import { parseOpenShopForm, parseShopSettingsForm, resubmittedValues, shippingRows, shopFormValues, SHOP_CURRENCIES } from '../forms/shop-form';
+import { BANNER_VARIANTS, LOGO_VARIANTS, megabytes, PRODUCT_VARIANTS } from '../services/images';
+import { FormProblem } from '../services/form-problem';
+import { ProductNotFound, ProductService } from '../services/product-service';
+import { requireSellerShop, sellerShopOf } from '../services/shop-access';
+import { ShopService } from '../services/shop-service';
+import { multipartForm } from '../services/uploads';
+import { categoryTree } from './catalog-routes';
+import { formUploadProblem, idParam, imagesFrom } from './upload-helpers';
+
+const PRODUCTS_PER_PAGE = 25;
+
+/** What the seller dashboard shows about orders, in one aggregate query over the shop's orders. */
+export interface SalesSummary {
+  orders: number;
+  pending: number;
+  toShip: number;
+  sales: number;
+}
+
+const SOLD = "('paid', 'shipped', 'completed', 'partially_refunded', 'refunded')";
+
+export async function salesSummary(shopId: number): Promise<SalesSummary> {
+  const [row] = await Product.sequelize!.query<Record<keyof SalesSummary, number | string | null>>(
+    `SELECT COUNT(*) AS orders,
+       SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending,
+       SUM(CASE WHEN status = 'paid' THEN 1 ELSE 0 END) AS "toShip",
+       SUM(CASE WHEN status IN ${SOLD} THEN total - refunded_total ELSE 0 END) AS sales
+     FROM orders WHERE shop_id = :shopId`,
+    { replacements: { shopId }, type: QueryTypes.SELECT },
+  );
+  return { orders: Number(row?.orders ?? 0), pending: Number(row?.pending ?? 0), toShip: Number(row?.toShip ?? 0), sales: Number(row?.sales ?? 0) };
+}
+
+/** /seller: opening a shop, the dashboard, products and shop settings. Every query is scoped by the seller's shop. */
+export function sellerRoutes(ctx: PluginContext): void {
+  const { router, capabilities: caps } = ctx;
+  const maxBytes = ctx.config.UPLOAD_MAX_BYTES;
+  const products = new ProductService(ctx.config.uploadsDir, ctx.hooks);
+  const shops = new ShopService(ctx.config.uploadsDir, ctx.hooks);
+  const seller = requireSellerShop(caps.can);
+  const shopOf = (req: Request): Shop => req.sellerShop!;
+
+  // Opening a shop
+  const openForm = (res: Response, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) =>
+    res.renderPage('shops/seller/open', { title: 'Open your shop', values, errors, currencies: SHOP_CURRENCIES, maxUpload: megabytes(maxBytes) }, status);
+
+  const mayOpen = async (req: Request, res: Response): Promise<boolean> => {
+    if (!(await caps.can(req.user, 'shops.shop.open'))) throw forbidden();
+    if (await sellerShopOf(req.user!.id)) {
+      res.flash('info', 'You already run a shop.');
+      res.redirect(303, '/seller');
+      return false;
+    }
+    return true;
+  };
+
+  router.get('/seller/open', requireUser, async (req, res) => {
+    if (!(await mayOpen(req, res))) return;
+    await openForm(res, { currency: 'EUR', shipping: shippingRows([{ id: '', name: 'Standard', price: '', free_over: '', countries: '' }]).slice(0, 2) });
+  });
+
+  router.post(
+    '/seller/open',
+    requireUser,
+    multipartForm([{ name: 'logo', maxCount: 1 }, { name: 'banner', maxCount: 1 }], maxBytes),
+    async (req, res) => {
+      if (!(await mayOpen(req, res))) return;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const parsed = parseOpenShopForm(body);
+      const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+      formUploadProblem(req, errors);
+      const [logo] = await imagesFrom(req, 'logo', LOGO_VARIANTS, maxBytes, errors);
+      const [banner] = await imagesFrom(req, 'banner', BANNER_VARIANTS, maxBytes, errors);
+      if (!parsed.ok || Object.keys(errors).length) return openForm(res, resubmittedValues(body), errors, 422);
+      try {
+        const shop = await shops.open(req.user!.id, parsed.data, { logo, banner });
+        // The seller role is earned here; grantRole never lowers an admin or moderator and gives this session a new id.
+        await grantRole(req, req.user!, 'seller');
+        res.flash('success', `Your shop "${shop.name}" is open. Add your first product.`);
+        res.redirect(303, '/seller');
+      } catch (error) {
+        if (!(error instanceof FormProblem)) throw error;
+        await openForm(res, resubmittedValues(body), error.errors, 422);
+      }
+    },
+  );
+
+  // Dashboard
+  router.get('/seller', ...seller, async (req, res) => {
+    const shop = shopOf(req);
+    const [counts, sales, announcements] = await Promise.all([
+      Product.sequelize!.query<{ status: string; n: number | string }>('SELECT status, COUNT(*) AS n FROM products WHERE shop_id = :shopId GROUP BY status', {
+        replacements: { shopId: shop.id },
+        type: QueryTypes.SELECT,
+      }),
+      salesSummary(shop.id),
+      Announcement.findAll({ order: [['created_at', 'DESC'], ['id', 'DESC']], limit: 5 }),
+    ]);
+    const productCounts = { published: 0, draft: 0 } as Record<string, number>;
+    for (const c of counts) productCounts[c.status] = Number(c.n);
+    await res.renderPage('shops/seller/dashboard', { title: `${shop.name}: dashboard`, shop, productCounts, sales, announcements });
+  });
+
+  // Products
+  router.get('/seller/products', ...seller, async (req, res) => {
+    const shop = shopOf(req);
+    const page = pageFrom(req.query, PRODUCTS_PER_PAGE);
+    const { rows, count } = await Product.findAndCountAll({ where: { shop_id: shop.id }, order: [['id', 'DESC']], limit: page.perPage, offset: page.offset });
+    const pages = Math.max(1, Math.ceil(count / page.perPage));
+    const link = (p: number) => (p > 1 ? `/seller/products?page=${p}` : '/seller/products');
+    await res.renderPage('shops/seller/products', {
+      title: 'Your products',
+      shop,
+      products: rows,
+      pages: { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : undefined, next: page.page < pages ? link(page.page + 1) : undefined },
+    });
+  });
+
+  const productForm = async (res: Response, shop: Shop, locals: { product?: Product; values: Record<string, unknown>; errors?: FieldErrors }, status = 200) => {
+    const images = locals.product ? await ProductImage.findAll({ where: { product_id: locals.product.id }, order: [['position', 'ASC'], ['id', 'ASC']] }) : [];
+    await res.renderPage(
+      'shops/seller/product-form',
+      {
+        title: locals.product ? `Edit ${locals.product.title}` : 'Add a product',
+        shop,
+        product: locals.product,
+        images,
+        values: locals.values,
+        errors: locals.errors ?? {},
+        categories: await categoryTree(),
+        maxImages: MAX_PRODUCT_IMAGES,
+        maxUpload: megabytes(maxBytes),
+      },
+      status,
+    );
+  };
+
+  const imageUpload = multipartForm([{ name: 'images', maxCount: MAX_PRODUCT_IMAGES }], maxBytes);
+
+  router.get('/seller/products/new', ...seller, async (req, res) => {
+    await productForm(res, shopOf(req), { values: { status: 'draft' } });
+  });
+
+  router.post('/seller/products', ...seller, imageUpload, async (req, res) => {
+    const shop = shopOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = parseProductForm(body, shop.currency);
+    const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+    formUploadProblem(req, errors);
+    const images = await imagesFrom(req, 'images', PRODUCT_VARIANTS, maxBytes, errors);
+    if (!parsed.ok || Object.keys(errors).length) return productForm(res, shop, { values: body, errors }, 422);
+    try {
+      const product = await products.create(shop, parsed.data, images);
+      res.flash('success', `"${product.title}" was saved as ${product.status === 'published' ? 'published' : 'a draft'}.`);
+      res.redirect(303, '/seller/products');
+    } catch (error) {
+      if (!(error instanceof FormProblem)) throw error;
+      await productForm(res, shop, { values: body, errors: error.errors }, 422);
+    }
+  });
+
+  /** The product with this id in the seller's own shop; any other id is a 404, whoever owns it. */
+  const ownProduct = async (req: Request): Promise<Product> => {
+    const id = idParam(req.params.id);
+    const product = id === undefined ? null : await Product.findOne({ where: { id, shop_id: shopOf(req).id } });
+    if (!product || !(await caps.can(req.user, 'shops.shop.manage', product))) throw notFound('product');
+    return product;
+  };
+
+  router.get('/seller/products/:id/edit', ...seller, async (req, res) => {
+    const product = await ownProduct(req);
+    const tags = (await ProductTag.findAll({ where: { product_id: product.id } })).map((t) => t.tag);
+    await productForm(res, shopOf(req), { product, values: productFormValues(product, tags) });
+  });
+
+  router.post('/seller/products/:id', ...seller, imageUpload, async (req, res) => {
+    const shop = shopOf(req);
+    const product = await ownProduct(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = parseProductForm(body, shop.currency);
+    const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+    formUploadProblem(req, errors);
+    const images = await imagesFrom(req, 'images', PRODUCT_VARIANTS, maxBytes, errors);
+    if (!parsed.ok || Object.keys(errors).length) return productForm(res, shop, { product, values: body, errors }, 422);
+    try {
+      const saved = await products.update(shop, product.id, parsed.data, images);
+      res.flash('success', `"${saved.title}" was saved.`);
+      res.redirect(303, '/seller/products');
+    } catch (error) {
+      if (error instanceof ProductNotFound) throw notFound('product');
+      if (!(error instanceof FormProblem)) throw error;
+      await productForm(res, shop, { product, values: body, errors: error.errors }, 422);
+    }
+  });
+
+  for (const [action, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+    router.post(`/seller/products/:id/${action}`, ...seller, async (req, res) => {
+      const product = await ownProduct(req);
+      try {
+        await products.setStatus(shopOf(req), product.id, status);
+      } catch (error) {
+        if (error instanceof ProductNotFound) throw notFound('product');
+        throw error;
+      }
+      res.flash('success', status === 'published' ? `"${product.title}" is live.` : `"${product.title}" is hidden from buyers.`);
+      res.redirect(303, '/seller/products');
+    });
+  }
+
+  // Shop settings
+  const settingsForm = (res: Response, shop: Shop, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) =>
+    res.renderPage('shops/seller/settings', { title: 'Shop settings', shop, values, errors, maxUpload: megabytes(maxBytes) }, status);
+
+  router.get('/seller/settings', ...seller, async (req, res) => {
+    const shop = shopOf(req);
+    const methods = await ShippingMethod.findAll({ where: { shop_id: shop.id }, order: [['position', 'ASC'], ['id', 'ASC']] });
+    await settingsForm(res, shop, shopFormValues(shop, methods));
+  });
+
+  router.post(
+    '/seller/settings',
+    ...seller,
+    multipartForm([{ name: 'logo', maxCount: 1 }, { name: 'banner', maxCount: 1 }], maxBytes),
+    async (req, res) => {
+      const shop = shopOf(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const parsed = parseShopSettingsForm(body, shop.currency);
+      const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+      formUploadProblem(req, errors);
+      const [logo] = await imagesFrom(req, 'logo', LOGO_VARIANTS, maxBytes, errors);
+      const [banner] = await imagesFrom(req, 'banner', BANNER_VARIANTS, maxBytes, errors);
+      if (!parsed.ok || Object.keys(errors).length) return settingsForm(res, shop, resubmittedValues(body), errors, 422);
+      await shops.update(shop.id, parsed.data, { logo, banner });
+      res.flash('success', 'Your shop settings were saved.');
+      res.redirect(303, '/seller/settings');
+    },
+  );
+}

@@ -1,0 +1,210 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { Product } from '../models/product';
+
+/**
+ * The catalog queries, in one place so the benchmark (and a bare-Express baseline) can run the very same SQL.
+ *
+ * How each page stays cheap at 100,000 products:
+ * - Every sort matches an index of migration 0001/0003: newest → (status, published_at, id) or
+ *   (category_id|shop_id, status, published_at, id); price → (status, price, id) or (category_id, status, price, id).
+ * - A page is found by a "deferred join": the inner query reads only ids and sort keys from the index
+ *   (an index-only walk, also for deep OFFSETs), and only the page's rows are read and joined to their
+ *   shop — one query per page, no per-row queries.
+ * - Search uses the full-text index: FTS5 `products_fts` (SQLite) or the GIN index on `search_vector` (PostgreSQL).
+ * - The total is counted only up to a window (COUNT over a LIMITed subquery): at least 1,000 and ten pages
+ *   past the current one. Below the window the count is exact; above it the page says "1,000+" and the
+ *   pager offers "next" while there is a next page. Counting every match on every page would walk the
+ *   whole index each time.
+ */
+
+export const CATALOG_SORTS = ['newest', 'price_asc', 'price_desc', 'relevance'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
+
+export interface CatalogFilters {
+  /** Words to search for in title, tags and description. */
+  q?: string;
+  /** A category and its subcategories. */
+  categoryIds?: number[];
+  shopId?: number;
+  /** Inclusive bounds in minor units. */
+  minPrice?: number;
+  maxPrice?: number;
+  /** Defaults to relevance when searching, newest otherwise. */
+  sort?: CatalogSort;
+}
+
+export interface CatalogPageRequest {
+  page: number;
+  perPage: number;
+}
+
+/** What a product card needs, read in the page's one query. */
+export interface CatalogCard {
+  id: number;
+  title: string;
+  slug: string;
+  price: number;
+  compare_at_price: number | null;
+  currency: string;
+  stock: number | null;
+  image_path: string | null;
+  published_at: Date;
+  shop_id: number;
+  shop_name: string;
+  shop_slug: string;
+  vacation_mode: boolean;
+}
+
+export interface CatalogResult {
+  items: CatalogCard[];
+  /** Matches counted, up to the window (see above). */
+  total: number;
+  /** False when there are more matches than `total` says. */
+  exact: boolean;
+  page: number;
+  perPage: number;
+  pages?: number;
+  hasNext: boolean;
+  sort: CatalogSort;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface BuiltQuery {
+  sql: string;
+  countSql: string;
+  replacements: Record<string, unknown>;
+  sort: CatalogSort;
+  countLimit: number;
+}
+
+const COUNT_FLOOR = 1000;
+const COUNT_PAGES_AHEAD = 10;
+const MAX_TERMS = 8;
+
+/** The words of a search box, lowercased, letters and digits only: safe to place in an FTS or tsquery expression. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  const words = q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words.map((w) => w.slice(0, 40)))].slice(0, MAX_TERMS);
+}
+
+/** Every word must match; each is a prefix, so "cera" finds "ceramic" while typing. */
+function ftsMatch(terms: string[]): string {
+  return terms.map((t) => `"${t}"*`).join(' AND ');
+}
+
+function tsQuery(terms: string[]): string {
+  return terms.map((t) => `${t}:*`).join(' & ');
+}
+
+/** Builds the page query and the windowed count query for a dialect; pure, so tests and the bench can inspect it. */
+export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, request: CatalogPageRequest): BuiltQuery {
+  const terms = searchTerms(filters.q);
+  const searching = terms.length > 0;
+  let sort: CatalogSort = filters.sort ?? (searching ? 'relevance' : 'newest');
+  if (sort === 'relevance' && !searching) sort = 'newest';
+
+  const offset = (request.page - 1) * request.perPage;
+  const countLimit = Math.max(COUNT_FLOOR, offset + request.perPage * COUNT_PAGES_AHEAD) + 1;
+  const replacements: Record<string, unknown> = { limit: request.perPage, offset, countLimit };
+  const where: string[] = ["p.status = 'published'"];
+  let from = 'products p';
+  let rank = '';
+
+  if (searching) {
+    if (dialect === 'postgres') {
+      replacements.tsq = tsQuery(terms);
+      where.push("p.search_vector @@ to_tsquery('english', :tsq)");
+      rank = ", ts_rank(p.search_vector, to_tsquery('english', :tsq)) AS rank";
+    } else {
+      replacements.match = ftsMatch(terms);
+      from = 'products_fts JOIN products p ON p.id = products_fts.rowid';
+      where.push('products_fts MATCH :match');
+      // Column weights in table order: title, tags_text, description. bm25 is lower for better matches.
+      rank = ', bm25(products_fts, 10.0, 5.0, 1.0) AS rank';
+    }
+  }
+  if (filters.categoryIds?.length === 1) {
+    where.push('p.category_id = :categoryId');
+    replacements.categoryId = filters.categoryIds[0];
+  } else if (filters.categoryIds?.length) {
+    where.push('p.category_id IN (:categoryIds)');
+    replacements.categoryIds = filters.categoryIds;
+  }
+  if (filters.shopId !== undefined) {
+    where.push('p.shop_id = :shopId');
+    replacements.shopId = filters.shopId;
+  }
+  if (filters.minPrice !== undefined) {
+    where.push('p.price >= :minPrice');
+    replacements.minPrice = filters.minPrice;
+  }
+  if (filters.maxPrice !== undefined) {
+    where.push('p.price <= :maxPrice');
+    replacements.maxPrice = filters.maxPrice;
+  }
+
+  const keys = sort === 'price_asc' || sort === 'price_desc' ? 'p.price' : 'p.published_at';
+  const innerOrder = {
+    newest: 'p.published_at DESC, p.id DESC',
+    price_asc: 'p.price ASC, p.id ASC',
+    price_desc: 'p.price DESC, p.id DESC',
+    relevance: dialect === 'postgres' ? 'rank DESC, p.id DESC' : 'rank ASC, p.id DESC',
+  }[sort];
+  const outerOrder = innerOrder.replace(/\bp\./g, 'page.').replace(/\brank\b/, 'page.rank');
+  const whereSql = where.join(' AND ');
+
+  const sql = `SELECT p.id, p.title, p.slug, p.price, p.compare_at_price, p.currency, p.stock, p.image_path, p.published_at,
+  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode
+FROM (SELECT p.id, ${keys}${rank} FROM ${from} WHERE ${whereSql} ORDER BY ${innerOrder} LIMIT :limit OFFSET :offset) page
+JOIN products p ON p.id = page.id
+JOIN shops s ON s.id = p.shop_id
+ORDER BY ${outerOrder}`;
+  const countSql = `SELECT COUNT(*) AS n FROM (SELECT p.id FROM ${from} WHERE ${whereSql} LIMIT :countLimit) matches`;
+  return { sql, countSql, replacements, sort, countLimit };
+}
+
+function dialectOf(sequelize: Sequelize): Dialect {
+  return sequelize.getDialect() === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+export interface SearchOptions {
+  sequelize?: Sequelize;
+  /** Skip the count when the caller shows no pager (the home page). */
+  count?: boolean;
+}
+
+/** One page of published products matching the filters, with a windowed count. */
+export async function searchProducts(filters: CatalogFilters, request: CatalogPageRequest, options: SearchOptions = {}): Promise<CatalogResult> {
+  const sequelize = options.sequelize ?? Product.sequelize!;
+  const built = buildCatalogQuery(dialectOf(sequelize), filters, request);
+  const rows = await sequelize.query<CatalogCard>(built.sql, { replacements: built.replacements, type: QueryTypes.SELECT });
+  let counted = rows.length;
+  if (options.count !== false) {
+    const [{ n }] = await sequelize.query<{ n: number | string }>(built.countSql, { replacements: built.replacements, type: QueryTypes.SELECT });
+    counted = Number(n);
+  }
+  const exact = counted < built.countLimit;
+  const offset = (request.page - 1) * request.perPage;
+  const total = exact ? counted : built.countLimit - 1;
+  return {
+    items: rows.map((r) => ({
+      ...r,
+      vacation_mode: Boolean(r.vacation_mode),
+      published_at: r.published_at instanceof Date ? r.published_at : new Date(r.published_at),
+    })),
+    total,
+    exact,
+    page: request.page,
+    perPage: request.perPage,
+    pages: exact ? Math.max(1, Math.ceil(total / request.perPage)) : undefined,
+    hasNext: exact ? offset + request.perPage < total : rows.length === request.perPage,
+    sort: built.sort,
+  };
+}
+
+/** The newest published products (home page): the first page of the newest sort. */
+export async function newestProducts(limit: number): Promise<CatalogCard[]> {
+  return (await searchProducts({ sort: 'newest' }, { page: 1, perPage: limit }, { count: false })).items;
+}

@@ -1,0 +1,118 @@
+import sharp from 'sharp';
+import type supertest from 'supertest';
+import { csrfFrom, type TestApp } from '../../helpers/app';
+import type { User } from '../../../core/auth/user-model';
+import type { Shop } from '../../../plugins/shops/models/shop';
+import type { ShopMember } from '../../../plugins/shops/models/shop-member';
+import type { ShippingMethod } from '../../../plugins/shops/models/shipping-method';
+import type { Category } from '../../../plugins/shops/models/category';
+import type { Product } from '../../../plugins/shops/models/product';
+import type { ProductImage } from '../../../plugins/shops/models/product-image';
+import type { ProductTag } from '../../../plugins/shops/models/product-tag';
+import type { Announcement } from '../../../plugins/shops/models/announcement';
+
+/** A real PNG made with sharp. */
+export function pngImage(color = '#3366cc', width = 64, height = 64): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer();
+}
+
+export interface ShopFields {
+  name?: string;
+  slug?: string;
+  description?: string;
+  location?: string;
+  currency?: string;
+  policy_terms?: string;
+  policy_returns?: string;
+  policy_shipping?: string;
+  shipping?: Array<{ name?: string; price?: string; free_over?: string; countries?: string }>;
+}
+
+type Attachment = { field: string; data: Buffer; filename: string };
+
+/** Posts a multipart form the way the browser does: the CSRF token of the page in the action's query string. */
+export async function postMultipart(agent: supertest.Agent, pageUrl: string, action: string, fields: Record<string, string | string[]>, files: Attachment[] = []) {
+  const token = csrfFrom((await agent.get(pageUrl)).text);
+  let req = agent.post(`${action}?_csrf=${encodeURIComponent(token)}`);
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) req = req.field(k, one);
+  for (const f of files) req = req.attach(f.field, f.data, f.filename);
+  return req;
+}
+
+export function shopFormFields(fields: ShopFields = {}): Record<string, string> {
+  const out: Record<string, string> = {
+    name: fields.name ?? 'Test Shop',
+    slug: fields.slug ?? `test-shop-${Math.random().toString(36).slice(2, 8)}`,
+    description: fields.description ?? 'We sell test things.',
+    location: fields.location ?? 'Lisbon, Portugal',
+    currency: fields.currency ?? 'EUR',
+    policy_terms: fields.policy_terms ?? 'Terms of the test shop.',
+    policy_returns: fields.policy_returns ?? 'Returns within 30 days.',
+    policy_shipping: fields.policy_shipping ?? 'Ships in two days.',
+  };
+  const shipping = fields.shipping ?? [{ name: 'Standard', price: '4.50', free_over: '50.00', countries: '' }];
+  shipping.forEach((row, i) => {
+    for (const [k, v] of Object.entries(row)) out[`shipping[${i}][${k}]`] = v ?? '';
+  });
+  return out;
+}
+
+export function openShop(agent: supertest.Agent, fields: ShopFields = {}, files: Attachment[] = []) {
+  return postMultipart(agent, '/seller/open', '/seller/open', shopFormFields(fields), files);
+}
+
+export interface ProductFields {
+  title?: string;
+  slug?: string;
+  description?: string;
+  price?: string;
+  compare_at_price?: string;
+  stock?: string;
+  category_id?: string;
+  tags?: string;
+  status?: 'draft' | 'published';
+  remove_images?: string[];
+}
+
+export function productFormFields(fields: ProductFields = {}): Record<string, string | string[]> {
+  return {
+    title: fields.title ?? 'Blue mug',
+    slug: fields.slug ?? '',
+    description: fields.description ?? 'A blue mug.',
+    price: fields.price ?? '12.50',
+    compare_at_price: fields.compare_at_price ?? '',
+    stock: fields.stock ?? '',
+    category_id: fields.category_id ?? '',
+    tags: fields.tags ?? '',
+    status: fields.status ?? 'draft',
+    ...(fields.remove_images ? { remove_images: fields.remove_images } : {}),
+  };
+}
+
+export function createProduct(agent: supertest.Agent, fields: ProductFields = {}, files: Attachment[] = []) {
+  return postMultipart(agent, '/seller/products/new', '/seller/products', productFormFields(fields), files);
+}
+
+export function editProduct(agent: supertest.Agent, id: number, fields: ProductFields = {}, files: Attachment[] = []) {
+  return postMultipart(agent, `/seller/products/${id}/edit`, `/seller/products/${id}`, productFormFields(fields), files);
+}
+
+/**
+ * The shops models as the running plugin initialised them. The test runner loads this file (and what it
+ * imports) as CommonJS while the plugin manager imports plugins as ES modules, so a model class imported
+ * here is a different, uninitialised copy; the classes registered on the database are the live ones.
+ */
+export function liveModels(t: TestApp) {
+  const m = t.platform.sequelize.models;
+  return {
+    User: m.User as typeof User,
+    Shop: m.Shop as typeof Shop,
+    ShopMember: m.ShopMember as typeof ShopMember,
+    ShippingMethod: m.ShippingMethod as typeof ShippingMethod,
+    Category: m.Category as typeof Category,
+    Product: m.Product as typeof Product,
+    ProductImage: m.ProductImage as typeof ProductImage,
+    ProductTag: m.ProductTag as typeof ProductTag,
+    Announcement: m.Announcement as typeof Announcement,
+  };
+}
