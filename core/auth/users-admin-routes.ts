@@ -23,7 +23,8 @@ export function usersAdminRoutes(_platform: Platform): Router {
   });
 
   router.post('/:id/role', async (req, res) => {
-    const user = await User.findByPk(Number(req.params.id));
+    const id = String(req.params.id);
+    const user = /^[1-9]\d{0,9}$/.test(id) ? await User.findByPk(Number(id)) : null;
     if (!user) throw notFound('user');
     const parsed = parseForm(z.object({ role: z.enum(ROLES, 'Choose one of the roles') }), req.body);
     if (!parsed.ok) {

@@ -15,7 +15,7 @@ export function createSession(options: { secret: string; secure: boolean; sequel
   let close: () => Promise<void>;
   if (options.redisUrl) {
     const client = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-    store = new RedisStore({ client, prefix: 'agora:sess:' });
+    store = new RedisStore({ client: nodeRedisFacade(client), prefix: 'agora:sess:' });
     close = async () => {
       client.disconnect();
     };
@@ -47,4 +47,27 @@ export function createSession(options: { secret: string; secure: boolean; sequel
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: TWO_WEEKS },
   });
   return { middleware, close };
+}
+
+/**
+ * connect-redis 9 speaks the node-redis client API; Agora uses ioredis everywhere (jobs, rate limits). This
+ * is the part of the node-redis API the store calls, answered by ioredis.
+ */
+function nodeRedisFacade(client: Redis) {
+  return {
+    get: (key: string) => client.get(key),
+    set: (key: string, value: string, options?: { expiration?: { type: 'EX'; value: number } }) =>
+      options?.expiration ? client.set(key, value, 'EX', options.expiration.value) : client.set(key, value),
+    expire: (key: string, seconds: number) => client.expire(key, seconds),
+    del: (keys: string | string[]) => client.del(...([] as string[]).concat(keys)),
+    mGet: (keys: string[]) => client.mget(...keys),
+    async *scanIterator(options: { MATCH: string; COUNT: number }): AsyncGenerator<string[]> {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', options.MATCH, 'COUNT', options.COUNT);
+        cursor = next;
+        if (keys.length) yield keys;
+      } while (cursor !== '0');
+    },
+  };
 }

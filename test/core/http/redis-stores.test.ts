@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { QueryTypes } from 'sequelize';
+import { startTestApp, createUser, csrfFrom, type TestApp } from '../../helpers/app';
+
+const REDIS_URL = process.env.TEST_REDIS_AUTH_URL ?? 'redis://127.0.0.1:6379/6';
+
+/** With REDIS_URL, sessions and rate-limit counts live in Redis, so every instance of the app shares them. */
+describe('sessions and rate limits on Redis', () => {
+  let t: TestApp;
+  let redis: Redis;
+  // An address of this run's own (TRUST_PROXY=1 reads X-Forwarded-For), so counts left by other runs do not matter.
+  const ip = `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+
+  before(async function () {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch {
+      redis.disconnect();
+      this.skip();
+    }
+    t = await startTestApp({ plugins: [], env: { REDIS_URL, TRUST_PROXY: '1' } });
+  });
+  after(async () => {
+    if (!t) return;
+    for (const key of await redis.keys(`agora:rl:*${ip}*`)) await redis.del(key);
+    await t.close();
+    redis.disconnect();
+  });
+
+  const post = async (agent: ReturnType<TestApp['agent']>, fields: Record<string, string>) => {
+    const page = await agent.get('/login').set('X-Forwarded-For', ip);
+    return agent.post('/login').set('X-Forwarded-For', ip).type('form').send({ _csrf: csrfFrom(page.text), ...fields });
+  };
+
+  it('keeps the session in Redis, not in the database', async () => {
+    const { user, password } = await createUser();
+    const agent = t.agent();
+    const res = await post(agent, { login: user.email, password });
+    expect(res.status).to.equal(303);
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('agora.sid='))!;
+    const sid = decodeURIComponent(cookie.split(';')[0].split('=')[1]).slice(2).split('.')[0];
+    const stored = await redis.get(`agora:sess:${sid}`);
+    expect(JSON.parse(stored!).passport.user.id).to.equal(user.id);
+    const rows = await t.platform.sequelize.query('SELECT sid FROM sessions', { type: QueryTypes.SELECT });
+    expect(rows).to.have.length(0);
+    expect((await agent.get('/account')).status).to.equal(200);
+    await redis.del(`agora:sess:${sid}`);
+  });
+
+  it('counts failed logins in Redis and refuses the 11th', async () => {
+    const { user } = await createUser();
+    for (let i = 1; i <= 10; i++) expect((await post(t.agent(), { login: user.email, password: `wrong-${i}` })).status).to.equal(401);
+    expect(await redis.keys(`agora:rl:login:*${ip}*`)).to.have.length(1);
+    const refused = await post(t.agent(), { login: user.email, password: 'wrong-11' });
+    expect(refused.status).to.equal(429);
+    expect(refused.text).to.contain('Too many attempts');
+  });
+});
