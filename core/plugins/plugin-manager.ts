@@ -56,6 +56,8 @@ export class PluginManager {
   private readonly services = new Map<string, object>();
   private routers: ReadonlyArray<{ name: string; router: Router }> = [];
   private loads = 0;
+  /** Lifecycle changes run one at a time: two admins pressing Activate together must not set a plugin up twice. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
   /** Which plugin defined each Sequelize model (by model name), learned while its setup ran. */
   private readonly modelOwners = new Map<string, string>();
 
@@ -137,7 +139,37 @@ export class PluginManager {
     return [...this.records.values()].filter((r) => r.status === 'active' && name in r.manifest.requires.plugins).map((r) => r.manifest.name);
   }
 
-  async activate(name: string): Promise<void> {
+  activate(name: string): Promise<void> {
+    return this.serial(() => this.activateNow(name));
+  }
+
+  deactivate(name: string): Promise<void> {
+    return this.serial(() => this.deactivateNow(name));
+  }
+
+  /** Reverts the plugin's migrations (dropping its tables), runs its uninstall step, forgets it. */
+  uninstall(name: string): Promise<void> {
+    return this.serial(() => this.uninstallNow(name));
+  }
+
+  installZip(zip: Buffer): Promise<PluginManifest> {
+    return this.serial(() => this.installZipNow(zip));
+  }
+
+  /**
+   * A plugin whose listeners keep failing: unloaded for everyone, with the reason kept for the admin.
+   * The active plugins that need it go down with it (first), since their calls into it would now fail.
+   */
+  suspend(name: string, failure: HookFailure): Promise<void> {
+    return this.serial(() => this.suspendNow(name, failure));
+  }
+
+  /** Picks up changes another instance made: which plugins are active, the theme, settings. */
+  sync(): Promise<void> {
+    return this.serial(() => this.syncNow());
+  }
+
+  private async activateNow(name: string): Promise<void> {
     const record = this.require(name);
     if (record.status === 'active') return;
     const { manifest } = record;
@@ -180,7 +212,7 @@ export class PluginManager {
     await this.platform.hooks.do('core.plugin.activated', name);
   }
 
-  async deactivate(name: string): Promise<void> {
+  private async deactivateNow(name: string): Promise<void> {
     const record = this.require(name);
     if (record.status !== 'active') return;
     const dependents = this.dependents(name);
@@ -193,8 +225,7 @@ export class PluginManager {
     await this.platform.hooks.do('core.plugin.deactivated', name);
   }
 
-  /** Reverts the plugin's migrations (dropping its tables), runs its uninstall step, forgets it. */
-  async uninstall(name: string): Promise<void> {
+  private async uninstallNow(name: string): Promise<void> {
     const record = this.require(name);
     if (record.status === 'active') throw new PluginError(`Deactivate "${record.manifest.title}" before uninstalling it.`);
     await migrateDownAll(this.platform.sequelize, name, path.join(record.dir, 'migrations'));
@@ -215,7 +246,7 @@ export class PluginManager {
     }
   }
 
-  async installZip(zip: Buffer): Promise<PluginManifest> {
+  private async installZipNow(zip: Buffer): Promise<PluginManifest> {
     const installed = this.searchDirs.find((d) => d.source === 'installed');
     if (!installed) throw new PluginError('No folder for installed plugins is configured.');
     const manifest = await installPluginZip(zip, installed.dir, {
@@ -229,14 +260,10 @@ export class PluginManager {
     return manifest;
   }
 
-  /**
-   * A plugin whose listeners keep failing: unloaded for everyone, with the reason kept for the admin.
-   * The active plugins that need it go down with it (first), since their calls into it would now fail.
-   */
-  async suspend(name: string, failure: HookFailure, neededBy?: PluginRecord): Promise<void> {
+  private async suspendNow(name: string, failure: HookFailure, neededBy?: PluginRecord): Promise<void> {
     const record = this.records.get(name);
     if (!record || record.status !== 'active') return;
-    for (const dependent of this.dependents(name)) await this.suspend(dependent, failure, record);
+    for (const dependent of this.dependents(name)) await this.suspendNow(dependent, failure, record);
     await this.unload(name);
     record.status = 'suspended';
     record.problem = neededBy
@@ -247,13 +274,14 @@ export class PluginManager {
     await this.platform.hooks.do('core.plugin.suspended', name, failure);
   }
 
-  /** Picks up changes another instance made to which plugins are active. */
-  async sync(): Promise<void> {
+  private async syncNow(): Promise<void> {
+    await this.platform.options.load();
+    this.platform.themes.refresh();
     const rows = await this.platform.sequelize.query<StateRow>('SELECT * FROM plugin_states', { type: QueryTypes.SELECT });
     for (const row of rows) {
       const record = this.records.get(row.name);
       if (!record) continue;
-      if (row.status === 'active' && record.status !== 'active') await this.activate(row.name).catch((e) => log.error({ err: e, plugin: row.name }, 'sync activate failed'));
+      if (row.status === 'active' && record.status !== 'active') await this.activateNow(row.name).catch((e) => log.error({ err: e, plugin: row.name }, 'sync activate failed'));
       else if (row.status !== 'active' && record.status === 'active') {
         await this.unload(row.name);
         record.status = row.status;
@@ -275,6 +303,12 @@ export class PluginManager {
       };
       step();
     };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(fn, fn);
+    this.lifecycle = run.catch(() => undefined);
+    return run;
   }
 
   private async unload(name: string): Promise<void> {

@@ -52,7 +52,8 @@ export interface Eraser {
 export interface ExportResult {
   email: string;
   generatedAt: string;
-  sections: Array<{ owner: string; exporter: string; items: ExportItem[] }>;
+  /** A section whose exporter failed carries the error: an incomplete export must say so, never look complete. */
+  sections: Array<{ owner: string; exporter: string; items: ExportItem[]; error?: string }>;
 }
 
 export interface EraseResult {
@@ -99,12 +100,18 @@ export class PrivacyRegistry {
     const result: ExportResult = { email: who.email, generatedAt: new Date().toISOString(), sections: [] };
     for (const exporter of [...this.exporters]) {
       const items: ExportItem[] = [];
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const out = await exporter.exportPage(who, page);
-        items.push(...out.items);
-        if (out.done) break;
+      let error: string | undefined;
+      try {
+        for (let page = 1; page <= MAX_PAGES; page++) {
+          const out = await exporter.exportPage(who, page);
+          items.push(...out.items);
+          if (out.done) break;
+        }
+      } catch (failure) {
+        error = failure instanceof Error ? failure.message : String(failure);
+        log.error({ plugin: exporter.owner, exporter: exporter.name, err: failure }, 'exporter failed');
       }
-      result.sections.push({ owner: exporter.owner, exporter: exporter.name, items });
+      result.sections.push({ owner: exporter.owner, exporter: exporter.name, items, ...(error === undefined ? {} : { error }) });
     }
     return result;
   }

@@ -15,6 +15,7 @@ export const DEFAULT_THEME = 'storefront';
 export class ThemeService {
   private themes = new Map<string, ThemeManifest>();
   private styleSheets: string[] = [];
+  private applied: string | undefined;
 
   constructor(
     /** Folders holding themes, searched in order: `themes/` first, then extra ones (test fixtures). */
@@ -59,6 +60,17 @@ export class ThemeService {
     this.apply(name);
   }
 
+  /** Applies the active theme again if the stored choice changed (another instance switched it). */
+  refresh(): void {
+    const name = this.activeName();
+    if (name === this.applied) return;
+    try {
+      this.apply(name);
+    } catch (error) {
+      log.error({ err: error, theme: name }, 'the theme chosen elsewhere cannot be used; keeping the current one');
+    }
+  }
+
   /** The theme followed by its parents, nearest first. */
   chain(name: string): ThemeManifest[] {
     const chain: ThemeManifest[] = [];
@@ -86,6 +98,7 @@ export class ThemeService {
 
   private apply(name: string): void {
     const chain = this.themes.has(name) ? this.chain(name) : [];
+    this.applied = name;
     this.resolver.setThemeChain(chain);
     this.styleSheets = [...chain].reverse().filter((t) => fs.existsSync(path.join(t.dir, 'public', 'site.css'))).map((t) => `/themes/${t.name}/site.css`);
     this.renderer.reset();

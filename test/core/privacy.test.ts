@@ -58,6 +58,26 @@ describe('privacy registry', () => {
       expect((await t.platform.privacy.exportPerson('ivo@example.test')).sections.every((s) => s.items.length === 0)).to.equal(true);
     });
 
+    it('reports a failing exporter in its section and still runs the others', async () => {
+      const dispose = t.platform.privacy.addExporter({
+        owner: 'test',
+        name: 'broken',
+        covers: {},
+        exportPage: async () => {
+          throw new Error('index corrupted');
+        },
+      });
+      try {
+        await greet(t, 'kim@example.test', 'hey');
+        const result = await t.platform.privacy.exportPerson('kim@example.test');
+        expect(result.sections.find((s) => s.owner === 'test')).to.deep.include({ error: 'index corrupted', items: [] });
+        expect(result.sections.find((s) => s.owner === 'hello')!.items).to.have.length(1);
+        expect(result.sections.find((s) => s.owner === 'hello')).not.to.have.property('error');
+      } finally {
+        dispose();
+      }
+    });
+
     it('reports a failing eraser in the result and still runs the others', async () => {
       const dispose = t.platform.privacy.addEraser({
         owner: 'test',

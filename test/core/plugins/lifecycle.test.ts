@@ -112,6 +112,37 @@ describe('plugin lifecycle through /admin/plugins', () => {
     expect(await tableExists(t, 'hello_greetings')).to.equal(true);
   });
 
+  it('activates a plugin once when two admins press Activate at the same time', async () => {
+    if (t.platform.plugins.isActive('hello-friend')) await pluginAction(admin, 'hello-friend', 'deactivate');
+    if (t.platform.plugins.isActive('hello')) await pluginAction(admin, 'hello', 'deactivate');
+    const other = t.agent();
+    await loginAsAdmin(other);
+    const [a, b] = await Promise.all([pluginAction(admin, 'hello', 'activate'), pluginAction(other, 'hello', 'activate')]);
+    expect([a.status, b.status]).to.deep.equal([303, 303]);
+    expect(t.platform.hooks.listeners('view.core.footer').filter((l) => l.owner === 'hello')).to.have.length(1);
+    expect(t.platform.admin.menu().filter((m) => m.owner === 'hello')).to.have.length(1);
+  });
+
+  it('picks up what another instance changed in the database (active plugins, theme) on sync', async () => {
+    if (!t.platform.plugins.isActive('hello')) await pluginAction(admin, 'hello', 'activate');
+    if (t.platform.plugins.isActive('hello-friend')) await pluginAction(admin, 'hello-friend', 'deactivate');
+    // Another instance deactivates hello and switches the theme: it writes the same rows this one reads.
+    await t.platform.sequelize.query("UPDATE plugin_states SET status = 'inactive' WHERE name = 'hello'");
+    const stored = JSON.stringify('storefront-night');
+    const [, found] = await t.platform.sequelize.query("UPDATE options SET value = ? WHERE key = 'theme.active'", { replacements: [stored], type: QueryTypes.UPDATE });
+    if (!found) await t.platform.sequelize.query("INSERT INTO options (key, value, updated_at) VALUES ('theme.active', ?, ?)", { replacements: [stored, new Date()] });
+    await t.agent().get('/hello').expect(200);
+
+    await t.platform.plugins.sync();
+    await t.agent().get('/hello').expect(404);
+    expect((await t.agent().get('/nothing').expect(404)).text).to.contain('Lost in the night');
+
+    await t.platform.sequelize.query("UPDATE plugin_states SET status = 'active' WHERE name = 'hello'");
+    await t.platform.plugins.sync();
+    await t.agent().get('/hello').expect(200);
+    await t.platform.themes.activate('storefront');
+  });
+
   it('keeps plugin management for admins: a customer gets 403, a visitor is sent to log in', async () => {
     await t.agent().get('/admin/plugins').expect(302).expect('Location', '/login?next=%2Fadmin%2Fplugins');
     const { user, password } = await createUser({ role: 'customer' });
