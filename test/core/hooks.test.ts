@@ -251,6 +251,16 @@ describe('Hooks', () => {
       expect(hooks.recentFailures.map((f) => f.error)).to.include('listener exceeded its 30 ms budget');
     });
 
+    it('logs a slow listener with its plugin', async () => {
+      const { logger, lines } = captureLog();
+      const hooks = new Hooks({ logger, slowMs: 5 });
+      hooks.on('sluggish', 'test.thing.happened', () => new Promise<void>((r) => setTimeout(r, 25)));
+      hooks.on('quick', 'test.thing.happened', () => {});
+      await hooks.do('test.thing.happened', 'x');
+      const slow = lines.filter((l) => l.msg === 'slow hook listener');
+      expect(slow.map((l) => [l.plugin, l.hook])).to.deep.equal([['sluggish', 'test.thing.happened']]);
+    });
+
     it('suspends a plugin whose listeners keep failing, telling onSuspend the owner and hook', async () => {
       const hooks = new Hooks({ logger: captureLog().logger, failureLimit: 3 });
       const suspended: HookFailure[] = [];

@@ -84,6 +84,13 @@ describe('the example plugin (hello) and its friend', () => {
     await moderator.get('/admin/hello').expect(403);
   });
 
+  it('shows its listeners on the admin hooks page, in run order', async () => {
+    const page = await admin.get('/admin/hooks').expect(200);
+    const row = /<tr><td><code>view\.core\.footer<\/code><\/td><td>filter<\/td>([\s\S]*?)<\/tr>/.exec(page.text)?.[1];
+    expect(row).to.contain('<li>hello <span class="muted small">priority 10</span></li>');
+    expect(page.text).to.contain('<code>view.hello.page.after</code>');
+  });
+
   it('declares its cookie with a consent category', () => {
     const cookie = t.platform.assets.allCookies().find((c) => c.name === 'hello_seen');
     expect(cookie).to.include({ owner: 'hello', consent: 'preferences' });
