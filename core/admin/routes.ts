@@ -55,6 +55,7 @@ export function adminRoutes(platform: Platform): Router {
         if (uploadError instanceof multer.MulterError && uploadError.code === 'LIMIT_FILE_SIZE') {
           throw new PluginUploadError(`The file is larger than ${(platform.config.PLUGIN_ZIP_MAX_BYTES / 1048576).toFixed(1)} MB; plugins may be at most that size.`);
         }
+        if (uploadError instanceof multer.MulterError) throw new PluginUploadError('Upload one .zip file, chosen in the plugin field of the form.');
         if (uploadError) throw uploadError;
         if (!req.file) throw new PluginUploadError('Choose a .zip file to upload.');
         if (!/\.zip$/i.test(req.file.originalname)) throw new PluginUploadError('Upload a plugin as a .zip file.');

@@ -104,8 +104,19 @@ describe('installing a plugin from a .zip upload', () => {
     await expectRefused(await zip([{ name: 'plugin.json', data: manifest({ name: 'hello', title: 'Another hello' }) }, { name: 'index.ts', data: entry }]), 'A plugin named &#34;hello&#34; already exists.');
   });
 
-  it('refuses something that is not a zip', async () => {
+  it('refuses something that is not a zip, and a form without the file', async () => {
     await expectRefused(Buffer.from('just text'), 'The file is not a readable zip archive');
+    const token = await tokenFor(admin, '/admin/plugins');
+    const named = await admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).attach('plugin', Buffer.from('x'), 'plugin.tar.gz');
+    expect(named.status).to.equal(422);
+    expect(named.text).to.contain('Upload a plugin as a .zip file.');
+    const none = await admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).field('nothing', 'here');
+    expect(none.status).to.equal(422);
+    expect(none.text).to.contain('Choose a .zip file to upload.');
+    const wrongField = await admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.from('x'), 'plugin.zip');
+    expect(wrongField.status).to.equal(422);
+    expect(wrongField.text).to.contain('Upload one .zip file');
+    expect(installed()).to.deep.equal([]);
   });
 
   it('installs a good upload, which can then be activated and answers on its route', async () => {
