@@ -42,7 +42,7 @@ function jobQueueContract(kind: 'database' | 'redis', extra: TestAppOptions['env
   });
 
   it('keeps a job that was enqueued but not yet run across a restart, and runs it after', async () => {
-    const id = await t.platform.jobs.enqueue('hello.record', { name: 'Cy', email: 'cy@example.test', message: 'survived a restart' }, { delayMs: 1500 });
+    const id = await t.platform.jobs.enqueue('hello.record', { name: 'Cy', email: 'cy@example.test', message: 'survived a restart' }, { delayMs: 2500 });
     await t.stop();
     expect((await t.platform.sequelize.query('SELECT 1').catch(() => 'closed')), 'the first app is really gone').to.equal('closed');
     t = await start(t);
