@@ -39,7 +39,7 @@ export function registerAccountPrivacy(platform: Platform): void {
     covers: { OutboxMessage: ['to_address', 'text_body', 'html_body'] },
     async erasePage(person) {
       const n = await OutboxMessage.destroy({ where: { to_address: person.email } });
-      return { removed: n ? [`${n} emails in the outbox`] : [], anonymized: [], retained: [], done: true };
+      return { removed: n ? [`${n} ${n === 1 ? 'email' : 'emails'} in the outbox`] : [], anonymized: [], retained: [], done: true };
     },
   });
   privacy.addEraser({
