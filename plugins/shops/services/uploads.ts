@@ -31,7 +31,8 @@ export function multipartForm(fields: multer.Field[], maxBytes: number): Request
     upload(req, res, (error: unknown) => {
       if (!error) return next();
       if (!(error instanceof multer.MulterError)) return next(error);
-      const field = error.field ?? 'form';
+      // A count limit names no field; with one file field it can only be that one.
+      const field = error.field ?? (fields.length === 1 ? fields[0].name : 'form');
       const max = fields.find((f) => f.name === field)?.maxCount ?? 1;
       const message =
         error.code === 'LIMIT_FILE_SIZE'

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import type supertest from 'supertest';
-import { csrfFrom, type TestApp } from '../../helpers/app';
+import { createUser, csrfFrom, login, type TestApp } from '../../helpers/app';
 import type { User } from '../../../core/auth/user-model';
 import type { Shop } from '../../../plugins/shops/models/shop';
 import type { ShopMember } from '../../../plugins/shops/models/shop-member';
@@ -115,4 +117,29 @@ export function liveModels(t: TestApp) {
     ProductTag: m.ProductTag as typeof ProductTag,
     Announcement: m.Announcement as typeof Announcement,
   };
+}
+
+/** A PNG of random noise, which compresses badly: a file over a small upload cap. */
+export function noisyPng(size = 400): Promise<Buffer> {
+  return sharp({ create: { width: size, height: size, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .png()
+    .toBuffer();
+}
+
+/** Every file under a folder, relative to it (the uploads written so far). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+}
+
+/** A logged-in agent of a new customer who opened a shop through the form; returns the live shop row. */
+export async function sellerWithShop(t: TestApp, fields: ShopFields = {}) {
+  const { user, password } = await createUser();
+  const agent = t.agent();
+  await login(agent, user.username, password);
+  const res = await openShop(agent, fields);
+  if (res.status !== 303) throw new Error(`opening a shop failed with ${res.status}: ${res.text.slice(0, 500)}`);
+  const shop = await liveModels(t).Shop.findOne({ where: { owner_id: user.id } });
+  if (!shop) throw new Error('no shop row');
+  return { agent, user, shop };
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startTestApp, login, type TestApp } from '../../helpers/app';
-import { liveModels } from './catalog-helpers';
-import { DEMO_SHOPS } from '../../../plugins/shops/demo/demo-data';
+import { startTestApp, login, type TestApp } from '../../../helpers/app';
+import { liveModels } from '../catalog-helpers';
+import { DEMO_SHOPS } from '../../../../plugins/shops/demo/demo-data';
 
 describe('shops: the demo seed', () => {
   let t: TestApp;
