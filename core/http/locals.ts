@@ -27,6 +27,9 @@ export function localsMiddleware(platform: Platform, csrfToken: (req: Request, r
   const fingerprint = assetFingerprinter(platform);
   return (req, res, next) => {
     const user = req.user;
+    // One token per response: each new one replaces the cookie, so a page with several forms (the layout's
+    // logout, the cart's rows) would otherwise leave only its last form valid.
+    let token: string | undefined;
     res.flash = (kind, text) => {
       if (req.session) req.session.flash = [...(req.session.flash ?? []), { kind, text }];
     };
@@ -37,7 +40,7 @@ export function localsMiddleware(platform: Platform, csrfToken: (req: Request, r
       siteName: platform.options.get('site.name', 'Agora'),
       money: formatMoney,
       asset: fingerprint,
-      csrfToken: () => csrfToken(req, res),
+      csrfToken: () => (token ??= csrfToken(req, res)),
       userCan: (capability: string) => !!user && platform.capabilities.roleHas(user.role, capability),
       requestId: req.id,
     });
