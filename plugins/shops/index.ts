@@ -3,6 +3,7 @@ import './hooks';
 import { initShopModels } from './models';
 import { defineShopsSettings } from './settings';
 import { setupCatalog } from './setup-catalog';
+import { setupOrders } from './setup-orders';
 
 export default definePlugin({
   async setup(ctx) {
@@ -12,5 +13,6 @@ export default definePlugin({
     // -- catalog, shop pages, sellers, products (part A) --
     setupCatalog(ctx);
     // -- cart, checkout, payments, orders (part B) --
+    setupOrders(ctx);
   },
 });

@@ -1,0 +1,187 @@
+import type { Request, Response } from 'express';
+import type { PluginContext } from '../../../core/plugins/context';
+import { notFound } from '../../../core/http/errors';
+import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { Address } from '../models/address';
+import { CheckoutGroup } from '../models/checkout-group';
+import { Order } from '../models/order';
+import { OrderItem } from '../models/order-item';
+import { OrderStatusHistory } from '../models/order-status-history';
+import { Shop } from '../models/shop';
+import { availableGateways, findGateway } from '../payments/gateways';
+import { MANUAL_GATEWAY_ID, ManualGateway } from '../payments/manual-gateway';
+import type { ShopsSettings } from '../settings';
+import { checkoutSchema, isCheckoutField, readCartFields } from '../forms/checkout-form';
+import { unknownFields } from '../forms/cart-form';
+import { buildCartView, type CartShopGroup, type CartView } from '../services/cart-service';
+import { cartStoreFor, type CartStore } from '../services/cart-store';
+import { CheckoutProblem, type CheckoutAddress, type CheckoutService } from '../services/checkout-service';
+import { COUNTRY_CHOICES, countryName } from '../services/countries';
+import { validGroupKey } from '../services/order-links';
+import { STATUS_LABELS } from '../services/order-state';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** What the payment method said at the end of the last checkout, shown once on its confirmation page. */
+    lastCheckout?: { reference: string; instructions: string };
+  }
+}
+
+/** The part of the cart checked out now: all of it, or one currency's shops when it holds several. */
+function selectionOf(view: CartView, currency: string | undefined): { groups: CartShopGroup[]; currency?: string } {
+  if (view.currencies.length <= 1) return { groups: view.groups, currency: view.currencies[0] };
+  if (!currency || !view.currencies.includes(currency)) return { groups: [] };
+  return { groups: view.groups.filter((g) => g.currency === currency), currency };
+}
+
+/** /checkout, its form, and the confirmation page a guest can come back to with the link's key. */
+export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): void {
+  const { router } = ctx;
+  const settings = () => ctx.settings.get<ShopsSettings>();
+
+  const guard = (req: Request, res: Response): boolean => {
+    if (req.user || settings().guestCheckout) return true;
+    if (req.method === 'GET') res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    else {
+      res.flash('info', 'Log in or create an account to check out.');
+      res.redirect(303, '/login?next=/checkout');
+    }
+    return false;
+  };
+
+  const render = async (req: Request, res: Response, store: CartStore, currency: string | undefined, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) => {
+    const view = await buildCartView(await store.read(), settings().maxQuantityPerItem);
+    const selection = selectionOf(view, currency);
+    const gateways = selection.currency ? await availableGateways(ctx, selection.currency) : [];
+    const addresses = req.user ? await Address.findAll({ where: { user_id: req.user.id }, order: [['updated_at', 'DESC'], ['id', 'DESC']], limit: 10 }) : [];
+    const totals = view.totals.find((t) => t.currency === selection.currency);
+    await res.renderPage(
+      'shops/cart/checkout',
+      { title: 'Checkout', view, selection, totals, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user },
+      status,
+    );
+  };
+
+  router.get('/checkout', async (req, res) => {
+    if (!guard(req, res)) return;
+    const store = cartStoreFor(req);
+    const contents = await store.read();
+    if (contents.items.size === 0) {
+      res.flash('info', 'Your cart is empty.');
+      return res.redirect('/cart');
+    }
+    const latest = req.user ? await Address.findOne({ where: { user_id: req.user.id }, order: [['updated_at', 'DESC'], ['id', 'DESC']] }) : null;
+    const values: Record<string, unknown> = {
+      email: req.user?.email ?? '',
+      country: 'FR',
+      save_address: true,
+      address_id: latest ? String(latest.id) : 'new',
+      ...(latest ? { name: latest.name, line1: latest.line1, line2: latest.line2, city: latest.city, postcode: latest.postcode, country: latest.country, phone: latest.phone } : {}),
+      name: latest?.name ?? (req.user ? `${req.user.first_name} ${req.user.last_name}`.trim() : ''),
+    };
+    const currency = typeof req.query.currency === 'string' ? req.query.currency : undefined;
+    await render(req, res, store, currency, values);
+  });
+
+  router.post('/checkout', async (req, res) => {
+    if (!guard(req, res)) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const store = cartStoreFor(req);
+    const currency = typeof body.currency === 'string' ? body.currency : undefined;
+    const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => isCheckoutField(k) && typeof v === 'string'));
+    const fail = (errors: FieldErrors, status = 422) => render(req, res, store, currency, values, errors, status);
+
+    const tampered = unknownFields(body, isCheckoutField);
+    if (tampered) return fail(tampered);
+    const parsed = parseForm(checkoutSchema, body);
+    if (!parsed.ok) return fail(parsed.errors);
+    const listed = readCartFields(body);
+    if (listed.errors) return fail(listed.errors);
+    const form = parsed.data;
+
+    // The page listed the cart as it was; what is bought is the cart as it is, and the two must agree.
+    const contents = await store.read();
+    const view = await buildCartView(contents, settings().maxQuantityPerItem);
+    const selection = selectionOf(view, form.currency);
+    if (selection.groups.length === 0) return fail({ form: view.groups.length ? 'Choose which currency to check out.' : 'Your cart is empty.' });
+    const lines = selection.groups.flatMap((g) => g.lines.map((l) => ({ productId: l.product.id, quantity: l.quantity })));
+    const stranger = [...listed.items.keys()].find((id) => !lines.some((l) => l.productId === id));
+    if (stranger !== undefined) return fail({ form: 'This form was changed: it lists a product that is not in your cart. Reload the page and try again.' });
+    if (lines.length !== listed.items.size || lines.some((l) => listed.items.get(l.productId) !== l.quantity)) {
+      return fail({ form: 'Your cart changed since this page was shown. Check the items below and place the order again.' });
+    }
+    if (view.gone.length) await store.remove(view.gone);
+
+    let address: CheckoutAddress = { name: form.name, line1: form.line1, line2: form.line2, city: form.city, postcode: form.postcode, country: form.country };
+    let phone = form.phone;
+    if (form.address_id !== undefined) {
+      const saved = req.user ? await Address.findOne({ where: { id: form.address_id, user_id: req.user.id } }) : null;
+      if (!saved) return fail({ address_id: 'Choose one of your saved addresses, or enter a new one.' });
+      address = { name: saved.name, line1: saved.line1, line2: saved.line2, city: saved.city, postcode: saved.postcode, country: saved.country };
+      phone = form.phone || saved.phone;
+    }
+    // The choice made on this page wins over the one made in the cart; a shop with neither gets its first method that ships there.
+    const shipping = new Map(contents.shipping);
+    for (const [shopId, methodId] of listed.shipping) shipping.set(shopId, methodId);
+
+    try {
+      const outcome = await service.place({
+        buyer: req.user ? { id: req.user.id, email: req.user.email } : null,
+        email: form.email,
+        address,
+        phone,
+        gatewayId: form.gateway,
+        lines,
+        shipping,
+        saveAddress: !!req.user && form.address_id === undefined && form.save_address,
+        inTransaction: req.user ? (transaction) => store.remove(lines.map((l) => l.productId), transaction) : undefined,
+      });
+      if (!req.user) await store.remove(lines.map((l) => l.productId));
+      const instructions = outcome.payment.kind === 'immediate' ? (outcome.payment.instructions ?? '') : '';
+      req.session.lastCheckout = { reference: outcome.group.reference, instructions };
+      if (outcome.payment.kind === 'redirect') return res.redirect(303, outcome.payment.url);
+      res.flash('success', outcome.orders.length === 1 ? 'Thank you! Your order is placed.' : `Thank you! Your ${outcome.orders.length} orders are placed.`);
+      res.redirect(303, outcome.confirmationPath);
+    } catch (error) {
+      if (error instanceof CheckoutProblem) return fail(error.errors);
+      throw error;
+    }
+  });
+
+  router.get('/checkout/orders/:reference', async (req, res) => {
+    const reference = String(req.params.reference);
+    const group = /^[A-Z0-9-]{5,40}$/.test(reference) ? await CheckoutGroup.findOne({ where: { reference } }) : null;
+    if (!group) throw notFound('order');
+    const ownGroup = req.user && group.buyer_id === req.user.id;
+    if (!ownGroup && !validGroupKey(ctx.config.sessionSecret, reference, req.query.key)) throw notFound('order');
+    const orders = await Order.findAll({ where: { group_id: group.id }, order: [['id', 'ASC']] });
+    const ids = orders.map((o) => o.id);
+    const [items, history, shops] = await Promise.all([
+      OrderItem.findAll({ where: { order_id: ids }, order: [['id', 'ASC']] }),
+      OrderStatusHistory.findAll({ where: { order_id: ids }, order: [['created_at', 'ASC'], ['id', 'ASC']] }),
+      Shop.findAll({ where: { id: orders.map((o) => o.shop_id) } }),
+    ]);
+    let instructions = '';
+    if (req.session.lastCheckout?.reference === reference) {
+      instructions = req.session.lastCheckout.instructions;
+      delete req.session.lastCheckout;
+    } else if (group.gateway === MANUAL_GATEWAY_ID && orders.some((o) => o.status === 'pending')) {
+      const manual = await findGateway(ctx, MANUAL_GATEWAY_ID);
+      if (manual instanceof ManualGateway) instructions = manual.instructions();
+    }
+    await res.renderPage('shops/cart/confirmation', {
+      title: `Order ${group.reference}`,
+      group,
+      orders: orders.map((order) => ({
+        order,
+        shop: shops.find((s) => s.id === order.shop_id),
+        items: items.filter((i) => i.order_id === order.id),
+        history: history.filter((h) => h.order_id === order.id),
+      })),
+      instructions,
+      cancelled: req.query.cancelled === '1',
+      statusLabels: STATUS_LABELS,
+      countryName,
+    });
+  });
+}

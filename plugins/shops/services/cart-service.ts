@@ -1,0 +1,118 @@
+import { Op } from 'sequelize';
+import { Product } from '../models/product';
+import { Shop } from '../models/shop';
+import { ShippingMethod } from '../models/shipping-method';
+import type { CartContents } from './cart-store';
+
+export interface CartLine {
+  product: Product;
+  quantity: number;
+  lineTotal: number;
+  /** Why this line cannot be bought as it is (sold out, draft, shop on vacation...). */
+  problem?: string;
+}
+
+/** What a shop without any shipping method offers: the seller arranges delivery, at no charge. */
+export const ARRANGED_DELIVERY = 'Delivery arranged by the seller';
+
+export interface ShippingOption {
+  id: number | null;
+  name: string;
+  price: number;
+  /** The cost for this shop's subtotal (free over the method's threshold). */
+  cost: number;
+  freeOver: number | null;
+  countries: string[];
+}
+
+export interface CartShopGroup {
+  shop: Shop;
+  currency: string;
+  lines: CartLine[];
+  subtotal: number;
+  options: ShippingOption[];
+  /** The chosen (or first) shipping option, for the cart's estimate. */
+  chosen: ShippingOption;
+}
+
+export interface CurrencyTotals {
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  total: number;
+}
+
+export interface CartView {
+  groups: CartShopGroup[];
+  currencies: string[];
+  totals: CurrencyTotals[];
+  /** Units in the cart. */
+  count: number;
+  hasProblems: boolean;
+  /** Product ids in the cart that no longer exist. */
+  gone: number[];
+}
+
+/** The reason a quantity of a product cannot be added or bought, or undefined when it can. */
+export function problemWith(product: Product | null | undefined, shop: Shop | null | undefined, quantity: number, maxQuantity: number): string | undefined {
+  if (!product || product.status !== 'published' || !shop) return `${product ? `“${product.title}”` : 'This product'} is not for sale.`;
+  if (shop.vacation_mode) return `${shop.name} is on vacation and takes no orders right now${shop.vacation_message ? `: ${shop.vacation_message}` : '.'}`;
+  if (quantity > maxQuantity) return `You can order at most ${maxQuantity} of “${product.title}”.`;
+  if (product.stock !== null && quantity > product.stock) {
+    return product.stock === 0 ? `“${product.title}” is sold out.` : `Only ${product.stock} of “${product.title}” left in stock.`;
+  }
+  return undefined;
+}
+
+export function optionsFor(methods: ShippingMethod[], subtotal: number): ShippingOption[] {
+  if (methods.length === 0) return [{ id: null, name: ARRANGED_DELIVERY, price: 0, cost: 0, freeOver: null, countries: [] }];
+  return methods.map((m) => ({ id: m.id, name: m.name, price: m.price, cost: m.costFor(subtotal), freeOver: m.free_over, countries: m.countryList() }));
+}
+
+/** Loads a cart's products, shops and shipping methods and works out lines, problems and totals per shop. */
+export async function buildCartView(contents: CartContents, maxQuantity: number): Promise<CartView> {
+  const ids = [...contents.items.keys()];
+  const products = ids.length ? await Product.findAll({ where: { id: { [Op.in]: ids } } }) : [];
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const shopIds = [...new Set(products.map((p) => p.shop_id))];
+  const shops = shopIds.length ? await Shop.findAll({ where: { id: { [Op.in]: shopIds } } }) : [];
+  const shopById = new Map(shops.map((s) => [s.id, s]));
+  const methods = shopIds.length
+    ? await ShippingMethod.findAll({ where: { shop_id: { [Op.in]: shopIds } }, order: [['position', 'ASC'], ['price', 'ASC'], ['id', 'ASC']] })
+    : [];
+
+  const groups = new Map<number, CartShopGroup>();
+  const gone: number[] = [];
+  let count = 0;
+  for (const [productId, quantity] of contents.items) {
+    const product = byId.get(productId);
+    const shop = product ? shopById.get(product.shop_id) : undefined;
+    if (!product || !shop) {
+      gone.push(productId);
+      continue;
+    }
+    let group = groups.get(shop.id);
+    if (!group) {
+      group = { shop, currency: product.currency, lines: [], subtotal: 0, options: [], chosen: undefined as unknown as ShippingOption };
+      groups.set(shop.id, group);
+    }
+    const line: CartLine = { product, quantity, lineTotal: product.price * quantity, problem: problemWith(product, shop, quantity, maxQuantity) };
+    group.lines.push(line);
+    group.subtotal += line.lineTotal;
+    count += quantity;
+  }
+  for (const group of groups.values()) {
+    group.options = optionsFor(methods.filter((m) => m.shop_id === group.shop.id), group.subtotal);
+    const choice = contents.shipping.get(group.shop.id);
+    group.chosen = group.options.find((o) => o.id === choice) ?? group.options[0];
+  }
+  const list = [...groups.values()];
+  const currencies = [...new Set(list.map((g) => g.currency))];
+  const totals = currencies.map((currency) => {
+    const of = list.filter((g) => g.currency === currency);
+    const subtotal = of.reduce((s, g) => s + g.subtotal, 0);
+    const shipping = of.reduce((s, g) => s + g.chosen.cost, 0);
+    return { currency, subtotal, shipping, total: subtotal + shipping };
+  });
+  return { groups: list, currencies, totals, count, hasProblems: list.some((g) => g.lines.some((l) => l.problem)), gone };
+}

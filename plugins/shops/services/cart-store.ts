@@ -1,0 +1,148 @@
+import type { Request } from 'express';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { Cart } from '../models/cart';
+import { CartItem } from '../models/cart-item';
+
+/** A guest's cart, kept in the session until login merges it into the database. */
+export interface SessionCart {
+  /** productId → quantity. */
+  items: Record<string, number>;
+  /** shopId → shipping method id. */
+  shipping: Record<string, number>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    cart?: SessionCart;
+  }
+}
+
+/** What a cart holds, wherever it is kept. */
+export interface CartContents {
+  items: Map<number, number>;
+  shipping: Map<number, number>;
+}
+
+/** One interface over the two places a cart lives, so routes never ask which. */
+export interface CartStore {
+  read(): Promise<CartContents>;
+  setQuantity(productId: number, quantity: number): Promise<void>;
+  remove(productIds: number[], transaction?: Transaction): Promise<void>;
+  setShipping(shopId: number, methodId: number | null): Promise<void>;
+}
+
+const positiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+
+/** Reads a session cart defensively: a session is data from the past and may hold anything. */
+export function contentsOfSessionCart(raw: unknown): CartContents {
+  const out: CartContents = { items: new Map(), shipping: new Map() };
+  if (typeof raw !== 'object' || raw === null) return out;
+  const { items, shipping } = raw as Partial<SessionCart>;
+  for (const [k, v] of Object.entries(items ?? {})) if (positiveInt(Number(k)) && positiveInt(v)) out.items.set(Number(k), v);
+  for (const [k, v] of Object.entries(shipping ?? {})) if (positiveInt(Number(k)) && positiveInt(v)) out.shipping.set(Number(k), v);
+  return out;
+}
+
+class SessionCartStore implements CartStore {
+  constructor(private readonly req: Request) {}
+
+  private get cart(): SessionCart {
+    const current = contentsOfSessionCart(this.req.session.cart);
+    const cart: SessionCart = { items: Object.fromEntries(current.items), shipping: Object.fromEntries(current.shipping) };
+    this.req.session.cart = cart;
+    return cart;
+  }
+
+  async read(): Promise<CartContents> {
+    return contentsOfSessionCart(this.req.session?.cart);
+  }
+
+  async setQuantity(productId: number, quantity: number): Promise<void> {
+    const cart = this.cart;
+    cart.items[String(productId)] = quantity;
+  }
+
+  async remove(productIds: number[]): Promise<void> {
+    const cart = this.cart;
+    for (const id of productIds) delete cart.items[String(id)];
+    if (Object.keys(cart.items).length === 0) delete this.req.session.cart;
+  }
+
+  async setShipping(shopId: number, methodId: number | null): Promise<void> {
+    const cart = this.cart;
+    if (methodId === null) delete cart.shipping[String(shopId)];
+    else cart.shipping[String(shopId)] = methodId;
+  }
+}
+
+/** The user's Cart row, created on first use (two requests at once create one row between them). */
+export async function cartOf(userId: number, transaction?: Transaction): Promise<Cart> {
+  const found = await Cart.findOne({ where: { user_id: userId }, transaction });
+  if (found) return found;
+  try {
+    return await Cart.create({ user_id: userId }, { transaction });
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintError) || transaction) throw error;
+    return (await Cart.findOne({ where: { user_id: userId } }))!;
+  }
+}
+
+export function shippingChoicesOf(cart: Cart): Map<number, number> {
+  try {
+    return contentsOfSessionCart({ shipping: JSON.parse(cart.shipping_choices) as unknown }).shipping;
+  } catch {
+    return new Map();
+  }
+}
+
+class DatabaseCartStore implements CartStore {
+  constructor(private readonly userId: number) {}
+
+  async read(): Promise<CartContents> {
+    const cart = await Cart.findOne({ where: { user_id: this.userId } });
+    if (!cart) return { items: new Map(), shipping: new Map() };
+    const items = await CartItem.findAll({ where: { cart_id: cart.id }, order: [['created_at', 'ASC'], ['product_id', 'ASC']] });
+    return { items: new Map(items.map((i) => [i.product_id, i.quantity])), shipping: shippingChoicesOf(cart) };
+  }
+
+  async setQuantity(productId: number, quantity: number): Promise<void> {
+    const cart = await cartOf(this.userId);
+    await CartItem.upsert({ cart_id: cart.id, product_id: productId, quantity });
+  }
+
+  async remove(productIds: number[], transaction?: Transaction): Promise<void> {
+    const cart = await Cart.findOne({ where: { user_id: this.userId }, transaction });
+    if (!cart || productIds.length === 0) return;
+    await CartItem.destroy({ where: { cart_id: cart.id, product_id: { [Op.in]: productIds } }, transaction });
+  }
+
+  async setShipping(shopId: number, methodId: number | null): Promise<void> {
+    const cart = await cartOf(this.userId);
+    const choices = Object.fromEntries(shippingChoicesOf(cart));
+    if (methodId === null) delete choices[String(shopId)];
+    else choices[String(shopId)] = methodId;
+    await cart.update({ shipping_choices: JSON.stringify(choices) });
+  }
+}
+
+/** The cart of whoever sent the request: the database for a logged-in person, the session for a guest. */
+export function cartStoreFor(req: Request): CartStore {
+  return req.user ? new DatabaseCartStore(req.user.id) : new SessionCartStore(req);
+}
+
+export function databaseCartStore(userId: number): CartStore {
+  return new DatabaseCartStore(userId);
+}
+
+/** How many units the cart holds, for the header link. */
+export async function cartCount(req: Request): Promise<number> {
+  if (!req.user) {
+    let n = 0;
+    for (const q of contentsOfSessionCart(req.session?.cart).items.values()) n += q;
+    return n;
+  }
+  const cart = await Cart.findOne({ where: { user_id: req.user.id }, attributes: ['id'] });
+  if (!cart) return 0;
+  const total = (await CartItem.sum('quantity', { where: { cart_id: cart.id } })) as number | null;
+  return Number(total ?? 0);
+}

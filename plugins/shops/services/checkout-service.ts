@@ -1,0 +1,266 @@
+import { Op, type Transaction } from 'sequelize';
+import type { PluginContext } from '../../../core/plugins/context';
+import type { FieldErrors } from '../../../core/http/validation';
+import { Address } from '../models/address';
+import { CheckoutGroup } from '../models/checkout-group';
+import { Order } from '../models/order';
+import { OrderItem } from '../models/order-item';
+import { OrderStatusHistory } from '../models/order-status-history';
+import { Product } from '../models/product';
+import { Shop } from '../models/shop';
+import { ShippingMethod } from '../models/shipping-method';
+import type { PaymentStart } from '../payments/gateway';
+import { availableGateways } from '../payments/gateways';
+import type { ShopsSettings } from '../settings';
+import { optionsFor, problemWith, type ShippingOption } from './cart-service';
+import { countryName } from './countries';
+import { groupPath, newReference, orderNumber } from './order-links';
+import { moveOrder } from './order-state';
+import { platformFee } from './pricing';
+
+export interface CheckoutAddress {
+  name: string;
+  line1: string;
+  line2: string;
+  city: string;
+  postcode: string;
+  /** ISO code, upper case. */
+  country: string;
+}
+
+export interface CheckoutRequest {
+  buyer: { id: number; email: string } | null;
+  email: string;
+  address: CheckoutAddress;
+  phone: string;
+  gatewayId: string;
+  /** What is bought; quantities come from the cart, prices from the database, never from the browser. */
+  lines: Array<{ productId: number; quantity: number }>;
+  /** shopId → chosen shipping method id. */
+  shipping: Map<number, number>;
+  saveAddress: boolean;
+  /** Runs inside the order's transaction (the logged-in buyer's cart rows go with the orders). */
+  inTransaction?: (transaction: Transaction) => Promise<void>;
+}
+
+export interface CheckoutOutcome {
+  group: CheckoutGroup;
+  orders: Order[];
+  payment: PaymentStart;
+  /** The confirmation page, with the key that lets a guest come back to it. */
+  confirmationPath: string;
+}
+
+/** Input that is well formed but cannot be bought as it is: re-render the checkout with these, 422. */
+export class CheckoutProblem extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super(Object.values(errors)[0] ?? 'The checkout could not be completed');
+  }
+}
+
+interface ShopPlan {
+  shop: Shop;
+  lines: Array<{ product: Product; quantity: number; lineTotal: number }>;
+  subtotal: number;
+  shipping: ShippingOption;
+  fee: number;
+}
+
+const PENDING_EXPIRY_JOB = 'expire-group';
+export const CHECKOUT_MAIL_JOB = 'checkout-mails';
+
+/**
+ * Turns a cart into one checkout group with one order per shop, paid by one payment. Everything that
+ * costs money is computed here from the database; the stock is taken inside the transaction with a
+ * conditional update, so two buyers can never both take the last unit.
+ */
+export class CheckoutService {
+  constructor(private readonly ctx: PluginContext) {}
+
+  async place(request: CheckoutRequest): Promise<CheckoutOutcome> {
+    const settings = this.ctx.settings.get<ShopsSettings>();
+    const plans = await this.plan(request, settings);
+    const currency = plans[0].lines[0].product.currency;
+    const gateway = (await availableGateways(this.ctx, currency)).find((g) => g.id === request.gatewayId);
+    if (!gateway) throw new CheckoutProblem({ gateway: 'Choose one of the payment methods offered.' });
+
+    const { group, orders } = await this.write(request, plans, currency, gateway.id);
+
+    const confirmationPath = groupPath(this.ctx.config.sessionSecret, group.reference);
+    const base = this.ctx.config.baseUrl.replace(/\/$/, '');
+    let payment: PaymentStart;
+    try {
+      payment = await gateway.createPayment({
+        groupId: group.id,
+        reference: group.reference,
+        amount: group.total,
+        currency,
+        email: group.email,
+        description: `${orders.length === 1 ? 'Order' : `${orders.length} orders`} ${group.reference}`,
+        returnUrl: `${base}${confirmationPath}`,
+        cancelUrl: `${base}${confirmationPath}&cancelled=1`,
+      });
+    } catch (error) {
+      this.ctx.log.error({ err: error, group: group.reference, gateway: gateway.id }, 'payment could not be started');
+      await this.abandon(group, orders, 'The payment could not be started.');
+      throw new CheckoutProblem({ gateway: 'The payment could not be started. Nothing was charged; please try again or choose another method.' });
+    }
+    await group.update({ payment_ref: payment.paymentRef });
+    if (payment.kind === 'immediate' && payment.status === 'failed') {
+      await this.abandon(group, orders, 'The payment was declined.');
+      throw new CheckoutProblem({ gateway: 'The payment was declined. Nothing was charged; please try another method.' });
+    }
+
+    for (const order of orders) await this.ctx.hooks.do('shops.order.created', order);
+    await this.ctx.hooks.do('shops.checkout.completed', group, orders);
+    if (payment.kind === 'immediate' && payment.status === 'paid') {
+      for (const order of orders) await moveOrder(this.ctx, order, 'paid', { note: `Paid with ${gateway.title}` });
+      await group.update({ status: 'paid' });
+    }
+    await this.ctx.jobs.enqueue(CHECKOUT_MAIL_JOB, { groupId: group.id, instructions: payment.kind === 'immediate' ? (payment.instructions ?? '') : '' });
+    await this.ctx.jobs.enqueue(PENDING_EXPIRY_JOB, { groupId: group.id }, { delayMs: settings.pendingOrderHours * 3600_000 + 60_000 });
+    return { group, orders, payment, confirmationPath };
+  }
+
+  /** Checks every line against the database and prices each shop's part; any problem stops the checkout. */
+  private async plan(request: CheckoutRequest, settings: ShopsSettings): Promise<ShopPlan[]> {
+    if (request.lines.length === 0) throw new CheckoutProblem({ form: 'Your cart is empty.' });
+    const ids = request.lines.map((l) => l.productId);
+    const products = await Product.findAll({ where: { id: { [Op.in]: ids } } });
+    const byId = new Map(products.map((p) => [p.id, p]));
+    const shops = await Shop.findAll({ where: { id: { [Op.in]: [...new Set(products.map((p) => p.shop_id))] } } });
+    const shopById = new Map(shops.map((s) => [s.id, s]));
+    const problems: string[] = [];
+    const plans = new Map<number, ShopPlan>();
+    for (const { productId, quantity } of request.lines) {
+      const product = byId.get(productId);
+      const shop = product ? shopById.get(product.shop_id) : undefined;
+      const problem = problemWith(product, shop, quantity, settings.maxQuantityPerItem);
+      if (problem || !product || !shop) {
+        problems.push(problem ?? 'A product in your cart is no longer for sale.');
+        continue;
+      }
+      let plan = plans.get(shop.id);
+      if (!plan) {
+        plan = { shop, lines: [], subtotal: 0, shipping: undefined as unknown as ShippingOption, fee: 0 };
+        plans.set(shop.id, plan);
+      }
+      plan.lines.push({ product, quantity, lineTotal: product.price * quantity });
+      plan.subtotal += product.price * quantity;
+    }
+    if (problems.length) throw new CheckoutProblem({ form: problems.join(' ') });
+    const currencies = new Set(products.map((p) => p.currency));
+    if (currencies.size > 1) {
+      throw new CheckoutProblem({ form: `Your cart holds prices in ${[...currencies].join(' and ')}; one payment is in one currency. Check out each currency separately.` });
+    }
+
+    const methods = await ShippingMethod.findAll({ where: { shop_id: { [Op.in]: [...plans.keys()] } }, order: [['position', 'ASC'], ['price', 'ASC'], ['id', 'ASC']] });
+    const errors: FieldErrors = {};
+    const country = request.address.country;
+    for (const plan of plans.values()) {
+      const options = optionsFor(methods.filter((m) => m.shop_id === plan.shop.id && m.shipsTo(country)), plan.subtotal);
+      const hasAny = methods.some((m) => m.shop_id === plan.shop.id);
+      if (hasAny && options[0].id === null) {
+        errors[`shipping.${plan.shop.id}`] = `${plan.shop.name} does not ship to ${countryName(country)}. Remove its items or choose another address.`;
+        continue;
+      }
+      const wanted = request.shipping.get(plan.shop.id);
+      const chosen = wanted === undefined ? options[0] : options.find((o) => o.id === wanted);
+      if (!chosen) {
+        errors[`shipping.${plan.shop.id}`] = `That delivery method of ${plan.shop.name} does not ship to ${countryName(country)}; choose one that does.`;
+        continue;
+      }
+      plan.shipping = chosen;
+      plan.fee = await platformFee(this.ctx, { shopId: plan.shop.id, subtotal: plan.subtotal, currency: plan.lines[0].product.currency });
+    }
+    if (Object.keys(errors).length) throw new CheckoutProblem(errors);
+    return [...plans.values()];
+  }
+
+  private async write(request: CheckoutRequest, plans: ShopPlan[], currency: string, gatewayId: string): Promise<{ group: CheckoutGroup; orders: Order[] }> {
+    const sequelize = this.ctx.sequelize;
+    const email = request.email.toLowerCase();
+    return sequelize.transaction(async (transaction) => {
+      // Lowest product id first in every checkout, so two transactions never wait on each other in a circle.
+      const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id);
+      for (const { product, quantity } of taking) {
+        const [count] = await Product.update(
+          { stock: sequelize.literal(`stock - ${quantity}`) as unknown as number },
+          { where: { id: product.id, [Op.or]: [{ stock: null }, { stock: { [Op.gte]: quantity } }] }, transaction, validate: false, hooks: false },
+        );
+        if (count !== 1) {
+          const now = await Product.findByPk(product.id, { attributes: ['stock'], transaction });
+          const left = now?.stock ?? 0;
+          throw new CheckoutProblem({
+            form: left === 0 ? `Sorry, “${product.title}” just sold out. Remove it from your cart to check out the rest.` : `Sorry, only ${left} of “${product.title}” left now. Lower the quantity in your cart.`,
+          });
+        }
+      }
+
+      const total = plans.reduce((s, p) => s + p.subtotal + p.shipping.cost, 0);
+      const group = await CheckoutGroup.create(
+        { reference: newReference(), buyer_id: request.buyer?.id ?? null, email, currency, total, gateway: gatewayId, status: 'pending' },
+        { transaction },
+      );
+      const orders: Order[] = [];
+      let n = 0;
+      for (const plan of [...plans].sort((a, b) => a.shop.id - b.shop.id)) {
+        const a = request.address;
+        const order = await Order.create(
+          {
+            number: orderNumber(group.reference, ++n),
+            group_id: group.id,
+            shop_id: plan.shop.id,
+            buyer_id: request.buyer?.id ?? null,
+            status: 'pending',
+            currency,
+            subtotal: plan.subtotal,
+            shipping_total: plan.shipping.cost,
+            total: plan.subtotal + plan.shipping.cost,
+            platform_fee: plan.fee,
+            shipping_method: plan.shipping.name.slice(0, 100),
+            email,
+            ship_name: a.name,
+            ship_line1: a.line1,
+            ship_line2: a.line2,
+            ship_city: a.city,
+            ship_postcode: a.postcode,
+            ship_country: a.country,
+            phone: request.phone,
+          },
+          { transaction },
+        );
+        await OrderItem.bulkCreate(
+          plan.lines.map((l) => ({ order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.product.price, quantity: l.quantity, line_total: l.lineTotal })),
+          { transaction },
+        );
+        await OrderStatusHistory.create({ order_id: order.id, from_status: null, to_status: 'pending', note: 'Order placed', actor_id: request.buyer?.id ?? null }, { transaction });
+        orders.push(order);
+      }
+      if (request.buyer && request.saveAddress) await this.saveAddress(request.buyer.id, request.address, request.phone, transaction);
+      await request.inTransaction?.(transaction);
+      return { group, orders };
+    });
+  }
+
+  /** Keeps the address for next time, once: the same address saved again only moves to the top. */
+  private async saveAddress(userId: number, a: CheckoutAddress, phone: string, transaction: Transaction): Promise<void> {
+    const same = await Address.findOne({ where: { user_id: userId, name: a.name, line1: a.line1, line2: a.line2, city: a.city, postcode: a.postcode, country: a.country }, transaction });
+    if (same) {
+      same.changed('updated_at', true);
+      await same.update({ phone, updated_at: new Date() }, { transaction });
+      return;
+    }
+    await Address.create({ user_id: userId, ...a, phone }, { transaction });
+  }
+
+  /** A checkout whose payment never started: its orders are cancelled (the stock goes back). */
+  private async abandon(group: CheckoutGroup, orders: Order[], note: string): Promise<void> {
+    await this.ctx.sequelize.transaction(async (transaction) => {
+      for (const order of orders) if (order.status === 'pending') await moveOrder(this.ctx, order, 'cancelled', { note, transaction });
+      await group.update({ status: 'failed' }, { transaction });
+    });
+  }
+}
+
+export { PENDING_EXPIRY_JOB };

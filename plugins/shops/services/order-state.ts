@@ -1,0 +1,113 @@
+import { Op, type Transaction } from 'sequelize';
+import type { PluginContext } from '../../../core/plugins/context';
+import { Order, type OrderStatus } from '../models/order';
+import { OrderItem } from '../models/order-item';
+import { OrderStatusHistory } from '../models/order-status-history';
+import { Product } from '../models/product';
+import { Shop } from '../models/shop';
+
+/**
+ * The one state machine every order follows:
+ *   pending → paid → shipped → completed
+ *   pending → cancelled | expired
+ *   paid | shipped → refunded | partially_refunded;  partially_refunded → refunded
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ['paid', 'cancelled', 'expired'],
+  paid: ['shipped', 'refunded', 'partially_refunded'],
+  shipped: ['completed', 'refunded', 'partially_refunded'],
+  completed: [],
+  cancelled: [],
+  expired: [],
+  refunded: [],
+  partially_refunded: ['refunded'],
+};
+
+/** Statuses of an order whose money was taken: kept for tax, counted in sales. */
+export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed', 'refunded', 'partially_refunded'];
+
+export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  pending: 'Awaiting payment',
+  paid: 'Paid',
+  shipped: 'Shipped',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  refunded: 'Refunded',
+  partially_refunded: 'Partially refunded',
+};
+
+/** A move the state machine does not allow; routes answer 409 with its message. */
+export class IllegalTransition extends Error {
+  readonly status = 409;
+
+  constructor(
+    readonly orderNumber: string,
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+  ) {
+    super(`Order ${orderNumber} is ${STATUS_LABELS[from].toLowerCase()}; it cannot be marked ${STATUS_LABELS[to].toLowerCase()}.`);
+  }
+}
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export interface MoveOptions {
+  actorId?: number | null;
+  note?: string;
+  trackingNumber?: string;
+  /** Run inside this transaction (its commit fires the hooks); otherwise the move has its own. */
+  transaction?: Transaction;
+}
+
+type Hooks = Pick<PluginContext, 'hooks'>;
+
+/**
+ * Moves an order to `to`, or throws IllegalTransition. The row is updated only if its status is still
+ * the one read (a concurrent move makes this one fail, never both succeed). Every move writes a history
+ * row; paid counts a sale; cancelled and expired put the stock back. Hooks fire after the commit.
+ */
+export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, options: MoveOptions = {}): Promise<Order> {
+  const run = async (transaction: Transaction): Promise<Order> => {
+    const from = order.status;
+    if (!canMove(from, to)) throw new IllegalTransition(order.number, from, to);
+    const now = new Date();
+    const changes: Partial<Order> = { status: to, updated_at: now };
+    if (to === 'paid') changes.paid_at = now;
+    if (to === 'shipped') {
+      changes.shipped_at = now;
+      if (options.trackingNumber) changes.tracking_number = options.trackingNumber;
+    }
+    if (to === 'completed') changes.completed_at = now;
+    const [count] = await Order.update(changes, { where: { id: order.id, status: from }, transaction });
+    if (count !== 1) {
+      const fresh = await Order.findByPk(order.id, { transaction });
+      throw new IllegalTransition(order.number, fresh?.status ?? from, to);
+    }
+    await OrderStatusHistory.create(
+      { order_id: order.id, from_status: from, to_status: to, note: (options.note ?? '').slice(0, 500), actor_id: options.actorId ?? null },
+      { transaction },
+    );
+    if (to === 'paid') await Shop.increment('sales_count', { by: 1, where: { id: order.shop_id }, transaction });
+    if (to === 'cancelled' || to === 'expired') await restock(order.id, transaction);
+    order.set(changes);
+    transaction.afterCommit(async () => {
+      await ctx.hooks.do('shops.order.status.changed', order, from, to);
+      if (to === 'paid') await ctx.hooks.do('shops.order.paid', order);
+    });
+    return order;
+  };
+  if (options.transaction) return run(options.transaction);
+  const sequelize = Order.sequelize!;
+  return sequelize.transaction((transaction) => run(transaction));
+}
+
+/** Gives an order's units back to its products (those with limited stock that still exist). */
+export async function restock(orderId: number, transaction: Transaction): Promise<void> {
+  const items = await OrderItem.findAll({ where: { order_id: orderId, product_id: { [Op.ne]: null } }, order: [['product_id', 'ASC']], transaction });
+  for (const item of items) {
+    await Product.increment('stock', { by: item.quantity, where: { id: item.product_id!, stock: { [Op.ne]: null } }, transaction });
+  }
+}

@@ -1,0 +1,82 @@
+import type { PluginContext } from '../../core/plugins/context';
+import { OrderNote } from './models/order-note';
+import { Order } from './models/order';
+import { ManualGateway } from './payments/manual-gateway';
+import type { ShopsSettings } from './settings';
+import { registerOrderCapabilities } from './order-capabilities';
+import { registerOrderPrivacy } from './privacy-orders';
+import { seedDemoOrders } from './demo-orders';
+import { cartRoutes } from './routes/cart-routes';
+import { checkoutRoutes } from './routes/checkout-routes';
+import { accountOrderRoutes } from './routes/account-order-routes';
+import { sellerOrderRoutes } from './routes/seller-order-routes';
+import { webhookRoutes } from './routes/webhook-routes';
+import { cartCount, contentsOfSessionCart } from './services/cart-store';
+import { mergeGuestCart } from './services/cart-merge';
+import { CHECKOUT_MAIL_JOB, CheckoutService, PENDING_EXPIRY_JOB } from './services/checkout-service';
+import { sendCheckoutMails, sendNoteMail, sendStatusMail } from './services/order-mail';
+import { NOTE_MAIL_JOB } from './services/order-notes';
+import { expirePending } from './services/order-payments';
+
+const STATUS_MAIL_JOB = 'order-status-mail';
+const SWEEP_JOB = 'expire-pending';
+
+/**
+ * Part B of the shops plugin: cart, checkout, payments (the manual gateway and the generic webhook),
+ * orders and their state machine, notes, emails, buyer and seller order pages, privacy and demo orders.
+ */
+export function setupOrders(ctx: PluginContext): void {
+  const settings = () => ctx.settings.get<ShopsSettings>();
+  const checkout = new CheckoutService(ctx);
+
+  registerOrderCapabilities(ctx);
+  registerOrderPrivacy(ctx);
+
+  const manual = new ManualGateway(settings);
+  ctx.hooks.filter('shops.payment.gateways', (gateways) => [...gateways, manual]);
+
+  cartRoutes(ctx);
+  checkoutRoutes(ctx, checkout);
+  accountOrderRoutes(ctx);
+  sellerOrderRoutes(ctx);
+  webhookRoutes(ctx);
+
+  ctx.hooks.filter('core.nav.items', async (items, { req }) => {
+    const n = req ? await cartCount(req) : 0;
+    return [...items, { label: `Cart (${n})`, href: '/cart', order: 90 }];
+  });
+  ctx.slot('core.account.sections', () => ({
+    html: '<section class="panel account-orders"><h2>Orders</h2><p><a href="/account/orders">My orders</a>: what you bought, where it is, and notes with the sellers.</p></section>',
+  }));
+  ctx.admin.menu({ id: 'shops-orders', label: 'Orders', href: '/seller/orders', capability: 'shops.orders.manage_all', order: 30 });
+
+  ctx.hooks.on('core.user.logged_in', async (user, { guestSession }) => {
+    await mergeGuestCart(user.id, contentsOfSessionCart(guestSession.cart), settings().maxQuantityPerItem);
+  });
+
+  ctx.jobs.define(CHECKOUT_MAIL_JOB, async (payload) => sendCheckoutMails(ctx, Number(payload.groupId), String(payload.instructions ?? '')));
+  ctx.jobs.define(NOTE_MAIL_JOB, async (payload) => {
+    const note = await OrderNote.findByPk(Number(payload.noteId));
+    const order = note ? await Order.findByPk(note.order_id) : null;
+    if (note && order) await sendNoteMail(ctx, note, order);
+  });
+  ctx.jobs.define(STATUS_MAIL_JOB, async (payload) => {
+    const order = await Order.findByPk(Number(payload.orderId));
+    if (order && order.status === payload.to) await sendStatusMail(ctx, order, order.status);
+  });
+  ctx.hooks.on('shops.order.status.changed', async (order, _from, to) => {
+    await ctx.jobs.enqueue(STATUS_MAIL_JOB, { orderId: order.id, to });
+  });
+
+  // Each checkout schedules the expiry of its own group; the sweep at start catches what a stopped
+  // server missed, and orders left over when the setting was shortened.
+  ctx.jobs.define(PENDING_EXPIRY_JOB, async (payload) => {
+    await expirePending(ctx, settings().pendingOrderHours, Number(payload.groupId));
+  });
+  ctx.jobs.define(SWEEP_JOB, async () => {
+    await expirePending(ctx, settings().pendingOrderHours);
+  });
+  void ctx.jobs.enqueue(SWEEP_JOB, {}).catch((error: unknown) => ctx.log.warn({ err: error }, 'could not schedule the pending-order sweep'));
+
+  ctx.hooks.on('core.demo.seeded', () => seedDemoOrders(ctx, checkout), { priority: 20 });
+}

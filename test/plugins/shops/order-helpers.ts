@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type supertest from 'supertest';
+import { rootDir } from '../../../core/config';
+import { createUser, csrfFrom, type TestApp } from '../../helpers/app';
+import type { Shop } from '../../../plugins/shops/models/shop';
+import type { ShopMember } from '../../../plugins/shops/models/shop-member';
+import type { ShippingMethod } from '../../../plugins/shops/models/shipping-method';
+import type { Product } from '../../../plugins/shops/models/product';
+import type { Cart } from '../../../plugins/shops/models/cart';
+import type { CartItem } from '../../../plugins/shops/models/cart-item';
+import type { Address } from '../../../plugins/shops/models/address';
+import type { CheckoutGroup } from '../../../plugins/shops/models/checkout-group';
+import type { Order } from '../../../plugins/shops/models/order';
+import type { OrderItem } from '../../../plugins/shops/models/order-item';
+import type { OrderStatusHistory } from '../../../plugins/shops/models/order-status-history';
+import type { OrderNote } from '../../../plugins/shops/models/order-note';
+import type { PaymentEvent } from '../../../plugins/shops/models/payment-event';
+import type { Refund } from '../../../plugins/shops/models/refund';
+import type { User } from '../../../core/auth/user-model';
+
+/**
+ * The shops models as the running plugin initialised them: this test file is loaded as CommonJS while the
+ * plugin manager imports the plugin as an ES module, so a class imported here would be another, unbound copy.
+ */
+export function orderModels(t: TestApp) {
+  const m = t.platform.sequelize.models;
+  return {
+    User: m.User as typeof User,
+    Shop: m.Shop as typeof Shop,
+    ShopMember: m.ShopMember as typeof ShopMember,
+    ShippingMethod: m.ShippingMethod as typeof ShippingMethod,
+    Product: m.Product as typeof Product,
+    Cart: m.Cart as typeof Cart,
+    CartItem: m.CartItem as typeof CartItem,
+    Address: m.Address as typeof Address,
+    CheckoutGroup: m.CheckoutGroup as typeof CheckoutGroup,
+    Order: m.Order as typeof Order,
+    OrderItem: m.OrderItem as typeof OrderItem,
+    OrderStatusHistory: m.OrderStatusHistory as typeof OrderStatusHistory,
+    OrderNote: m.OrderNote as typeof OrderNote,
+    PaymentEvent: m.PaymentEvent as typeof PaymentEvent,
+    Refund: m.Refund as typeof Refund,
+  };
+}
+
+/** A module of the shops plugin as the running plugin loaded it (the same ES module instance, bound models). */
+export function pluginModule<T>(relative: string): Promise<T> {
+  return import(pathToFileURL(path.join(rootDir, 'plugins', 'shops', relative)).href) as Promise<T>;
+}
+
+let seq = 0;
+
+export interface ShopSpec {
+  name?: string;
+  currency?: string;
+  vacation?: boolean;
+  methods?: Array<{ name: string; price: number; free_over?: number | null; countries?: string }>;
+}
+
+/** A seller (a customer with a shop membership) and their shop, made directly with the models. */
+export async function makeShop(t: TestApp, spec: ShopSpec = {}) {
+  const { Shop, ShopMember, ShippingMethod } = orderModels(t);
+  const { user: seller, password } = await createUser({ role: 'seller' });
+  seq++;
+  const name = spec.name ?? `Shop ${seq}`;
+  const shop = await Shop.create({
+    owner_id: seller.id,
+    name,
+    slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${seq}-${Date.now() % 100000}`,
+    currency: spec.currency ?? 'EUR',
+    vacation_mode: spec.vacation ?? false,
+    vacation_message: spec.vacation ? 'Back in May.' : '',
+  });
+  await ShopMember.create({ shop_id: shop.id, user_id: seller.id, role: 'owner' });
+  const methods = [];
+  for (const [i, m] of (spec.methods ?? [{ name: 'Standard post', price: 500, free_over: null }]).entries()) {
+    methods.push(await ShippingMethod.create({ shop_id: shop.id, name: m.name, price: m.price, free_over: m.free_over ?? null, countries: m.countries ?? '', position: i }));
+  }
+  return { shop, seller, password, methods };
+}
+
+export async function makeProduct(t: TestApp, shop: Shop, spec: { title?: string; price?: number; stock?: number | null; status?: 'draft' | 'published'; currency?: string } = {}) {
+  const { Product } = orderModels(t);
+  seq++;
+  const title = spec.title ?? `Product ${seq}`;
+  return Product.create({
+    shop_id: shop.id,
+    title,
+    slug: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${seq}-${Date.now() % 100000}`,
+    price: spec.price ?? 1000,
+    compare_at_price: null,
+    currency: spec.currency ?? shop.currency,
+    stock: spec.stock === undefined ? 10 : spec.stock,
+    category_id: null,
+    status: spec.status ?? 'published',
+  });
+}
+
+/** A CSRF token for the agent's session: from the cart page, or the login page while a guest's cart is empty. */
+export async function formToken(agent: supertest.Agent): Promise<string> {
+  const cart = await agent.get('/cart');
+  if (/name="_csrf"/.test(cart.text)) return csrfFrom(cart.text);
+  return csrfFrom((await agent.get('/login')).text);
+}
+
+/** Adds a product to the agent's cart the way the product page's form does. */
+export async function addToCart(agent: supertest.Agent, productId: number, quantity: number | string = 1, extra: Record<string, string> = {}) {
+  const token = await formToken(agent);
+  return agent.post('/cart/items').type('form').send({ _csrf: token, product_id: String(productId), quantity: String(quantity), ...extra });
+}
+
+export const ADDRESS = { name: 'Ada Lovelace', line1: '10 Downing Street', line2: '', city: 'Paris', postcode: '75001', country: 'FR' };
+
+/** The fields the checkout page put in its form: the CSRF token, the cart's items and the shipping choices. */
+export async function checkoutForm(agent: supertest.Agent, url = '/checkout'): Promise<Record<string, string>> {
+  const res = await agent.get(url);
+  if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
+  const form: Record<string, string> = { _csrf: csrfFrom(res.text) };
+  for (const m of res.text.matchAll(/<input type="hidden" name="((?:item|currency)[^"]*)" value="([^"]*)"/g)) form[m[1]] = m[2];
+  for (const m of res.text.matchAll(/<select id="f-shipping-\d+" name="(shipping_\d+)">([\s\S]*?)<\/select>/g)) {
+    const selected = /<option value="([^"]*)" selected/.exec(m[2]) ?? /<option value="([^"]*)"/.exec(m[2]);
+    form[m[1]] = selected ? selected[1] : '';
+  }
+  return form;
+}
+
+/** Fills and sends the checkout form as a buyer would; `fields` override or add to what is sent. */
+export async function checkout(agent: supertest.Agent, fields: Record<string, string> = {}, url = '/checkout') {
+  const form = await checkoutForm(agent, url);
+  return agent
+    .post('/checkout')
+    .type('form')
+    .send({ ...form, email: 'buyer@example.test', ...ADDRESS, phone: '', gateway: 'manual', ...fields });
+}
+
+/** Changes some marketplace settings, keeping the others as they are. */
+export async function setShopsSettings(t: TestApp, changes: Record<string, unknown>): Promise<void> {
+  const current = t.platform.settings.get<Record<string, unknown>>('shops');
+  await t.platform.options.set('settings.shops', { ...current, ...changes });
+}

@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import { ADMIN, createUser, login, startTestApp, type TestApp } from '../../../helpers/app';
+import { addToCart, checkout, checkoutForm, makeProduct, makeShop, orderModels, setShopsSettings } from '../order-helpers';
+
+describe('shops: checkout', function () {
+  this.timeout(60_000);
+  let t: TestApp;
+
+  before(async () => {
+    t = await startTestApp({ smtp: true });
+    await setShopsSettings(t, { feePercent: 5, feeFixed: 30 });
+  });
+  after(async () => t.close());
+
+  it('turns a cart with items from two shops into one group of two orders with server-side totals, fees and emails to everyone', async () => {
+    const a = await makeShop(t, { name: 'North Wool', methods: [{ name: 'Post', price: 590, free_over: 10_000 }] });
+    const b = await makeShop(t, { name: 'Clay Works', methods: [{ name: 'Courier', price: 790 }] });
+    const sweater = await makeProduct(t, a.shop, { title: 'Sweater', price: 12_900, stock: 5 });
+    const plate = await makeProduct(t, b.shop, { title: 'Plate', price: 1_050, stock: 7 });
+    const agent = t.agent();
+    expect((await addToCart(agent, sweater.id, 1)).status).to.equal(303);
+    expect((await addToCart(agent, plate.id, 2)).status).to.equal(303);
+    const cart = await agent.get('/cart');
+    expect(cart.text).to.include('Sweater').and.include('Plate').and.include('Cart (3)');
+
+    const res = await checkout(agent, { email: 'Guest.Buyer@Example.test', price: '1', total: '1', platform_fee: '0', subtotal: '1' });
+    expect(res.status, res.text.slice(0, 2000)).to.equal(303);
+    expect(res.headers.location).to.match(/^\/checkout\/orders\/AG-[A-Z0-9-]+\?key=/);
+
+    const { CheckoutGroup, Order, OrderItem, Product } = orderModels(t);
+    const groups = await CheckoutGroup.findAll();
+    expect(groups).to.have.length(1);
+    const orders = await Order.findAll({ where: { group_id: groups[0].id }, order: [['shop_id', 'ASC']] });
+    expect(orders).to.have.length(2);
+    const [oa, ob] = orders;
+    // North Wool: 129.00, free shipping over 100.00; fee 5% = 6.45 + 0.30.
+    expect([oa.subtotal, oa.shipping_total, oa.total, oa.platform_fee]).to.deep.equal([12_900, 0, 12_900, 645 + 30]);
+    // Clay Works: 21.00 + 7.90; fee 5% of 2100 = 105 + 30.
+    expect([ob.subtotal, ob.shipping_total, ob.total, ob.platform_fee]).to.deep.equal([2_100, 790, 2_890, 105 + 30]);
+    expect(groups[0].total).to.equal(12_900 + 2_890);
+    expect(groups[0].email).to.equal('guest.buyer@example.test');
+    expect(orders.every((o) => o.status === 'pending' && o.buyer_id === null)).to.equal(true);
+    expect(await OrderItem.count()).to.equal(2);
+    expect((await Product.findByPk(sweater.id))!.stock).to.equal(4);
+    expect((await Product.findByPk(plate.id))!.stock).to.equal(5);
+
+    const page = await agent.get(res.headers.location);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include(groups[0].reference).and.include('How to pay');
+    expect((await agent.get('/cart')).text).to.include('Cart (0)');
+
+    await t.platform.jobs.idle();
+    const buyerMail = await t.smtp!.waitFor('guest.buyer@example.test', /Your order AG-/);
+    expect(buyerMail.text).to.include('North Wool').and.include('Clay Works').and.include('Sweater').and.include('Plate');
+    expect(buyerMail.text).to.include(`/checkout/orders/${groups[0].reference}?key=`);
+    const sellerA = await t.smtp!.waitFor(a.seller.email, /New order .* for North Wool/);
+    expect(sellerA.text).to.include('Sweater').and.not.include('Plate');
+    expect(sellerA.text).to.include('Ada Lovelace').and.include('guest.buyer@example.test');
+    const sellerB = await t.smtp!.waitFor(b.seller.email, /New order .* for Clay Works/);
+    expect(sellerB.text).to.include('Plate').and.not.include('Sweater');
+    const admin = await t.smtp!.waitFor(ADMIN.email, /Checkout AG-/);
+    expect(admin.text).to.include('€8.10'); // 6.75 + 1.35 of fees
+  });
+
+  it('lets a guest come back to the confirmation with the link, and nobody without it', async () => {
+    const { CheckoutGroup } = orderModels(t);
+    const group = (await CheckoutGroup.findAll({ order: [['id', 'DESC']], limit: 1 }))[0];
+    const stranger = t.agent();
+    expect((await stranger.get(`/checkout/orders/${group.reference}`)).status).to.equal(404);
+    expect((await stranger.get(`/checkout/orders/${group.reference}?key=${'x'.repeat(32)}`)).status).to.equal(404);
+  });
+
+  it('refuses a tampered checkout form with 422 and writes nothing', async () => {
+    const { shop } = await makeShop(t);
+    const p = await makeProduct(t, shop, { stock: 3 });
+    const other = await makeProduct(t, shop, { stock: 3 });
+    const agent = t.agent();
+    await addToCart(agent, p.id, 2);
+    const { CheckoutGroup, Order, Product } = orderModels(t);
+    const before = { groups: await CheckoutGroup.count(), orders: await Order.count() };
+    const form = await checkoutForm(agent);
+    const send = (fields: Record<string, string>, drop: string[] = []) => {
+      const body: Record<string, string> = { ...form, email: 'x@example.test', name: 'X', line1: 'Y', line2: '', city: 'Z', postcode: '1', country: 'FR', phone: '', gateway: 'manual', ...fields };
+      for (const d of drop) delete body[d];
+      return agent.post('/checkout').type('form').send(body);
+    };
+    const cases: Array<[Record<string, string>, string[]]> = [
+      [{ is_admin: '1' }, []],
+      [{ [`item_${other.id}`]: '1' }, []],
+      [{ [`item_${p.id}`]: '-1' }, []],
+      [{ [`item_${p.id}`]: '99999999999' }, []],
+      [{ [`item_${p.id}`]: '1' }, []],
+      [{}, [`item_${p.id}`]],
+      [{ gateway: 'free-money' }, []],
+    ];
+    for (const [fields, drop] of cases) {
+      const res = await send(fields, drop);
+      expect(res.status, JSON.stringify(fields)).to.equal(422);
+    }
+    expect(await CheckoutGroup.count()).to.equal(before.groups);
+    expect(await Order.count()).to.equal(before.orders);
+    expect((await Product.findByPk(p.id))!.stock).to.equal(3);
+    // The same cart goes through untampered.
+    expect((await send({})).status).to.equal(303);
+  });
+
+  it('saves the address of a logged-in buyer and offers it next time', async () => {
+    const { shop } = await makeShop(t);
+    const p = await makeProduct(t, shop);
+    const { user, password } = await createUser();
+    const agent = t.agent();
+    await login(agent, user.username, password);
+    await addToCart(agent, p.id, 1);
+    const res = await checkout(agent, { save_address: 'on', email: user.email, phone: '+33 1 23 45 67 89' });
+    expect(res.status, res.text.slice(0, 1500)).to.equal(303);
+    const { Address, Order } = orderModels(t);
+    const saved = await Address.findAll({ where: { user_id: user.id } });
+    expect(saved).to.have.length(1);
+    expect(saved[0].phone).to.equal('+33 1 23 45 67 89');
+    const order = await Order.findOne({ where: { buyer_id: user.id } });
+    expect(order!.email).to.equal(user.email);
+    await addToCart(agent, p.id, 1);
+    const page = await agent.get('/checkout');
+    expect(page.text).to.include('10 Downing Street');
+    // Checking out with the saved address only.
+    const again = await checkout(agent, { address_id: String(saved[0].id), name: '', line1: '', city: '', postcode: '', country: '' });
+    expect(again.status, again.text.slice(0, 1500)).to.equal(303);
+    expect(await Address.count({ where: { user_id: user.id } })).to.equal(1);
+    // Someone else's address id is refused.
+    const { user: other, password: otherPw } = await createUser();
+    const otherAgent = t.agent();
+    await login(otherAgent, other.username, otherPw);
+    await addToCart(otherAgent, p.id, 1);
+    const stolen = await checkout(otherAgent, { address_id: String(saved[0].id) });
+    expect(stolen.status).to.equal(422);
+  });
+});
