@@ -62,7 +62,7 @@ export function registerShopPrivacy(ctx: PluginContext): void {
             },
             { transaction },
           );
-          anonymized.push(`shop "${shop.name}": owner link removed, location blanked, shop closed and ${unpublished} products unpublished`);
+          anonymized.push(`shop "${shop.name}": owner link removed, location blanked, shop closed and ${unpublished} ${unpublished === 1 ? 'product' : 'products'} unpublished`);
         }
         const memberships = await ShopMember.destroy({ where: { user_id: userId }, transaction });
         const staffOnly = memberships - owned.length;

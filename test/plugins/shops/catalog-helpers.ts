@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { rootDir } from '../../../core/config';
 import type supertest from 'supertest';
 import { createUser, csrfFrom, login, type TestApp } from '../../helpers/app';
 import type { User } from '../../../core/auth/user-model';
@@ -142,4 +144,12 @@ export async function sellerWithShop(t: TestApp, fields: ShopFields = {}) {
   const shop = await liveModels(t).Shop.findOne({ where: { owner_id: user.id } });
   if (!shop) throw new Error('no shop row');
   return { agent, user, shop };
+}
+
+/**
+ * A module of the running plugin, as the plugin manager loaded it (an ES module whose models are
+ * initialised), for calling its services directly: `await pluginModule<typeof import('...')>('services/x.ts')`.
+ */
+export async function pluginModule<T>(file: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(rootDir, 'plugins', 'shops', file)).href)) as T;
 }
