@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { startTestApp, createUser, type TestApp } from '../../../helpers/app';
+import { hasChromium, launchBrowser, listen } from '../../../helpers/browser';
+import { liveModels, pngImage } from '../catalog-helpers';
+
+describe('shops: a seller opens a shop and adds a product in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let server: { url: string; close: () => Promise<void> };
+  before(async function () {
+    if (!hasChromium) this.skip();
+    t = await startTestApp({ plugins: ['shops'] });
+    server = await listen(t.app);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  it('goes from "Sell" through the open-shop and product forms to the live product page', async function () {
+    this.timeout(60_000);
+    const { user, password } = await createUser({ display_name: 'Rosa Potter' });
+    const page = await browser.newPage();
+    const cspErrors: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Email or username').fill(user.username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Sell' }).click();
+    await page.waitForURL('**/seller/open');
+
+    await page.getByLabel('Shop address').fill('Rosa Pots');
+    await page.getByLabel('Shop name').fill('Rosa Pots');
+    await page.getByLabel('About your shop').fill('Small-batch pottery from Lisbon.');
+    await page.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: await pngImage('#c0392b', 200, 200) });
+    await page.locator('#f-ship-0-price').fill('5.00');
+    await page.getByRole('button', { name: 'Open my shop' }).click();
+
+    // The address is not a valid slug: the form says so and keeps what was typed (the file must be chosen again).
+    await page.getByText('Use lowercase letters, digits and single hyphens').waitFor();
+    expect(await page.getByLabel('Shop name').inputValue()).to.equal('Rosa Pots');
+    await page.getByLabel('Shop address').fill('rosa-pots');
+    await page.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: await pngImage('#c0392b', 200, 200) });
+    await page.getByRole('button', { name: 'Open my shop' }).click();
+
+    await page.waitForURL(/\/seller$/);
+    await page.getByText('Your shop "Rosa Pots" is open.').waitFor();
+    await page.getByRole('link', { name: 'Add a product' }).click();
+    await page.waitForURL('**/seller/products/new');
+
+    await page.getByLabel('Title').fill('Terracotta Planter');
+    await page.getByLabel('Description').fill('A planter with a drainage hole.');
+    await page.getByLabel('Price (EUR)').fill('18.50');
+    await page.getByLabel('Stock').fill('4');
+    await page.getByLabel('Tags').fill('garden, clay');
+    await page.getByLabel('Pictures').setInputFiles({ name: 'planter.png', mimeType: 'image/png', buffer: await pngImage('#d35400', 640, 640) });
+    await page.getByLabel('Status').selectOption('published');
+    await page.getByRole('button', { name: 'Save product' }).click();
+
+    await page.waitForURL('**/seller/products');
+    await page.getByText('"Terracotta Planter" was saved as published.').waitFor();
+    await page.getByRole('link', { name: 'Terracotta Planter' }).click();
+    await page.waitForURL('**/products/terracotta-planter');
+    expect(await page.locator('.product-price .price').innerText()).to.equal('€18.50');
+    expect(await page.getByText('Only 4 left').count()).to.equal(1);
+    const loaded = await page.locator('img.product-main-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth);
+    expect(loaded).to.equal(640);
+    expect(await page.getByRole('button', { name: 'Add to cart' }).count()).to.equal(1);
+    expect(cspErrors).to.deep.equal([]);
+
+    const { Shop, Product, User } = liveModels(t);
+    const shop = await Shop.findOne({ where: { slug: 'rosa-pots' } });
+    expect(shop?.owner_id).to.equal(user.id);
+    expect(shop?.logo_path).to.be.a('string');
+    const product = await Product.findOne({ where: { slug: 'terracotta-planter' } });
+    expect([product?.price, product?.stock, product?.status, product?.shop_id]).to.deep.equal([1850, 4, 'published', shop!.id]);
+    expect((await User.findByPk(user.id))?.role).to.equal('seller');
+  });
+});
