@@ -139,3 +139,9 @@ export async function setShopsSettings(t: TestApp, changes: Record<string, unkno
   const current = t.platform.settings.get<Record<string, unknown>>('shops');
   await t.platform.options.set('settings.shops', { ...current, ...changes });
 }
+
+/** Posts a form with a fresh CSRF token of the agent's session (taken before the request is built). */
+export async function postForm(agent: supertest.Agent, url: string, body: Record<string, string>) {
+  const token = await formToken(agent);
+  return agent.post(url).type('form').send({ _csrf: token, ...body });
+}
