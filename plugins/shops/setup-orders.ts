@@ -1,6 +1,6 @@
 import type { PluginContext } from '../../core/plugins/context';
 import { OrderNote } from './models/order-note';
-import { Order } from './models/order';
+import { ORDER_STATUSES, Order } from './models/order';
 import { ManualGateway } from './payments/manual-gateway';
 import type { ShopsSettings } from './settings';
 import { registerOrderCapabilities } from './order-capabilities';
@@ -61,8 +61,10 @@ export function setupOrders(ctx: PluginContext): void {
     if (note && order) await sendNoteMail(ctx, note, order);
   });
   ctx.jobs.define(STATUS_MAIL_JOB, async (payload) => {
+    // Each move is told, even when the next one came before the mail went out (shipped, then completed).
     const order = await Order.findByPk(Number(payload.orderId));
-    if (order && order.status === payload.to) await sendStatusMail(ctx, order, order.status);
+    const to = ORDER_STATUSES.find((s) => s === payload.to);
+    if (order && to) await sendStatusMail(ctx, order, to);
   });
   ctx.hooks.on('shops.order.status.changed', async (order, _from, to) => {
     await ctx.jobs.enqueue(STATUS_MAIL_JOB, { orderId: order.id, to });

@@ -1,7 +1,7 @@
 import type { PluginContext } from '../../../core/plugins/context';
 import type { PaymentGateway } from './gateway';
 
-type Hooks = Pick<PluginContext, 'hooks'>;
+type Hooks = { hooks: Pick<PluginContext['hooks'], 'apply'> };
 
 /** Every gateway registered through `shops.payment.gateways`, enabled or not (refunds of old orders need them). */
 export async function allGateways(ctx: Hooks): Promise<PaymentGateway[]> {

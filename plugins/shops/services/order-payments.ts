@@ -10,7 +10,7 @@ import { findGateway } from '../payments/gateways';
 import { IllegalTransition, moveOrder } from './order-state';
 import { writeTransaction } from './write-transaction';
 
-type Ctx = Pick<PluginContext, 'hooks' | 'log' | 'sequelize'>;
+type Ctx = { hooks: Pick<PluginContext['hooks'], 'do' | 'apply'> } & Pick<PluginContext, 'log' | 'sequelize'>;
 
 /** A refund that cannot be made as asked (too much, wrong state, the provider said no): shown on the form. */
 export class RefundProblem extends Error {

@@ -63,7 +63,8 @@ export interface MoveOptions {
   transaction?: Transaction;
 }
 
-type Hooks = Pick<PluginContext, 'hooks'>;
+/** What a move needs of the plugin: firing its hooks. */
+type Hooks = { hooks: Pick<PluginContext['hooks'], 'do'> };
 
 /**
  * Moves an order to `to`, or throws IllegalTransition. The row is updated only if its status is still
