@@ -134,4 +134,74 @@ describe('shops: checkout', function () {
     const stolen = await checkout(otherAgent, { address_id: String(saved[0].id) });
     expect(stolen.status).to.equal(422);
   });
+  it('checks out one currency at a time when the cart holds two, leaving the other in the cart', async () => {
+    const { shop: eur } = await makeShop(t, { currency: 'EUR' });
+    const { shop: usd } = await makeShop(t, { name: 'Dollar Store', currency: 'USD' });
+    const e = await makeProduct(t, eur, { title: 'Euro Thing' });
+    const u = await makeProduct(t, usd, { title: 'Dollar Thing' });
+    const agent = t.agent();
+    await addToCart(agent, e.id, 1);
+    await addToCart(agent, u.id, 1);
+    expect((await agent.get('/cart')).text).to.include('One payment is in one currency');
+    const choose = await agent.get('/checkout');
+    expect(choose.text).to.include('/checkout?currency=EUR').and.include('/checkout?currency=USD');
+    expect(choose.text).to.not.include('Place order');
+    // Without choosing, the form is refused.
+    const form = await checkoutForm(agent, '/checkout?currency=USD');
+    const mixed = await agent.post('/checkout').type('form').send({ ...form, currency: '', [`item_${e.id}`]: '1', email: 'x@example.test', name: 'X', line1: 'Y', city: 'Z', postcode: '1', country: 'FR', gateway: 'manual' });
+    expect(mixed.status).to.equal(422);
+    const res = await checkout(agent, {}, '/checkout?currency=USD');
+    expect(res.status, res.text.slice(0, 1000)).to.equal(303);
+    const { Order, OrderItem } = orderModels(t);
+    const item = (await OrderItem.findOne({ where: { product_id: u.id } }))!;
+    expect((await Order.findByPk(item.order_id))!.currency).to.equal('USD');
+    expect(await OrderItem.count({ where: { product_id: e.id } })).to.equal(0);
+    const cart = await agent.get('/cart');
+    expect(cart.text).to.include('Euro Thing').and.include('Cart (1)');
+  });
+
+  it('sends guests to log in when guest checkout is off, and writes nothing', async () => {
+    const { shop } = await makeShop(t);
+    const p = await makeProduct(t, shop);
+    const agent = t.agent();
+    await addToCart(agent, p.id, 1);
+    const form = await checkoutForm(agent);
+    await setShopsSettings(t, { guestCheckout: false });
+    try {
+      const page = await agent.get('/checkout');
+      expect(page.status).to.equal(302);
+      expect(page.headers.location).to.equal('/login?next=%2Fcheckout');
+      const { Order } = orderModels(t);
+      const before = await Order.count();
+      const res = await agent.post('/checkout').type('form').send({ ...form, email: 'x@example.test', name: 'X', line1: 'Y', city: 'Z', postcode: '1', country: 'FR', gateway: 'manual' });
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.match(/^\/login/);
+      expect(await Order.count()).to.equal(before);
+    } finally {
+      await setShopsSettings(t, { guestCheckout: true });
+    }
+  });
+
+  it('refuses an address the shop does not ship to, and a delivery method of another shop', async () => {
+    const { shop, methods } = await makeShop(t, { name: 'Local Only', methods: [{ name: 'Bike courier', price: 300, countries: 'PT' }] });
+    const p = await makeProduct(t, shop);
+    const agent = t.agent();
+    await addToCart(agent, p.id, 1);
+    let res = await checkout(agent, { country: 'FR' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.include('Local Only does not ship to France');
+    const { methods: others } = await makeShop(t);
+    res = await checkout(agent, { country: 'PT', [`shipping_${shop.id}`]: String(others[0].id) });
+    expect(res.status).to.equal(422);
+    res = await checkout(agent, { country: 'PT', [`shipping_${shop.id}`]: String(methods[0].id) });
+    expect(res.status).to.equal(303);
+  });
+
+  it('links the buyer’s orders from the account page', async () => {
+    const { user, password } = await createUser();
+    const agent = t.agent();
+    await login(agent, user.username, password);
+    const page = await agent.get('/account');
+    expect(page.text).to.include('href="/account/orders"');
+  });
 });
