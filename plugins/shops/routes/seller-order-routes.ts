@@ -9,6 +9,7 @@ import { pageFrom, pageLinks } from '../../../core/http/pagination';
 import { parseForm, type FieldErrors } from '../../../core/http/validation';
 import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
 import { Shop } from '../models/shop';
+import { findGateway } from '../payments/gateways';
 import { MANUAL_GATEWAY_ID } from '../payments/manual-gateway';
 import { unknownFields } from '../forms/cart-form';
 import { NOTE_FIELDS, REFUND_FIELDS, STATUS_FIELDS, noteSchema, refundSchema, statusSchema } from '../forms/order-forms';
@@ -66,6 +67,7 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
         title: `Order ${order.number}`,
         ...detail,
         moves: moves.filter((to) => to !== 'paid' || detail.group.gateway === MANUAL_GATEWAY_ID),
+        gatewayTitle: (await findGateway(ctx, detail.group.gateway))?.title ?? detail.group.gateway,
         refundable: ['paid', 'shipped', 'partially_refunded'].includes(order.status),
         refundLeft: order.total - order.refunded_total,
         refundKey: crypto.randomUUID(),
