@@ -45,8 +45,10 @@ export function localsMiddleware(platform: Platform, csrfToken: (req: Request, r
       requestId: req.id,
     });
     res.renderPage = async (template, locals = {}, status = 200) => {
-      const flash: FlashMessage[] = req.session?.flash ?? [];
-      if (req.session?.flash) delete req.session.flash;
+      // An error page (a browser's own /favicon.ico 404 among them) must not eat the message meant for the next real page.
+      const showFlash = status < 400 || status === 422;
+      const flash: FlashMessage[] = showFlash ? (req.session?.flash ?? []) : [];
+      if (showFlash && req.session?.flash) delete req.session.flash;
       const navItems = (await platform.hooks.apply('core.nav.items', [], { user, req })).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
       const consent = await platform.hooks.apply('core.consent.categories', new Set<ConsentCategory>(['necessary']), req);
       const debugTemplates = req.query.debug === 'templates' && user?.role === 'admin';

@@ -36,6 +36,15 @@ describe('the account page', () => {
     expect(page.text).to.contain('Frankie');
   });
 
+  it("keeps a save's message for the next real page, even when the browser fetches /favicon.ico first", async () => {
+    const { user, password } = await createUser();
+    const agent = t.agent();
+    await login(agent, user.email, password);
+    await submit(agent, '/account', '/account', { first_name: 'New', last_name: user.last_name, display_name: user.display_name, email: user.email });
+    expect((await agent.get('/favicon.ico')).status).to.equal(404);
+    expect((await agent.get('/account')).text).to.contain('Your account was updated.');
+  });
+
   it('re-renders with 422 and changes nothing on bad input', async () => {
     const { user, password } = await createUser();
     const agent = t.agent();
