@@ -8,6 +8,7 @@ import { registerOrderPrivacy } from './privacy-orders';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
+import { guestOrderRoutes } from './routes/guest-order-routes';
 import { accountOrderRoutes } from './routes/account-order-routes';
 import { sellerOrderRoutes } from './routes/seller-order-routes';
 import { webhookRoutes } from './routes/webhook-routes';
@@ -37,6 +38,7 @@ export function setupOrders(ctx: PluginContext): void {
 
   cartRoutes(ctx);
   checkoutRoutes(ctx, checkout);
+  guestOrderRoutes(ctx);
   accountOrderRoutes(ctx);
   sellerOrderRoutes(ctx);
   webhookRoutes(ctx);

@@ -1,15 +1,8 @@
 import type { Request, Response } from 'express';
 import type { PluginContext } from '../../../core/plugins/context';
-import { notFound } from '../../../core/http/errors';
 import { parseForm, type FieldErrors } from '../../../core/http/validation';
 import { Address } from '../models/address';
-import { CheckoutGroup } from '../models/checkout-group';
-import { Order } from '../models/order';
-import { OrderItem } from '../models/order-item';
-import { OrderStatusHistory } from '../models/order-status-history';
-import { Shop } from '../models/shop';
-import { availableGateways, findGateway } from '../payments/gateways';
-import { MANUAL_GATEWAY_ID, ManualGateway } from '../payments/manual-gateway';
+import { availableGateways } from '../payments/gateways';
 import type { ShopsSettings } from '../settings';
 import { checkoutSchema, isCheckoutField, readCartFields } from '../forms/checkout-form';
 import { unknownFields } from '../forms/cart-form';
@@ -17,8 +10,6 @@ import { buildCartView, type CartShopGroup, type CartView } from '../services/ca
 import { cartStoreFor, type CartStore } from '../services/cart-store';
 import { CheckoutProblem, type CheckoutAddress, type CheckoutService } from '../services/checkout-service';
 import { COUNTRY_CHOICES, countryName } from '../services/countries';
-import { validGroupKey } from '../services/order-links';
-import { STATUS_LABELS } from '../services/order-state';
 
 declare module 'express-session' {
   interface SessionData {
@@ -34,7 +25,7 @@ function selectionOf(view: CartView, currency: string | undefined): { groups: Ca
   return { groups: view.groups.filter((g) => g.currency === currency), currency };
 }
 
-/** /checkout, its form, and the confirmation page a guest can come back to with the link's key. */
+/** /checkout and its form; the confirmation page is in guest-order-routes. */
 export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): void {
   const { router } = ctx;
   const settings = () => ctx.settings.get<ShopsSettings>();
@@ -146,42 +137,5 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       if (error instanceof CheckoutProblem) return fail(error.errors);
       throw error;
     }
-  });
-
-  router.get('/checkout/orders/:reference', async (req, res) => {
-    const reference = String(req.params.reference);
-    const group = /^[A-Z0-9-]{5,40}$/.test(reference) ? await CheckoutGroup.findOne({ where: { reference } }) : null;
-    if (!group) throw notFound('order');
-    const ownGroup = req.user && group.buyer_id === req.user.id;
-    if (!ownGroup && !validGroupKey(ctx.config.sessionSecret, reference, req.query.key)) throw notFound('order');
-    const orders = await Order.findAll({ where: { group_id: group.id }, order: [['id', 'ASC']] });
-    const ids = orders.map((o) => o.id);
-    const [items, history, shops] = await Promise.all([
-      OrderItem.findAll({ where: { order_id: ids }, order: [['id', 'ASC']] }),
-      OrderStatusHistory.findAll({ where: { order_id: ids }, order: [['created_at', 'ASC'], ['id', 'ASC']] }),
-      Shop.findAll({ where: { id: orders.map((o) => o.shop_id) } }),
-    ]);
-    let instructions = '';
-    if (req.session.lastCheckout?.reference === reference) {
-      instructions = req.session.lastCheckout.instructions;
-      delete req.session.lastCheckout;
-    } else if (group.gateway === MANUAL_GATEWAY_ID && orders.some((o) => o.status === 'pending')) {
-      const manual = await findGateway(ctx, MANUAL_GATEWAY_ID);
-      if (manual instanceof ManualGateway) instructions = manual.instructions();
-    }
-    await res.renderPage('shops/cart/confirmation', {
-      title: `Order ${group.reference}`,
-      group,
-      orders: orders.map((order) => ({
-        order,
-        shop: shops.find((s) => s.id === order.shop_id),
-        items: items.filter((i) => i.order_id === order.id),
-        history: history.filter((h) => h.order_id === order.id),
-      })),
-      instructions,
-      cancelled: req.query.cancelled === '1',
-      statusLabels: STATUS_LABELS,
-      countryName,
-    });
   });
 }
