@@ -134,7 +134,10 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       res.flash('success', outcome.orders.length === 1 ? 'Thank you! Your order is placed.' : `Thank you! Your ${outcome.orders.length} orders are placed.`);
       res.redirect(303, outcome.confirmationPath);
     } catch (error) {
-      if (error instanceof CheckoutProblem) return fail(error.errors);
+      if (error instanceof CheckoutProblem) {
+        if (error.afterOrders && req.user) for (const l of lines) await store.setQuantity(l.productId, l.quantity);
+        return fail(error.errors);
+      }
       throw error;
     }
   });

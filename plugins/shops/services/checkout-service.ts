@@ -54,7 +54,11 @@ export interface CheckoutOutcome {
 
 /** Input that is well formed but cannot be bought as it is: re-render the checkout with these, 422. */
 export class CheckoutProblem extends Error {
-  constructor(readonly errors: FieldErrors) {
+  constructor(
+    readonly errors: FieldErrors,
+    /** The orders were written, then cancelled because the payment could not start: the cart must be given back. */
+    readonly afterOrders = false,
+  ) {
     super(Object.values(errors)[0] ?? 'The checkout could not be completed');
   }
 }
@@ -67,7 +71,7 @@ interface ShopPlan {
   fee: number;
 }
 
-const PENDING_EXPIRY_JOB = 'expire-group';
+export const PENDING_EXPIRY_JOB = 'expire-group';
 export const CHECKOUT_MAIL_JOB = 'checkout-mails';
 
 /**
@@ -104,12 +108,12 @@ export class CheckoutService {
     } catch (error) {
       this.ctx.log.error({ err: error, group: group.reference, gateway: gateway.id }, 'payment could not be started');
       await this.abandon(group, orders, 'The payment could not be started.');
-      throw new CheckoutProblem({ gateway: 'The payment could not be started. Nothing was charged; please try again or choose another method.' });
+      throw new CheckoutProblem({ gateway: 'The payment could not be started. Nothing was charged; please try again or choose another method.' }, true);
     }
     await group.update({ payment_ref: payment.paymentRef });
     if (payment.kind === 'immediate' && payment.status === 'failed') {
       await this.abandon(group, orders, 'The payment was declined.');
-      throw new CheckoutProblem({ gateway: 'The payment was declined. Nothing was charged; please try another method.' });
+      throw new CheckoutProblem({ gateway: 'The payment was declined. Nothing was charged; please try another method.' }, true);
     }
 
     for (const order of orders) await this.ctx.hooks.do('shops.order.created', order);
@@ -185,8 +189,9 @@ export class CheckoutService {
       // Lowest product id first in every checkout, so two transactions never wait on each other in a circle.
       const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id);
       for (const { product, quantity } of taking) {
+        // `quantity` is a validated whole number, so the literal is safe; the model's typing has no place for an expression.
         const [count] = await Product.update(
-          { stock: sequelize.literal(`stock - ${quantity}`) as unknown as number },
+          { stock: sequelize.literal(`stock - ${Math.trunc(quantity)}`) as unknown as number },
           { where: { id: product.id, [Op.or]: [{ stock: null }, { stock: { [Op.gte]: quantity } }] }, transaction, validate: false, hooks: false },
         );
         if (count !== 1) {
@@ -264,4 +269,3 @@ export class CheckoutService {
   }
 }
 
-export { PENDING_EXPIRY_JOB };

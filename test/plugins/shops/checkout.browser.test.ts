@@ -37,6 +37,7 @@ describe('shops: buying from two shops in a real browser', () => {
       await page.goto(`${server.url}/products/${product.slug}`);
       await page.getByRole('button', { name: 'Add to cart' }).click();
       await page.waitForURL('**/cart');
+      await page.getByText(`Added “${product.title}” to your cart.`).waitFor();
     }
     await page.getByText('Cart (2)').waitFor();
     expect(await page.locator('.cart-shop').count()).to.equal(2);

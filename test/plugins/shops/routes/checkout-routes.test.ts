@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { PaymentGateway } from '../../../../plugins/shops/payments/gateway';
 import { ADMIN, createUser, login, startTestApp, type TestApp } from '../../../helpers/app';
 import { addToCart, checkout, checkoutForm, makeProduct, makeShop, orderModels, setShopsSettings } from '../order-helpers';
 
@@ -203,5 +204,38 @@ describe('shops: checkout', function () {
     await login(agent, user.username, password);
     const page = await agent.get('/account');
     expect(page.text).to.include('href="/account/orders"');
+  });
+  it('cancels the orders and keeps the cart when the payment cannot start', async () => {
+    const broken: PaymentGateway = {
+      id: 'brokenpay',
+      title: 'BrokenPay',
+      description: 'A provider that is down.',
+      isAvailable: () => true,
+      createPayment: async () => {
+        throw new Error('provider unreachable');
+      },
+      paymentStatus: async () => 'failed',
+      refund: async () => ({ refundRef: '', status: 'failed' }),
+    };
+    const dispose = t.platform.hooks.filter('test', 'shops.payment.gateways', (list) => [...list, broken]);
+    try {
+      const { shop } = await makeShop(t);
+      const p = await makeProduct(t, shop, { stock: 2 });
+      const { user, password } = await createUser();
+      const agent = t.agent();
+      await login(agent, user.username, password);
+      await addToCart(agent, p.id, 2);
+      const res = await checkout(agent, { gateway: 'brokenpay', email: user.email });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('The payment could not be started');
+      const { Order, Product, CheckoutGroup } = orderModels(t);
+      const order = (await Order.findOne({ where: { buyer_id: user.id } }))!;
+      expect(order.status).to.equal('cancelled');
+      expect((await CheckoutGroup.findByPk(order.group_id))!.status).to.equal('failed');
+      expect((await Product.findByPk(p.id))!.stock).to.equal(2);
+      expect((await agent.get('/cart')).text).to.include('Cart (2)');
+    } finally {
+      dispose();
+    }
   });
 });
