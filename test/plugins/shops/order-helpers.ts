@@ -20,8 +20,8 @@ import type { Refund } from '../../../plugins/shops/models/refund';
 import type { User } from '../../../core/auth/user-model';
 
 /**
- * The shops models as the running plugin initialised them: this test file is loaded as CommonJS while the
- * plugin manager imports the plugin as an ES module, so a class imported here would be another, unbound copy.
+ * The shops models as the running plugin initialised them, taken from the app's Sequelize instance, so a
+ * test never depends on which copy of a module it imported.
  */
 export function orderModels(t: TestApp) {
   const m = t.platform.sequelize.models;
@@ -44,7 +44,7 @@ export function orderModels(t: TestApp) {
   };
 }
 
-/** A module of the shops plugin as the running plugin loaded it (the same ES module instance, bound models). */
+/** A module of the shops plugin by the URL the plugin manager loads it from: the same instance, with bound models. */
 export function pluginModule<T>(relative: string): Promise<T> {
   return import(pathToFileURL(path.join(rootDir, 'plugins', 'shops', relative)).href) as Promise<T>;
 }
