@@ -1,4 +1,4 @@
-import { Sequelize, Transaction } from 'sequelize';
+import { Sequelize, Transaction, type TransactionOptions } from 'sequelize';
 import { log } from '../log';
 
 /** The Sequelize instance for SQLite (a file in DATA_DIR by default) or PostgreSQL (`DATABASE_URL`). */
@@ -16,6 +16,7 @@ export function createDatabase(databaseUrl: string): Sequelize {
       pool: { max: 1, min: 1, idle: 60_000 },
       define: { underscored: true },
     });
+    serializeTransactions(sequelize);
     return sequelize;
   }
   return new Sequelize(databaseUrl, {
@@ -37,4 +38,25 @@ export async function tuneDatabase(sequelize: Sequelize): Promise<void> {
 
 export function isPostgres(sequelize: Sequelize): boolean {
   return sequelize.getDialect() === 'postgres';
+}
+
+/**
+ * SQLite has one writer. Each Sequelize transaction opens a connection of its own, and one that finds the
+ * write lock taken backs off and retries: a burst of checkouts would spend seconds sleeping. So on SQLite
+ * managed transactions (those given a callback) take turns inside the process, which is what the database
+ * makes them do anyway. A transaction must not open another one inside its callback (pass it down instead):
+ * on SQLite that never worked, as the inner one waited for the outer's lock.
+ */
+function serializeTransactions(sequelize: Sequelize): void {
+  const original = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  let queue: Promise<unknown> = Promise.resolve();
+  const managed = (...args: unknown[]): Promise<unknown> => {
+    const run = queue.then(() => original(...args));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  Object.defineProperty(sequelize, 'transaction', {
+    value: (optionsOrWork?: TransactionOptions | ((t: Transaction) => Promise<unknown>), work?: (t: Transaction) => Promise<unknown>) =>
+      typeof optionsOrWork === 'function' || typeof work === 'function' ? managed(optionsOrWork, work) : original(optionsOrWork),
+  });
 }

@@ -12,7 +12,6 @@ import { OrderStatusHistory } from './models/order-status-history';
 import { Refund } from './models/refund';
 import type { ShopsSettings } from './settings';
 import { PAID_STATUSES, restock } from './services/order-state';
-import { writeTransaction } from './services/write-transaction';
 
 /** What a kept order's email becomes: the invoice needs no way to reach the person. */
 export const ERASED_EMAIL = 'erased@erased.invalid';
@@ -139,7 +138,7 @@ export function registerOrderPrivacy(ctx: PluginContext): void {
       const now = new Date();
       const keepYears = years();
       const groupIds = new Set<number>();
-      await writeTransaction(ctx.sequelize, async (transaction) => {
+      await ctx.sequelize.transaction(async (transaction) => {
         for (const order of orders) {
           groupIds.add(order.group_id);
           const paidAt = order.paid_at ?? order.created_at;

@@ -19,7 +19,6 @@ import { addOrderNote } from '../services/order-notes';
 import { RefundProblem, markOrderPaid, refundOrder, settleGroup } from '../services/order-payments';
 import { IllegalTransition, ORDER_TRANSITIONS, STATUS_LABELS, moveOrder } from '../services/order-state';
 import { sellerShopOf, shopIdsOf } from '../services/shop-access';
-import { writeTransaction } from '../services/write-transaction';
 
 const PER_PAGE = 30;
 
@@ -118,7 +117,7 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
         if (group.gateway !== MANUAL_GATEWAY_ID) return renderOrder(req, res, order, { form: `This order is paid through ${group.gateway}; the provider confirms its payment.` }, 409);
         await markOrderPaid(ctx, order, actorId, note);
       } else if (to === 'cancelled') {
-        await writeTransaction(ctx.sequelize, async (transaction) => {
+        await ctx.sequelize.transaction(async (transaction) => {
           await moveOrder(ctx, order, 'cancelled', { actorId, note: note || 'Cancelled by the seller', transaction });
           await settleGroup(order.group_id, transaction);
         });

@@ -17,7 +17,6 @@ import { countryName } from './countries';
 import { groupPath, newReference, orderNumber } from './order-links';
 import { moveOrder } from './order-state';
 import { platformFee } from './pricing';
-import { writeTransaction } from './write-transaction';
 
 export interface CheckoutAddress {
   name: string;
@@ -185,7 +184,7 @@ export class CheckoutService {
   private async write(request: CheckoutRequest, plans: ShopPlan[], currency: string, gatewayId: string): Promise<{ group: CheckoutGroup; orders: Order[] }> {
     const sequelize = this.ctx.sequelize;
     const email = request.email.toLowerCase();
-    return writeTransaction(sequelize, async (transaction) => {
+    return sequelize.transaction(async (transaction) => {
       // Lowest product id first in every checkout, so two transactions never wait on each other in a circle.
       const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id);
       for (const { product, quantity } of taking) {
@@ -262,7 +261,7 @@ export class CheckoutService {
 
   /** A checkout whose payment never started: its orders are cancelled (the stock goes back). */
   private async abandon(group: CheckoutGroup, orders: Order[], note: string): Promise<void> {
-    await writeTransaction(this.ctx.sequelize, async (transaction) => {
+    await this.ctx.sequelize.transaction(async (transaction) => {
       for (const order of orders) if (order.status === 'pending') await moveOrder(this.ctx, order, 'cancelled', { note, transaction });
       await group.update({ status: 'failed' }, { transaction });
     });

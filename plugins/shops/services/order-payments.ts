@@ -8,7 +8,6 @@ import { Refund } from '../models/refund';
 import type { WebhookOutcome } from '../payments/gateway';
 import { findGateway } from '../payments/gateways';
 import { IllegalTransition, moveOrder } from './order-state';
-import { writeTransaction } from './write-transaction';
 
 type Ctx = { hooks: Pick<PluginContext['hooks'], 'do' | 'apply'> } & Pick<PluginContext, 'log' | 'sequelize'>;
 
@@ -28,7 +27,7 @@ export async function settleGroup(groupId: number, transaction: Transaction): Pr
 
 /** Marks one order paid (the seller confirming a manual payment), and the group once all its orders are. */
 export async function markOrderPaid(ctx: Ctx, order: Order, actorId: number | null, note = ''): Promise<void> {
-  await writeTransaction(ctx.sequelize, async (transaction) => {
+  await ctx.sequelize.transaction(async (transaction) => {
     await moveOrder(ctx, order, 'paid', { actorId, note: note || 'Payment received', transaction });
     await settleGroup(order.group_id, transaction);
   });
@@ -47,7 +46,7 @@ export interface WebhookResult {
 export async function applyWebhook(ctx: Ctx, gatewayId: string, outcome: WebhookOutcome): Promise<WebhookResult> {
   const applied: string[] = [];
   try {
-    await writeTransaction(ctx.sequelize, async (transaction) => {
+    await ctx.sequelize.transaction(async (transaction) => {
       const group = outcome.groupId ? await CheckoutGroup.findByPk(outcome.groupId, { transaction }) : null;
       await PaymentEvent.create(
         { gateway: gatewayId, event_id: outcome.eventId, group_id: group?.id ?? null, action: outcome.action, amount: outcome.amount ?? null },
@@ -111,7 +110,7 @@ export async function refundOrder(ctx: Ctx, order: Order, input: RefundInput): P
   const gateway = group ? await findGateway(ctx, group.gateway) : undefined;
   if (!group || !gateway) throw new RefundProblem('The payment method of this order is no longer installed; refund it at the provider.');
   try {
-    const refund = await writeTransaction(ctx.sequelize, async (transaction) => {
+    const refund = await ctx.sequelize.transaction(async (transaction) => {
       const fresh = await Order.findByPk(order.id, { transaction, lock: transaction.LOCK.UPDATE });
       if (!fresh) throw new RefundProblem('The order is gone.');
       const to = fresh.refunded_total + input.amount >= fresh.total ? 'refunded' : 'partially_refunded';
@@ -160,7 +159,7 @@ export async function expirePending(ctx: Ctx, hours: number, groupId?: number): 
   let expired = 0;
   for (const order of stale) {
     try {
-      await writeTransaction(ctx.sequelize, async (transaction) => {
+      await ctx.sequelize.transaction(async (transaction) => {
         await moveOrder(ctx, order, 'expired', { note: `Not paid within ${hours} hours`, transaction });
         await settleGroup(order.group_id, transaction);
       });

@@ -5,7 +5,6 @@ import { OrderItem } from '../models/order-item';
 import { OrderStatusHistory } from '../models/order-status-history';
 import { Product } from '../models/product';
 import { Shop } from '../models/shop';
-import { writeTransaction } from './write-transaction';
 
 /**
  * The one state machine every order follows:
@@ -103,7 +102,7 @@ export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, optio
   };
   if (options.transaction) return run(options.transaction);
   const sequelize = Order.sequelize!;
-  return writeTransaction(sequelize, (transaction) => run(transaction));
+  return sequelize.transaction((transaction) => run(transaction));
 }
 
 /** Gives an order's units back to its products (those with limited stock that still exist). */
