@@ -33,6 +33,14 @@ export function localsMiddleware(platform: Platform, csrfToken: (req: Request, r
     res.flash = (kind, text) => {
       if (req.session) req.session.flash = [...(req.session.flash ?? []), { kind, text }];
     };
+    // express-session stores a changed session while the response is already going out, and a browser follows
+    // a redirect as soon as it has the headers: the next page could load the session without the flash (or the
+    // cart) just put in it. So a redirect waits for the session to be stored.
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (!req.session) return redirect(...args);
+      req.session.save(() => redirect(...args));
+    }) as Response['redirect'];
     Object.assign(res.locals, {
       user,
       currentPath: req.path,
