@@ -16,6 +16,15 @@ import { sendEmailChangeMail, sendEmailInUseMail, sendVerificationMail } from '.
 const PROFILE_FIELDS = ['first_name', 'last_name', 'display_name'] as const;
 
 /**
+ * The link to a new address, or, when that address already has an account, a notice to it instead: the
+ * person asking sees the same either way, so the form cannot be used to find out who has an account.
+ */
+async function sendEmailChange(platform: Platform, user: User, email: string): Promise<void> {
+  const owner = await User.findOne({ where: { email, id: { [Op.ne]: user.id } }, attributes: ['id'] });
+  await (owner ? sendEmailInUseMail(platform, email) : sendEmailChangeMail(platform, user, email));
+}
+
+/**
  * `/account`: the logged-in person's own account, and only theirs. No route here takes a user id: whom a
  * request changes is always `req.user`, so editing an id in a form or URL cannot reach anyone else.
  */
@@ -57,12 +66,10 @@ export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
     if (input.email === user.email) {
       if (user.pending_email) changes.pending_email = null;
     } else {
-      // Sending the pending address again sends its link again.
-      const owner = await User.findOne({ where: { email: input.email, id: { [Op.ne]: user.id } }, attributes: ['id'] });
-      const pending = owner ? null : input.email;
-      if (pending !== user.pending_email) changes.pending_email = pending;
-      mail = owner ? () => sendEmailInUseMail(platform, input.email) : () => sendEmailChangeMail(platform, user, input.email);
-      // The same words either way: whether the address has an account is not told here.
+      // Sending the pending address again sends its link again. An address that has an account is kept as
+      // pending too, so the page looks the same either way; it can never be confirmed (see verify-email-routes).
+      if (input.email !== user.pending_email) changes.pending_email = input.email;
+      mail = () => sendEmailChange(platform, user, input.email);
       emailMessage = `We sent a link to ${input.email}. Your email address changes when you open it.`;
     }
 
@@ -94,7 +101,7 @@ export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
   router.post('/account/verify/resend', limits.mail, async (req, res) => {
     const user = await me(req);
     if (user.pending_email) {
-      await sendEmailChangeMail(platform, user, user.pending_email);
+      await sendEmailChange(platform, user, user.pending_email);
       res.flash('success', `We sent a new link to ${user.pending_email}.`);
     } else if (!user.email_verified_at) {
       await sendVerificationMail(platform, user);

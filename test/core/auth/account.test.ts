@@ -94,11 +94,16 @@ describe('the account page', () => {
     await login(agent, user.email, password);
     const res = await submit(agent, '/account', '/account', { first_name: user.first_name, last_name: user.last_name, display_name: user.display_name, email: other.email });
     expect(res.status).to.equal(303);
-    expect((await agent.get('/account')).text).to.contain(`We sent a link to ${other.email}`);
-    await user.reload();
-    expect(user.pending_email).to.equal(null);
+    const page = (await agent.get('/account')).text;
+    expect(page).to.contain(`We sent a link to ${other.email}`);
+    expect(page).to.contain(`We sent a link to <strong>${other.email}</strong>`);
     const mail = await t.smtp!.waitFor(other.email, /Someone tried to use your email address/);
     expect(mail.text).to.not.contain('/verify-email/');
+    expect(await submit(agent, '/account', '/account/verify/resend', {})).to.have.property('status', 303);
+    await t.platform.jobs.idle();
+    await user.reload();
+    expect(user.email).to.not.equal(other.email);
+    expect(t.smtp!.to(other.email).every((m) => !m.text.includes('/verify-email/'))).to.equal(true);
   });
 
   it('changes the password only with the current one, and logs out the other sessions', async () => {
