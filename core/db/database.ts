@@ -1,5 +1,6 @@
 import { Sequelize, Transaction, type TransactionOptions } from 'sequelize';
 import { log } from '../log';
+import { sqliteDriver } from './sqlite-driver';
 
 /** The Sequelize instance for SQLite (a file in DATA_DIR by default) or PostgreSQL (`DATABASE_URL`). */
 export function createDatabase(databaseUrl: string): Sequelize {
@@ -8,6 +9,7 @@ export function createDatabase(databaseUrl: string): Sequelize {
     const storage = databaseUrl.slice('sqlite:'.length) || ':memory:';
     const sequelize = new Sequelize({
       dialect: 'sqlite',
+      dialectModule: sqliteDriver,
       storage,
       logging,
       // SQLite allows one writer; transactions queue behind it instead of failing with SQLITE_BUSY.
