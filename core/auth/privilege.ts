@@ -14,44 +14,30 @@ export interface RoleChange {
   to: Role;
 }
 
-interface PrivilegeService {
-  /** With `onlyRaise`, a role at or above `role` is left as it is. */
-  setRole(req: Request | undefined, userId: number, role: Role, onlyRaise?: boolean): Promise<RoleChange | undefined>;
-}
+let boundHooks: Pick<Hooks, 'do'> | undefined;
 
-/**
- * The running app's implementation, registered when its auth routes are built. A plugin may hold its own
- * copy of this module (the test runner loads core as CommonJS and plugins as ES modules), whose `User` model
- * was never initialised; going through this registration, every copy acts on the app's database and hooks.
- */
-const SERVICE = Symbol.for('agora.core.auth.privilege');
-type Registry = { [SERVICE]?: PrivilegeService };
-
-/** Called by the auth routes when the app is built. */
+/** Called by the auth routes when the app is built: role changes fire their hooks on the app's registry. */
 export function bindPrivilege(hooks: Pick<Hooks, 'do'>): void {
-  (globalThis as Registry)[SERVICE] = {
-    async setRole(req, userId, role, onlyRaise = false) {
-      const user = await User.findByPk(userId);
-      if (!user) throw new Error(`No user ${userId}`);
-      const from = user.role as Role;
-      if (from === role || (onlyRaise && ROLE_RANK[from] >= ROLE_RANK[role])) return undefined;
-      await user.update({ role });
-      if (req?.user?.id === userId) {
-        req.user = toSessionUser(user);
-        await regenerateSession(req);
-        if (req.res) req.res.locals.user = req.user;
-      }
-      await hooks.do('core.user.role.changed', userId, from, role);
-      await hooks.do('core.user.updated', toSessionUser(user), ['role']);
-      return { userId, from, to: role };
-    },
-  };
+  boundHooks = hooks;
 }
 
-function service(): PrivilegeService {
-  const found = (globalThis as Registry)[SERVICE];
-  if (!found) throw new Error('Roles cannot change before the app is built (bindPrivilege was not called)');
-  return found;
+/** With `onlyRaise`, a role at or above `role` is left as it is. */
+async function changeRole(req: Request | undefined, userId: number, role: Role, onlyRaise: boolean): Promise<RoleChange | undefined> {
+  const hooks = boundHooks;
+  if (!hooks) throw new Error('Roles cannot change before the app is built (bindPrivilege was not called)');
+  const user = await User.findByPk(userId);
+  if (!user) throw new Error(`No user ${userId}`);
+  const from = user.role as Role;
+  if (from === role || (onlyRaise && ROLE_RANK[from] >= ROLE_RANK[role])) return undefined;
+  await user.update({ role });
+  if (req?.user?.id === userId) {
+    req.user = toSessionUser(user);
+    await regenerateSession(req);
+    if (req.res) req.res.locals.user = req.user;
+  }
+  await hooks.do('core.user.role.changed', userId, from, role);
+  await hooks.do('core.user.updated', toSessionUser(user), ['role']);
+  return { userId, from, to: role };
 }
 
 /**
@@ -70,7 +56,7 @@ export function regenerateSession(req: Request): Promise<void> {
  * session is regenerated on their next request. Call it after your transaction has committed.
  */
 export function setRole(req: Request | undefined, userId: number, role: Role): Promise<RoleChange | undefined> {
-  return service().setRole(req, userId, role);
+  return changeRole(req, userId, role, false);
 }
 
 /**
@@ -79,5 +65,5 @@ export function setRole(req: Request | undefined, userId: number, role: Role): P
  * `await grantRole(req, req.user, 'seller')`. Returns the change, or undefined when there was none.
  */
 export function grantRole(req: Request | undefined, user: { id: number }, role: Role): Promise<RoleChange | undefined> {
-  return service().setRole(req, user.id, role, true);
+  return changeRole(req, user.id, role, true);
 }

@@ -4,7 +4,7 @@ import { hashPassword } from '../../core/auth/passwords';
 import { Product } from './models/product';
 import { Shop } from './models/shop';
 import { MANUAL_GATEWAY_ID } from './payments/manual-gateway';
-import { userModel } from './services/core-models';
+import { User } from '../../core/auth/user-model';
 import type { CheckoutService } from './services/checkout-service';
 import { markOrderPaid } from './services/order-payments';
 import { moveOrder } from './services/order-state';
@@ -19,7 +19,6 @@ const ADDRESS = { name: 'Amara Okafor', line1: '12 Rue des Lilas', line2: '', ci
  * after part A's 10): two checkouts paid, one of them shipped, one waiting for its manual payment.
  */
 export async function seedDemoOrders(ctx: PluginContext, checkout: CheckoutService): Promise<void> {
-  const User = userModel(ctx.sequelize);
   let buyer = await User.findOne({ where: { email: DEMO_BUYER.email } });
   buyer ??= await User.create({
     username: DEMO_BUYER.username,

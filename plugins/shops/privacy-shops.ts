@@ -1,7 +1,7 @@
 import type { PluginContext } from '../../core/plugins/context';
 import type { Person } from '../../core/privacy/registry';
 import type { Sequelize } from 'sequelize';
-import { userModel } from './services/core-models';
+import { User } from '../../core/auth/user-model';
 import { Product } from './models/product';
 import { Shop } from './models/shop';
 import { ShopMember } from './models/shop-member';
@@ -10,7 +10,7 @@ const PAGE = 100;
 
 async function userIdOf(sequelize: Sequelize, person: Person): Promise<number | undefined> {
   if (person.userId) return person.userId;
-  return (await userModel(sequelize).findOne({ where: { email: person.email }, attributes: ['id'] }))?.id;
+  return (await User.findOne({ where: { email: person.email }, attributes: ['id'] }))?.id;
 }
 
 /**

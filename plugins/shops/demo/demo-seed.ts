@@ -5,7 +5,7 @@ import { Shop } from '../models/shop';
 import { ProductService } from '../services/product-service';
 import { ShopService } from '../services/shop-service';
 import { processImage, PRODUCT_VARIANTS } from '../services/images';
-import { userModel } from '../services/core-models';
+import { User } from '../../../core/auth/user-model';
 import { DEMO_CATEGORIES, DEMO_SHOPS } from './demo-data';
 import { demoProductImage } from './svg-image';
 
@@ -17,7 +17,6 @@ import { demoProductImage } from './svg-image';
 export async function seedDemoCatalog(ctx: PluginContext): Promise<void> {
   const products = new ProductService(ctx.config.uploadsDir, ctx.hooks);
   const shops = new ShopService(ctx.config.uploadsDir, ctx.hooks);
-  const User = userModel(ctx.sequelize);
 
   const categoryIds = new Map<string, number>();
   for (const [position, c] of DEMO_CATEGORIES.entries()) {

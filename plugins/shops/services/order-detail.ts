@@ -6,7 +6,7 @@ import { OrderNote } from '../models/order-note';
 import { OrderStatusHistory } from '../models/order-status-history';
 import { Refund } from '../models/refund';
 import { Shop } from '../models/shop';
-import { userModel } from './core-models';
+import { User } from '../../../core/auth/user-model';
 
 export interface OrderDetail {
   order: Order;
@@ -36,7 +36,7 @@ export async function orderDetail(order: Order): Promise<OrderDetail> {
     Refund.findAll({ where: { order_id: order.id }, order: [['created_at', 'ASC'], ['id', 'ASC']] }),
   ]);
   const userIds = [...new Set([order.buyer_id, ...notes.map((n) => n.author_id)].filter((id): id is number => id !== null))];
-  const users = userIds.length ? await userModel(Order.sequelize!).findAll({ where: { id: { [Op.in]: userIds } }, attributes: ['id', 'display_name', 'email'] }) : [];
+  const users = userIds.length ? await User.findAll({ where: { id: { [Op.in]: userIds } }, attributes: ['id', 'display_name', 'email'] }) : [];
   const nameOf = (id: number | null) => users.find((u) => u.id === id)?.display_name;
   const buyerUser = users.find((u) => u.id === order.buyer_id);
   return {

@@ -5,7 +5,7 @@ import { Order, type OrderStatus } from '../models/order';
 import { OrderItem } from '../models/order-item';
 import type { OrderNote } from '../models/order-note';
 import { Shop } from '../models/shop';
-import { userModel } from './core-models';
+import { User } from '../../../core/auth/user-model';
 import { ShopMember } from '../models/shop-member';
 import { formatMoney } from '../../../core/http/money';
 import { countryName } from './countries';
@@ -18,12 +18,12 @@ type Ctx = Pick<PluginContext, 'mail' | 'config' | 'log'>;
 export async function sellerEmails(shopId: number): Promise<string[]> {
   const members = await ShopMember.findAll({ where: { shop_id: shopId }, attributes: ['user_id'] });
   if (members.length === 0) return [];
-  const users = await userModel(Order.sequelize!).findAll({ where: { id: { [Op.in]: members.map((m) => m.user_id) } }, attributes: ['email'] });
+  const users = await User.findAll({ where: { id: { [Op.in]: members.map((m) => m.user_id) } }, attributes: ['email'] });
   return [...new Set(users.map((u) => u.email))];
 }
 
 async function adminEmails(): Promise<string[]> {
-  const admins = await userModel(Order.sequelize!).findAll({ where: { role: 'admin' }, attributes: ['email'] });
+  const admins = await User.findAll({ where: { role: 'admin' }, attributes: ['email'] });
   return admins.map((u) => u.email);
 }
 
