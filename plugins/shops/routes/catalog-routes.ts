@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PluginContext } from '../../../core/plugins/context';
 import { notFound } from '../../../core/http/errors';
 import { formatMoney, parseMoney } from '../../../core/http/money';
-import { pageFrom } from '../../../core/http/pagination';
+import { pageFrom, pageUrl } from '../../../core/http/pagination';
 import { Category } from '../models/category';
 import { Product } from '../models/product';
 import { ProductImage } from '../models/product-image';
@@ -40,13 +40,7 @@ export interface Pager {
 }
 
 export function pagerFor(basePath: string, query: Record<string, unknown>, result: CatalogResult, noun = 'products'): Pager {
-  const link = (p: number) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (k !== 'page' && typeof v === 'string' && v !== '') params.set(k, v);
-    if (p > 1) params.set('page', String(p));
-    const qs = params.toString();
-    return qs ? `${basePath}?${qs}` : basePath;
-  };
+  const link = (p: number) => pageUrl(basePath, query, p);
   const count = `${result.total.toLocaleString('en')}${result.exact ? '' : '+'}`;
   return {
     page: result.page,
