@@ -1,34 +1,26 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../helpers/app';
-import { hasChromium, launchBrowser, listen } from '../../helpers/browser';
+import { hasChromium, startBrowserApp, type BrowserApp } from '../../helpers/browser';
 import { User } from '../../../core/auth/user-model';
 import { bornYearsAgo } from './support';
 
 describe('registering in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
+  let env: BrowserApp;
   before(async function () {
     if (!hasChromium) this.skip();
-    t = await startTestApp({ plugins: [] });
-    server = await listen(t.app);
-    browser = await launchBrowser();
+    this.timeout(60_000);
+    env = await startBrowserApp({ plugins: [] });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(async () => env?.close());
 
   it('fills in the form, is told what to fix, and lands logged in on the account page', async function () {
     this.timeout(60_000);
+    const { browser, url } = env;
     const page = await browser.newPage();
     const cspErrors: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${url}/`);
     await page.getByRole('link', { name: 'Register' }).click();
     await page.waitForURL('**/register');
 

@@ -1,28 +1,19 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../helpers/app';
-import { hasChromium, launchBrowser, listen } from '../../helpers/browser';
+import { hasChromium, startBrowserApp, type BrowserApp } from '../../helpers/browser';
 import { makeProduct, makeShop, orderModels } from './order-helpers';
 
 describe('shops: buying from two shops in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
+  let env: BrowserApp;
   before(async function () {
     if (!hasChromium) this.skip();
     this.timeout(60_000);
-    t = await startTestApp({ plugins: ['shops'] });
-    server = await listen(t.app);
-    browser = await launchBrowser();
+    env = await startBrowserApp({ plugins: ['shops'] });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(async () => env?.close());
 
   it('adds a product of each shop to the cart and checks out with the manual gateway', async function () {
     this.timeout(90_000);
+    const { t, browser, url } = env;
     const a = await makeShop(t, { name: 'Harbour Knits', methods: [{ name: 'Post', price: 500 }] });
     const b = await makeShop(t, { name: 'Kiln Corner', methods: [{ name: 'Parcel', price: 700 }] });
     const scarf = await makeProduct(t, a.shop, { title: 'Sea Scarf', price: 3500, stock: 4 });
@@ -34,7 +25,7 @@ describe('shops: buying from two shops in a real browser', () => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
     for (const product of [scarf, bowl]) {
-      await page.goto(`${server.url}/products/${product.slug}`);
+      await page.goto(`${url}/products/${product.slug}`);
       await page.getByRole('button', { name: 'Add to cart' }).click();
       await page.waitForURL('**/cart');
       await page.getByText(`Added “${product.title}” to your cart.`).waitFor();

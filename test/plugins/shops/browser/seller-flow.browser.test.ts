@@ -1,27 +1,20 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { startTestApp, createUser, type TestApp } from '../../../helpers/app';
-import { hasChromium, launchBrowser, listen } from '../../../helpers/browser';
+import { createUser } from '../../../helpers/app';
+import { hasChromium, startBrowserApp, type BrowserApp } from '../../../helpers/browser';
 import { liveModels, pngImage } from '../catalog-helpers';
 
 describe('shops: a seller opens a shop and adds a product in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
+  let env: BrowserApp;
   before(async function () {
     if (!hasChromium) this.skip();
-    t = await startTestApp({ plugins: ['shops'] });
-    server = await listen(t.app);
-    browser = await launchBrowser();
+    this.timeout(60_000);
+    env = await startBrowserApp({ plugins: ['shops'] });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(async () => env?.close());
 
   it('goes from "Sell" through the open-shop and product forms to the live product page', async function () {
     this.timeout(60_000);
+    const { t, browser, url } = env;
     const { user, password } = await createUser({ display_name: 'Rosa Potter' });
     const page = await browser.newPage();
     const cspErrors: string[] = [];
@@ -29,7 +22,7 @@ describe('shops: a seller opens a shop and adds a product in a real browser', ()
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
 
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${url}/login`);
     await page.getByLabel('Email or username').fill(user.username);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
