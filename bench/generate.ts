@@ -37,7 +37,8 @@ export async function generate(platform: Platform, shops = BENCH_SHOPS, products
   const now = new Date();
   const passwordHash = await hashPassword('bench-seller-password');
 
-  const bar = new SingleBar({ format: '{task} [{bar}] {percentage}% | {value}/{total}' }, Presets.shades_classic);
+  // A bar on a terminal; in a log (CI, a pipe) one line when each stage ends.
+  const bar = new SingleBar({ format: '{task} [{bar}] {percentage}% | {value}/{total}', noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 }, Presets.shades_classic);
   await q.bulkInsert('categories', CATEGORIES.map((name, i) => ({ name, slug: `bench-${name.toLowerCase()}`, position: i })));
   const categoryIds = (await sequelize.query<{ id: number }>("SELECT id FROM categories WHERE slug LIKE 'bench-%' ORDER BY id", { type: QueryTypes.SELECT })).map((r) => r.id);
 

@@ -38,7 +38,8 @@ export function localsMiddleware(platform: Platform, csrfToken: (req: Request, r
     // cart) just put in it. So a redirect waits for the session to be stored.
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
     res.redirect = ((...args: unknown[]) => {
-      if (!req.session) return redirect(...args);
+      // A session that holds nothing but its cookie is not stored at all: a guest's redirect makes no row.
+      if (!req.session || Object.keys(req.session).every((key) => key === 'cookie')) return redirect(...args);
       req.session.save(() => redirect(...args));
     }) as Response['redirect'];
     Object.assign(res.locals, {
