@@ -5,15 +5,7 @@ import sharp from 'sharp';
 import { rootDir } from '../../../core/config';
 import type supertest from 'supertest';
 import { createUser, csrfFrom, login, type TestApp } from '../../helpers/app';
-import type { User } from '../../../core/auth/user-model';
-import type { Shop } from '../../../plugins/shops/models/shop';
-import type { ShopMember } from '../../../plugins/shops/models/shop-member';
-import type { ShippingMethod } from '../../../plugins/shops/models/shipping-method';
-import type { Category } from '../../../plugins/shops/models/category';
-import type { Product } from '../../../plugins/shops/models/product';
-import type { ProductImage } from '../../../plugins/shops/models/product-image';
-import type { ProductTag } from '../../../plugins/shops/models/product-tag';
-import type { Announcement } from '../../../plugins/shops/models/announcement';
+import { shopModels } from './shop-models';
 
 /** A real PNG made with sharp. */
 export function pngImage(color = '#3366cc', width = 64, height = 64): Promise<Buffer> {
@@ -101,26 +93,6 @@ export function editProduct(agent: supertest.Agent, id: number, fields: ProductF
   return postMultipart(agent, `/seller/products/${id}/edit`, `/seller/products/${id}`, productFormFields(fields), files);
 }
 
-/**
- * The shops models as the running plugin initialised them. The test runner loads this file (and what it
- * imports) as CommonJS while the plugin manager imports plugins as ES modules, so a model class imported
- * here is a different, uninitialised copy; the classes registered on the database are the live ones.
- */
-export function liveModels(t: TestApp) {
-  const m = t.platform.sequelize.models;
-  return {
-    User: m.User as typeof User,
-    Shop: m.Shop as typeof Shop,
-    ShopMember: m.ShopMember as typeof ShopMember,
-    ShippingMethod: m.ShippingMethod as typeof ShippingMethod,
-    Category: m.Category as typeof Category,
-    Product: m.Product as typeof Product,
-    ProductImage: m.ProductImage as typeof ProductImage,
-    ProductTag: m.ProductTag as typeof ProductTag,
-    Announcement: m.Announcement as typeof Announcement,
-  };
-}
-
 /** A PNG of random noise, which compresses badly: a file over a small upload cap. */
 export function noisyPng(size = 400): Promise<Buffer> {
   return sharp({ create: { width: size, height: size, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
@@ -141,7 +113,7 @@ export async function sellerWithShop(t: TestApp, fields: ShopFields = {}) {
   await login(agent, user.username, password);
   const res = await openShop(agent, fields);
   if (res.status !== 303) throw new Error(`opening a shop failed with ${res.status}: ${res.text.slice(0, 500)}`);
-  const shop = await liveModels(t).Shop.findOne({ where: { owner_id: user.id } });
+  const shop = await shopModels().Shop.findOne({ where: { owner_id: user.id } });
   if (!shop) throw new Error('no shop row');
   return { agent, user, shop };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { hasChromium, startBrowserApp, type BrowserApp } from '../../helpers/browser';
-import { makeProduct, makeShop, orderModels } from './order-helpers';
+import { makeProduct, makeShop } from './order-helpers';
+import { shopModels } from './shop-models';
 
 describe('shops: buying from two shops in a real browser', () => {
   let env: BrowserApp;
@@ -52,7 +53,7 @@ describe('shops: buying from two shops in a real browser', () => {
     expect(await page.getByText('Cart (0)').count()).to.equal(1);
     expect(cspErrors).to.deep.equal([]);
 
-    const { CheckoutGroup, Order } = orderModels(t);
+    const { CheckoutGroup, Order } = shopModels();
     const groups = await CheckoutGroup.findAll();
     expect(groups).to.have.length(1);
     expect(await Order.count({ where: { group_id: groups[0].id } })).to.equal(2);

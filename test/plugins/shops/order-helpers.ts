@@ -4,45 +4,7 @@ import type supertest from 'supertest';
 import { rootDir } from '../../../core/config';
 import { createUser, csrfFrom, type TestApp } from '../../helpers/app';
 import type { Shop } from '../../../plugins/shops/models/shop';
-import type { ShopMember } from '../../../plugins/shops/models/shop-member';
-import type { ShippingMethod } from '../../../plugins/shops/models/shipping-method';
-import type { Product } from '../../../plugins/shops/models/product';
-import type { Cart } from '../../../plugins/shops/models/cart';
-import type { CartItem } from '../../../plugins/shops/models/cart-item';
-import type { Address } from '../../../plugins/shops/models/address';
-import type { CheckoutGroup } from '../../../plugins/shops/models/checkout-group';
-import type { Order } from '../../../plugins/shops/models/order';
-import type { OrderItem } from '../../../plugins/shops/models/order-item';
-import type { OrderStatusHistory } from '../../../plugins/shops/models/order-status-history';
-import type { OrderNote } from '../../../plugins/shops/models/order-note';
-import type { PaymentEvent } from '../../../plugins/shops/models/payment-event';
-import type { Refund } from '../../../plugins/shops/models/refund';
-import type { User } from '../../../core/auth/user-model';
-
-/**
- * The shops models as the running plugin initialised them, taken from the app's Sequelize instance, so a
- * test never depends on which copy of a module it imported.
- */
-export function orderModels(t: TestApp) {
-  const m = t.platform.sequelize.models;
-  return {
-    User: m.User as typeof User,
-    Shop: m.Shop as typeof Shop,
-    ShopMember: m.ShopMember as typeof ShopMember,
-    ShippingMethod: m.ShippingMethod as typeof ShippingMethod,
-    Product: m.Product as typeof Product,
-    Cart: m.Cart as typeof Cart,
-    CartItem: m.CartItem as typeof CartItem,
-    Address: m.Address as typeof Address,
-    CheckoutGroup: m.CheckoutGroup as typeof CheckoutGroup,
-    Order: m.Order as typeof Order,
-    OrderItem: m.OrderItem as typeof OrderItem,
-    OrderStatusHistory: m.OrderStatusHistory as typeof OrderStatusHistory,
-    OrderNote: m.OrderNote as typeof OrderNote,
-    PaymentEvent: m.PaymentEvent as typeof PaymentEvent,
-    Refund: m.Refund as typeof Refund,
-  };
-}
+import { shopModels } from './shop-models';
 
 /** A module of the shops plugin by the URL the plugin manager loads it from: the same instance, with bound models. */
 export function pluginModule<T>(relative: string): Promise<T> {
@@ -60,7 +22,7 @@ export interface ShopSpec {
 
 /** A seller (a customer with a shop membership) and their shop, made directly with the models. */
 export async function makeShop(t: TestApp, spec: ShopSpec = {}) {
-  const { Shop, ShopMember, ShippingMethod } = orderModels(t);
+  const { Shop, ShopMember, ShippingMethod } = shopModels();
   const { user: seller, password } = await createUser({ role: 'seller' });
   seq++;
   const name = spec.name ?? `Shop ${seq}`;
@@ -81,7 +43,7 @@ export async function makeShop(t: TestApp, spec: ShopSpec = {}) {
 }
 
 export async function makeProduct(t: TestApp, shop: Shop, spec: { title?: string; price?: number; stock?: number | null; status?: 'draft' | 'published'; currency?: string } = {}) {
-  const { Product } = orderModels(t);
+  const { Product } = shopModels();
   seq++;
   const title = spec.title ?? `Product ${seq}`;
   return Product.create({

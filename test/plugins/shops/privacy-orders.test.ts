@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { createUser, login, startTestApp, type TestApp } from '../../helpers/app';
 import { personalDataGaps, describeGaps } from '../../../core/privacy/coverage';
-import { addToCart, checkout, makeProduct, makeShop, orderModels, postForm } from './order-helpers';
+import { addToCart, checkout, makeProduct, makeShop, postForm } from './order-helpers';
+import { shopModels } from './shop-models';
 
 describe('shops: privacy of orders, addresses and carts', function () {
   this.timeout(60_000);
@@ -13,7 +14,7 @@ describe('shops: privacy of orders, addresses and carts', function () {
   after(async () => t.close());
 
   it('covers every personal column of the order models with an exporter and an eraser', () => {
-    const m = orderModels(t);
+    const m = shopModels();
     const mine = [m.Order, m.OrderNote, m.CheckoutGroup, m.Address, m.Cart, m.CartItem, m.OrderItem, m.OrderStatusHistory, m.PaymentEvent, m.Refund];
     const gaps = personalDataGaps(
       mine.map((model) => ({ owner: 'shops', model })),
@@ -39,7 +40,7 @@ describe('shops: privacy of orders, addresses and carts', function () {
     expect((await checkout(agent, { email: user.email })).status).to.equal(303);
     await addToCart(agent, later.id, 1);
 
-    const { Order, OrderItem, OrderNote, CheckoutGroup, Address, Cart, CartItem, Product } = orderModels(t);
+    const { Order, OrderItem, OrderNote, CheckoutGroup, Address, Cart, CartItem, Product } = shopModels();
     const paidOrder = (await Order.findOne({ where: { id: (await OrderItem.findOne({ where: { product_id: kept.id } }))!.order_id } }))!;
     const pendingOrder = (await Order.findOne({ where: { id: (await OrderItem.findOne({ where: { product_id: dropped.id } }))!.order_id } }))!;
     const seller = t.agent();
@@ -109,6 +110,6 @@ describe('shops: privacy of orders, addresses and carts', function () {
     const result = await t.platform.privacy.erasePerson('guest.erased@example.test');
     const section = result.sections.find((s) => s.owner === 'shops' && s.eraser === 'orders')!;
     expect(section.removed.some((r) => r.startsWith('Order '))).to.equal(true);
-    expect(await orderModels(t).Order.count({ where: { email: 'guest.erased@example.test' } })).to.equal(0);
+    expect(await shopModels().Order.count({ where: { email: 'guest.erased@example.test' } })).to.equal(0);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startTestApp, createUser, type TestApp } from '../../helpers/app';
-import { createProduct, liveModels, sellerWithShop } from './catalog-helpers';
+import { createProduct, sellerWithShop } from './catalog-helpers';
+import { shopModels } from './shop-models';
 
 describe('shops: privacy of the people who run shops', () => {
   let t: TestApp;
@@ -28,7 +29,7 @@ describe('shops: privacy of the people who run shops', () => {
     const { user, shop, agent } = await sellerWithShop(t, { name: 'Closing Shop', slug: 'closing-shop', location: 'Braga, Portugal' });
     await createProduct(agent, { title: 'Last Lamp', status: 'published' });
     const staff = await createUser();
-    const { ShopMember, Shop, Product, User } = liveModels(t);
+    const { ShopMember, Shop, Product, User } = shopModels();
     const otherShop = await sellerWithShop(t);
     await ShopMember.create({ shop_id: otherShop.shop.id, user_id: user.id, role: 'staff' });
     await ShopMember.create({ shop_id: shop.id, user_id: staff.user.id, role: 'staff' });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { createUser } from '../../../helpers/app';
 import { hasChromium, startBrowserApp, type BrowserApp } from '../../../helpers/browser';
-import { liveModels, pngImage } from '../catalog-helpers';
+import { pngImage } from '../catalog-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: a seller opens a shop and adds a product in a real browser', () => {
   let env: BrowserApp;
@@ -14,7 +15,7 @@ describe('shops: a seller opens a shop and adds a product in a real browser', ()
 
   it('goes from "Sell" through the open-shop and product forms to the live product page', async function () {
     this.timeout(60_000);
-    const { t, browser, url } = env;
+    const { browser, url } = env;
     const { user, password } = await createUser({ display_name: 'Rosa Potter' });
     const page = await browser.newPage();
     const cspErrors: string[] = [];
@@ -70,7 +71,7 @@ describe('shops: a seller opens a shop and adds a product in a real browser', ()
     expect(await page.getByRole('button', { name: 'Add to cart' }).count()).to.equal(1);
     expect(cspErrors).to.deep.equal([]);
 
-    const { Shop, Product, User } = liveModels(t);
+    const { Shop, Product, User } = shopModels();
     const shop = await Shop.findOne({ where: { slug: 'rosa-pots' } });
     expect(shop?.owner_id).to.equal(user.id);
     expect(shop?.logo_path).to.be.a('string');

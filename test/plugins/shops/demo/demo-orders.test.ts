@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { startTestApp, login, type TestApp } from '../../../helpers/app';
-import { orderModels } from '../order-helpers';
+
 import { DEMO_BUYER } from '../../../../plugins/shops/demo-orders';
+import { shopModels } from '../shop-models';
 
 describe('shops: the demo orders', () => {
   let t: TestApp;
@@ -12,7 +13,7 @@ describe('shops: the demo orders', () => {
   after(async () => t.close());
 
   it('places orders through the checkout for the demo buyer: some paid, one shipped, one waiting for payment', async () => {
-    const { User, Order, CheckoutGroup, OrderStatusHistory } = orderModels(t);
+    const { User, Order, CheckoutGroup, OrderStatusHistory } = shopModels();
     const buyer = await User.findOne({ where: { email: DEMO_BUYER.email } });
     expect(buyer).to.not.equal(null);
     const orders = await Order.findAll({ where: { buyer_id: buyer!.id }, order: [['id', 'ASC']] });

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startTestApp, login, type TestApp } from '../../../helpers/app';
-import { liveModels } from '../catalog-helpers';
+
 import { DEMO_SHOPS } from '../../../../plugins/shops/demo/demo-data';
+import { shopModels } from '../shop-models';
 
 describe('shops: the demo seed', () => {
   let t: TestApp;
@@ -14,7 +15,7 @@ describe('shops: the demo seed', () => {
   after(async () => t.close());
 
   it('creates 3 shops owned by 3 demo sellers and 30 published products', async () => {
-    const { Shop, User, Product } = liveModels(t);
+    const { Shop, User, Product } = shopModels();
     const shops = await Shop.findAll({ order: [['id', 'ASC']] });
     expect(shops.map((s) => s.slug)).to.deep.equal(DEMO_SHOPS.map((d) => d.shop.slug));
     for (const shop of shops) {
@@ -27,7 +28,7 @@ describe('shops: the demo seed', () => {
   });
 
   it('gives every product an image file on disk, some a discount, some limited stock and one none', async () => {
-    const { Product, ProductImage } = liveModels(t);
+    const { Product, ProductImage } = shopModels();
     const products = await Product.findAll();
     const images = await ProductImage.findAll();
     expect(images).to.have.length(30);

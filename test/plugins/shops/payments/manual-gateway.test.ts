@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../../helpers/app';
 import type * as ManualModule from '../../../../plugins/shops/payments/manual-gateway';
 import type { ShopsSettings } from '../../../../plugins/shops/settings';
-import { orderModels, pluginModule } from '../order-helpers';
+import { pluginModule } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: the manual payment gateway', () => {
   let t: TestApp;
@@ -27,7 +28,7 @@ describe('shops: the manual payment gateway', () => {
   });
 
   it('reports the status of the checkout group it was asked about', async () => {
-    const { CheckoutGroup } = orderModels(t);
+    const { CheckoutGroup } = shopModels();
     await CheckoutGroup.create({ reference: 'AG-STAT-0001', buyer_id: null, email: 'x@y.test', currency: 'EUR', total: 100, gateway: 'manual', payment_ref: 'manual:AG-STAT-0001', status: 'pending' });
     expect(await manual.paymentStatus('manual:AG-STAT-0001')).to.equal('pending');
     await CheckoutGroup.update({ status: 'paid' }, { where: { reference: 'AG-STAT-0001' } });

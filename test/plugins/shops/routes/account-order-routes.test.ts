@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createUser, csrfFrom, login, startTestApp, type TestApp } from '../../../helpers/app';
-import { addToCart, checkout, makeProduct, makeShop, orderModels } from '../order-helpers';
+import { addToCart, checkout, makeProduct, makeShop } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: my orders', function () {
   this.timeout(60_000);
@@ -20,7 +21,7 @@ describe('shops: my orders', function () {
     await login(aliceAgent, alice.user.username, alice.password);
     await addToCart(aliceAgent, p.id, 1);
     expect((await checkout(aliceAgent, { email: alice.user.email })).status).to.equal(303);
-    const { Order } = orderModels(t);
+    const { Order } = shopModels();
     const order = (await Order.findOne({ where: { buyer_id: alice.user.id } }))!;
 
     const list = await aliceAgent.get('/account/orders');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createUser, login, startTestApp, type TestApp } from '../../../helpers/app';
-import { addToCart, postForm, makeProduct, makeShop, orderModels, setShopsSettings } from '../order-helpers';
+import { addToCart, postForm, makeProduct, makeShop, setShopsSettings } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: cart', function () {
   this.timeout(60_000);
@@ -19,7 +20,7 @@ describe('shops: cart', function () {
     expect((await addToCart(agent, mug.id, 2)).headers.location).to.equal('/cart');
     let page = await agent.get('/cart');
     expect(page.text).to.include('Blue Mug').and.include('Cart (2)').and.include('€25.00');
-    expect(await orderModels(t).CartItem.count()).to.equal(0); // a guest's cart is not in the database
+    expect(await shopModels().CartItem.count()).to.equal(0); // a guest's cart is not in the database
 
     const update = await postForm(agent, `/cart/items/${mug.id}`, { quantity: '3' });
     expect(update.status).to.equal(303);
@@ -96,7 +97,7 @@ describe('shops: cart', function () {
     const agent = t.agent();
     await login(agent, user.username, password);
     expect((await addToCart(agent, p.id, 2)).status).to.equal(303);
-    const { Cart, CartItem } = orderModels(t);
+    const { Cart, CartItem } = shopModels();
     const cart = await Cart.findOne({ where: { user_id: user.id } });
     expect(cart).to.not.equal(null);
     const items = await CartItem.findAll({ where: { cart_id: cart!.id } });
@@ -124,7 +125,7 @@ describe('shops: cart', function () {
     await postForm(guest, '/cart/shipping', { [`shipping_${shop.id}`]: String(methods[0].id) });
     await login(guest, user.username, password);
 
-    const { Cart, CartItem } = orderModels(t);
+    const { Cart, CartItem } = shopModels();
     const cart = (await Cart.findOne({ where: { user_id: user.id } }))!;
     const items = await CartItem.findAll({ where: { cart_id: cart.id }, order: [['product_id', 'ASC']] });
     expect(items.map((i) => [i.product_id, i.quantity])).to.deep.equal([

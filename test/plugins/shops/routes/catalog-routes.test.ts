@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../../helpers/app';
-import { createProduct, liveModels, pngImage, sellerWithShop } from '../catalog-helpers';
+import { createProduct, pngImage, sellerWithShop } from '../catalog-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: catalog, product and shop pages', () => {
   let t: TestApp;
@@ -9,7 +10,7 @@ describe('shops: catalog, product and shop pages', () => {
   before(async () => {
     t = await startTestApp({ plugins: ['shops'] });
     seller = await sellerWithShop(t, { name: 'Clay & Co', slug: 'clay-and-co', location: 'Porto, Portugal', policy_returns: 'Send it back within 14 days.', policy_terms: 'Handmade: each piece differs.' });
-    const { Category } = liveModels(t);
+    const { Category } = shopModels();
     const kitchen = await Category.create({ name: 'Kitchen', slug: 'kitchen' });
     const image = [{ field: 'images', data: await pngImage('#aa5500', 300, 300), filename: 'p.png' }];
     const add = async (fields: Parameters<typeof createProduct>[1]) => {
@@ -20,7 +21,7 @@ describe('shops: catalog, product and shop pages', () => {
     await add({ title: 'Serving Bowl', price: '58.00', category_id: String(kitchen.id) });
     await add({ title: 'Sold Out Vase', price: '45.00', stock: '0' });
     for (let i = 1; i <= 25; i++) await add({ title: `Tile ${String(i).padStart(2, '0')}`, price: `${i}.00`, tags: 'tile' });
-    await liveModels(t).Shop.update({ sales_count: 1234 }, { where: { id: seller.shop.id } });
+    await shopModels().Shop.update({ sales_count: 1234 }, { where: { id: seller.shop.id } });
   });
   after(async () => t.close());
 
@@ -124,7 +125,7 @@ describe('shops: catalog, product and shop pages', () => {
     });
 
     it('hides add-to-cart and shows the message while the shop is on vacation, and not after', async () => {
-      const { Shop } = liveModels(t);
+      const { Shop } = shopModels();
       await Shop.update({ vacation_mode: true, vacation_message: 'Back on 3 September.' }, { where: { id: seller.shop.id } });
       try {
         const res = await t.agent().get('/products/serving-bowl').expect(200);
@@ -170,7 +171,7 @@ describe('shops: catalog, product and shop pages', () => {
     });
 
     it('lists shops, but not one whose owner is gone', async () => {
-      const { Shop } = liveModels(t);
+      const { Shop } = shopModels();
       const orphan = await sellerWithShop(t, { name: 'Orphaned Shop' });
       await Shop.update({ owner_id: null }, { where: { id: orphan.shop.id } });
       const res = await t.agent().get('/shops').expect(200);

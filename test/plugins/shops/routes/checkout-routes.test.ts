@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { PaymentGateway } from '../../../../plugins/shops/payments/gateway';
 import { ADMIN, createUser, login, startTestApp, type TestApp } from '../../../helpers/app';
-import { addToCart, checkout, checkoutForm, makeProduct, makeShop, orderModels, setShopsSettings } from '../order-helpers';
+import { addToCart, checkout, checkoutForm, makeProduct, makeShop, setShopsSettings } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: checkout', function () {
   this.timeout(60_000);
@@ -28,7 +29,7 @@ describe('shops: checkout', function () {
     expect(res.status, res.text.slice(0, 2000)).to.equal(303);
     expect(res.headers.location).to.match(/^\/checkout\/orders\/AG-[A-Z0-9-]+\?key=/);
 
-    const { CheckoutGroup, Order, OrderItem, Product } = orderModels(t);
+    const { CheckoutGroup, Order, OrderItem, Product } = shopModels();
     const groups = await CheckoutGroup.findAll();
     expect(groups).to.have.length(1);
     const orders = await Order.findAll({ where: { group_id: groups[0].id }, order: [['shop_id', 'ASC']] });
@@ -64,7 +65,7 @@ describe('shops: checkout', function () {
   });
 
   it('lets a guest come back to the confirmation with the link, and nobody without it', async () => {
-    const { CheckoutGroup } = orderModels(t);
+    const { CheckoutGroup } = shopModels();
     const group = (await CheckoutGroup.findAll({ order: [['id', 'DESC']], limit: 1 }))[0];
     const stranger = t.agent();
     expect((await stranger.get(`/checkout/orders/${group.reference}`)).status).to.equal(404);
@@ -77,7 +78,7 @@ describe('shops: checkout', function () {
     const other = await makeProduct(t, shop, { stock: 3 });
     const agent = t.agent();
     await addToCart(agent, p.id, 2);
-    const { CheckoutGroup, Order, Product } = orderModels(t);
+    const { CheckoutGroup, Order, Product } = shopModels();
     const before = { groups: await CheckoutGroup.count(), orders: await Order.count() };
     const form = await checkoutForm(agent);
     const send = (fields: Record<string, string>, drop: string[] = []) => {
@@ -114,7 +115,7 @@ describe('shops: checkout', function () {
     await addToCart(agent, p.id, 1);
     const res = await checkout(agent, { save_address: 'on', email: user.email, phone: '+33 1 23 45 67 89' });
     expect(res.status, res.text.slice(0, 1500)).to.equal(303);
-    const { Address, Order } = orderModels(t);
+    const { Address, Order } = shopModels();
     const saved = await Address.findAll({ where: { user_id: user.id } });
     expect(saved).to.have.length(1);
     expect(saved[0].phone).to.equal('+33 1 23 45 67 89');
@@ -153,7 +154,7 @@ describe('shops: checkout', function () {
     expect(mixed.status).to.equal(422);
     const res = await checkout(agent, {}, '/checkout?currency=USD');
     expect(res.status, res.text.slice(0, 1000)).to.equal(303);
-    const { Order, OrderItem } = orderModels(t);
+    const { Order, OrderItem } = shopModels();
     const item = (await OrderItem.findOne({ where: { product_id: u.id } }))!;
     expect((await Order.findByPk(item.order_id))!.currency).to.equal('USD');
     expect(await OrderItem.count({ where: { product_id: e.id } })).to.equal(0);
@@ -172,7 +173,7 @@ describe('shops: checkout', function () {
       const page = await agent.get('/checkout');
       expect(page.status).to.equal(302);
       expect(page.headers.location).to.equal('/login?next=%2Fcheckout');
-      const { Order } = orderModels(t);
+      const { Order } = shopModels();
       const before = await Order.count();
       const res = await agent.post('/checkout').type('form').send({ ...form, email: 'x@example.test', name: 'X', line1: 'Y', city: 'Z', postcode: '1', country: 'FR', gateway: 'manual' });
       expect(res.status).to.equal(303);
@@ -228,7 +229,7 @@ describe('shops: checkout', function () {
       const res = await checkout(agent, { gateway: 'brokenpay', email: user.email });
       expect(res.status).to.equal(422);
       expect(res.text).to.include('The payment could not be started');
-      const { Order, Product, CheckoutGroup } = orderModels(t);
+      const { Order, Product, CheckoutGroup } = shopModels();
       const order = (await Order.findOne({ where: { buyer_id: user.id } }))!;
       expect(order.status).to.equal('cancelled');
       expect((await CheckoutGroup.findByPk(order.group_id))!.status).to.equal('failed');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createUser, csrfFrom, login, startTestApp, type TestApp } from '../../../helpers/app';
-import { addToCart, checkout, makeProduct, makeShop, orderModels } from '../order-helpers';
+import { addToCart, checkout, makeProduct, makeShop } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: the confirmation page a guest keeps', function () {
   this.timeout(60_000);
@@ -25,7 +26,7 @@ describe('shops: the confirmation page a guest keeps', function () {
     const page = await later.get(link);
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Epsilon Lamp').and.include('Write a note to Epsilon Shop');
-    const { Order, OrderNote, CheckoutGroup } = orderModels(t);
+    const { Order, OrderNote, CheckoutGroup } = shopModels();
     const order = (await Order.findOne({ where: { email: 'guest.notes@example.test' } }))!;
     const group = (await CheckoutGroup.findByPk(order.group_id))!;
     const action = `/checkout/orders/${group.reference}/notes?${link.split('?')[1]}`;
@@ -61,7 +62,7 @@ describe('shops: the confirmation page a guest keeps', function () {
     await login(agent, user.username, password);
     await addToCart(agent, p.id, 1);
     await checkout(agent, { email: user.email });
-    const group = (await orderModels(t).CheckoutGroup.findOne({ where: { buyer_id: user.id } }))!;
+    const group = (await shopModels().CheckoutGroup.findOne({ where: { buyer_id: user.id } }))!;
     expect((await agent.get(`/checkout/orders/${group.reference}`)).status).to.equal(200);
     const { user: other, password: otherPassword } = await createUser();
     const stranger = t.agent();

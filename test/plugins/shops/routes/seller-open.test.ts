@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startTestApp, createUser, login, type TestApp } from '../../../helpers/app';
-import { filesUnder, liveModels, noisyPng, openShop, pngImage, sellerWithShop, postMultipart, shopFormFields } from '../catalog-helpers';
+import { filesUnder, noisyPng, openShop, pngImage, sellerWithShop, postMultipart, shopFormFields } from '../catalog-helpers';
+import { shopModels } from '../shop-models';
 
 const CAP = 60_000;
 
@@ -43,7 +44,7 @@ describe('shops: opening a shop and its settings', () => {
     expect(res.headers.location).to.equal('/seller');
     expect(String(res.headers['set-cookie'])).to.contain('agora.sid=');
 
-    const { Shop, ShopMember, ShippingMethod, User } = liveModels(t);
+    const { Shop, ShopMember, ShippingMethod, User } = shopModels();
     const shop = await Shop.findOne({ where: { slug: 'blue-pottery' } });
     expect(shop?.owner_id).to.equal(user.id);
     expect(shop?.logo_path).to.match(/^shops\/\d+\/[\w-]+\.webp$/);
@@ -66,7 +67,7 @@ describe('shops: opening a shop and its settings', () => {
     const agent = t.agent();
     await login(agent, user.username, password);
     expect((await openShop(agent)).status).to.equal(303);
-    expect((await liveModels(t).User.findByPk(user.id))?.role).to.equal('moderator');
+    expect((await shopModels().User.findByPk(user.id))?.role).to.equal('moderator');
   });
 
   describe('refuses bad input with 422, writes no row and leaves no file', () => {
@@ -96,7 +97,7 @@ describe('shops: opening a shop and its settings', () => {
         expect(res.status).to.equal(422);
         expect(res.text).to.contain('Please correct the marked fields');
         expect(res.text).to.match(/class="error" role="alert"/);
-        const { Shop, User } = liveModels(t);
+        const { Shop, User } = shopModels();
         expect(await Shop.count({ where: { owner_id: userId } })).to.equal(0);
         expect((await User.findByPk(userId))?.role).to.equal('customer');
         expect(filesUnder(t.config.uploadsDir)).to.deep.equal(filesBefore);
@@ -117,7 +118,7 @@ describe('shops: opening a shop and its settings', () => {
     it('turns vacation mode on with a message, edits and adds shipping methods, and only its own', async () => {
       const { agent, shop } = await sellerWithShop(t);
       const other = await sellerWithShop(t);
-      const { ShippingMethod, Shop } = liveModels(t);
+      const { ShippingMethod, Shop } = shopModels();
       const [mine] = await ShippingMethod.findAll({ where: { shop_id: shop.id } });
       const [theirs] = await ShippingMethod.findAll({ where: { shop_id: other.shop.id } });
       const fields = {
@@ -152,7 +153,7 @@ describe('shops: opening a shop and its settings', () => {
       const res = await postMultipart(agent, '/seller/settings', '/seller/settings', fields);
       expect(res.status).to.equal(422);
       expect(res.text).to.contain('Tell buyers when you will be back');
-      const saved = await liveModels(t).Shop.findByPk(shop.id);
+      const saved = await shopModels().Shop.findByPk(shop.id);
       expect([saved?.name, saved?.vacation_mode]).to.deep.equal(['Test Shop', false]);
     });
   });

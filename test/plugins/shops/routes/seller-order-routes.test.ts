@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type supertest from 'supertest';
 import { createUser, csrfFrom, login, loginAsAdmin, startTestApp, type TestApp } from '../../../helpers/app';
 import type { Order } from '../../../../plugins/shops/models/order';
-import { addToCart, checkout, makeProduct, makeShop, orderModels, setShopsSettings } from '../order-helpers';
+import { addToCart, checkout, makeProduct, makeShop, setShopsSettings } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: the seller’s orders', function () {
   this.timeout(90_000);
@@ -20,7 +21,7 @@ describe('shops: the seller’s orders', function () {
     if (both) await addToCart(agent, (await makeProduct(t, shopB.shop, { price: 500 })).id, 1);
     const res = await checkout(agent, { email });
     if (res.status !== 303) throw new Error(`checkout answered ${res.status}`);
-    const { Order } = orderModels(t);
+    const { Order } = shopModels();
     return Order.findAll({ where: { email }, order: [['id', 'ASC']] });
   }
 
@@ -70,7 +71,7 @@ describe('shops: the seller’s orders', function () {
       const res = await sellerB.post(`/seller/orders/${order.number}/${action}`).type('form').send({ _csrf: token, ...fields });
       expect(res.status, action).to.equal(404);
     }
-    const { Order, OrderNote } = orderModels(t);
+    const { Order, OrderNote } = shopModels();
     expect((await Order.findByPk(order.id))!.status).to.equal('pending');
     expect(await OrderNote.count({ where: { order_id: order.id } })).to.equal(0);
     // A customer with no shop is sent to open one; an admin sees every shop's orders.
@@ -101,7 +102,7 @@ describe('shops: the seller’s orders', function () {
     expect(res.status).to.equal(303);
     res = await postOn(sellerA, order, 'status', { to: 'exploded' });
     expect(res.status).to.equal(422);
-    const { Order, OrderStatusHistory, CheckoutGroup } = orderModels(t);
+    const { Order, OrderStatusHistory, CheckoutGroup } = shopModels();
     const fresh = (await Order.findByPk(order.id))!;
     expect(fresh.status).to.equal('completed');
     expect(fresh.tracking_number).to.equal('LP123456789FR');
@@ -122,7 +123,7 @@ describe('shops: the seller’s orders', function () {
     expect(res.status).to.equal(303);
     res = await postOn(sellerA, order, 'refund', { amount: '5.00', idempotency_key: key, reason: 'Chipped' });
     expect(res.status).to.equal(303);
-    const { Order, Refund } = orderModels(t);
+    const { Order, Refund } = shopModels();
     expect(await Refund.count({ where: { order_id: order.id } })).to.equal(1);
     let fresh = (await Order.findByPk(order.id))!;
     expect([fresh.status, fresh.refunded_total]).to.deep.equal(['partially_refunded', 500]);
@@ -146,7 +147,7 @@ describe('shops: the seller’s orders', function () {
   it('sends order notes to the other side by email, and shows them to both', async () => {
     const [order] = await guestOrder('notes@example.test');
     const { user: buyer, password } = await createUser();
-    const { Order } = orderModels(t);
+    const { Order } = shopModels();
     await Order.update({ buyer_id: buyer.id }, { where: { id: order.id } });
     let res = await postOn(sellerA, order, 'notes', { body: 'Your parcel leaves on Monday.' });
     expect(res.status).to.equal(303);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { startTestApp, csrfFrom, type TestApp } from '../../../helpers/app';
-import { createProduct, editProduct, filesUnder, liveModels, noisyPng, pngImage, sellerWithShop } from '../catalog-helpers';
+import { createProduct, editProduct, filesUnder, noisyPng, pngImage, sellerWithShop } from '../catalog-helpers';
+import { shopModels } from '../shop-models';
 
 const CAP = 60_000;
 
@@ -31,7 +32,7 @@ describe('shops: a seller\'s products', () => {
   it('creates a draft with pictures: resized copies and thumbnails on disk, price in cents, tags, no announcement', async () => {
     const res = await createProduct(seller.agent, { title: 'Blue Mug', price: '12.50', stock: '7', tags: 'Kitchen, blue, kitchen' }, [await png(), await png('#993366')]);
     expect(res.status, res.text.slice(0, 400)).to.equal(303);
-    const { Product, ProductImage, ProductTag } = liveModels(t);
+    const { Product, ProductImage, ProductTag } = shopModels();
     const product = await Product.findOne({ where: { shop_id: seller.shop.id, title: 'Blue Mug' } });
     expect(product).to.not.equal(null);
     expect([product!.slug, product!.price, product!.currency, product!.stock, product!.status]).to.deep.equal(['blue-mug', 1250, 'EUR', 7, 'draft']);
@@ -53,7 +54,7 @@ describe('shops: a seller\'s products', () => {
   });
 
   it('publishes through the edit form once: fires shops.product.published and counts the product on the shop', async () => {
-    const { Product, Shop } = liveModels(t);
+    const { Product, Shop } = shopModels();
     const product = (await Product.findOne({ where: { slug: 'blue-mug' } }))!;
     const res = await editProduct(seller.agent, product.id, { title: 'Blue Mug', slug: 'blue-mug', price: '12.50', stock: '7', tags: 'kitchen', status: 'published' });
     expect(res.status, res.text.slice(0, 400)).to.equal(303);
@@ -66,7 +67,7 @@ describe('shops: a seller\'s products', () => {
   });
 
   it('unpublishes and publishes again with the list buttons, announcing the product only the first time', async () => {
-    const { Product, Shop } = liveModels(t);
+    const { Product, Shop } = shopModels();
     const product = (await Product.findOne({ where: { slug: 'blue-mug' } }))!;
     const list = await seller.agent.get('/seller/products').expect(200);
     expect(list.text).to.contain('Blue Mug');
@@ -86,7 +87,7 @@ describe('shops: a seller\'s products', () => {
   });
 
   it('fires shops.product.discounted when the price goes down below the compare-at price', async () => {
-    const { Product } = liveModels(t);
+    const { Product } = shopModels();
     const product = (await Product.findOne({ where: { slug: 'blue-mug' } }))!;
     await editProduct(seller.agent, product.id, { title: 'Blue Mug', slug: 'blue-mug', price: '12.50', compare_at_price: '15.00', stock: '7', status: 'published' });
     expect(events, 'adding a compare-at price without lowering the price').to.deep.equal([]);
@@ -106,7 +107,7 @@ describe('shops: a seller\'s products', () => {
   });
 
   it('removes a picture it is asked to remove, with its files, and adds new ones after the rest', async () => {
-    const { Product, ProductImage } = liveModels(t);
+    const { Product, ProductImage } = shopModels();
     const product = (await Product.findOne({ where: { slug: 'blue-mug' } }))!;
     const [first, second] = await ProductImage.findAll({ where: { product_id: product.id }, order: [['position', 'ASC']] });
     const res = await editProduct(
@@ -149,7 +150,7 @@ describe('shops: a seller\'s products', () => {
     ];
     for (const c of cases) {
       it(`refuses ${c.what}`, async () => {
-        const { Product, ProductImage } = liveModels(t);
+        const { Product, ProductImage } = shopModels();
         const [products, images, files] = [await Product.count(), await ProductImage.count(), filesUnder(t.config.uploadsDir)];
         const good = [{ field: 'images', data: await pngImage(), filename: 'good.png' }];
         const res = await createProduct(seller.agent, { title: 'Should not exist', ...c.fields }, c.files ? await c.files() : good);
@@ -163,7 +164,7 @@ describe('shops: a seller\'s products', () => {
     }
 
     it('leaves a product as it was when its edit is refused', async () => {
-      const { Product } = liveModels(t);
+      const { Product } = shopModels();
       const product = (await Product.findOne({ where: { slug: 'blue-mug' } }))!;
       const res = await editProduct(seller.agent, product.id, { title: 'Changed', slug: 'blue-mug', price: '-1', status: 'published' });
       expect(res.status).to.equal(422);
@@ -175,7 +176,7 @@ describe('shops: a seller\'s products', () => {
 
   describe('ownership', () => {
     it('gives another seller 404 for this seller\'s product, by URL or by posting its id', async () => {
-      const { Product, ProductImage } = liveModels(t);
+      const { Product, ProductImage } = shopModels();
       const mine = (await Product.findOne({ where: { slug: 'blue-mug' } }))!;
       const [myImage] = await ProductImage.findAll({ where: { product_id: mine.id } });
       const other = await sellerWithShop(t);

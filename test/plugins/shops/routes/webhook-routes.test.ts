@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from '../../../helpers/app';
 import { log } from '../../../../core/log';
 import type { PaymentGateway, PaymentRequest, PaymentStart, PaymentStatus, RefundRequest, RefundResult, WebhookOutcome } from '../../../../plugins/shops/payments/gateway';
 import type * as OrderPaymentsModule from '../../../../plugins/shops/services/order-payments';
-import { addToCart, checkout, makeProduct, makeShop, orderModels, pluginModule } from '../order-helpers';
+import { addToCart, checkout, makeProduct, makeShop, pluginModule } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 const SECRET = 'whsec_test_secret';
 
@@ -64,7 +65,7 @@ describe('shops: payment webhooks', function () {
     const res = await checkout(agent, { gateway: 'testpay' });
     expect(res.status).to.equal(303);
     expect(res.headers.location).to.match(/^https:\/\/testpay\.invalid\/pay\/AG-/);
-    const { CheckoutGroup, Order } = orderModels(t);
+    const { CheckoutGroup, Order } = shopModels();
     const group = (await CheckoutGroup.findOne({ order: [['id', 'DESC']] }))!;
     return { group, orders: await Order.findAll({ where: { group_id: group.id } }) };
   }
@@ -92,7 +93,7 @@ describe('shops: payment webhooks', function () {
   it('applies a payment event once, however often and however simultaneously it is delivered', async () => {
     const { group, orders } = await testpayCheckout();
     expect(group.payment_ref).to.equal(`tp_${group.id}`);
-    const { Shop, Order, PaymentEvent, OrderStatusHistory, CheckoutGroup } = orderModels(t);
+    const { Shop, Order, PaymentEvent, OrderStatusHistory, CheckoutGroup } = shopModels();
     const salesBefore = (await Shop.findByPk(orders[0].shop_id))!.sales_count;
     const body = JSON.stringify({ id: `evt_${group.id}_1`, type: 'payment.succeeded', group: group.id, amount: group.total });
     const first = await Promise.all([deliver(body), deliver(body), deliver(body)]);
@@ -118,14 +119,14 @@ describe('shops: payment webhooks', function () {
     expect((await t.agent().post('/payments/manual/webhook').set('Content-Type', 'application/json').send(body)).status).to.equal(404);
     const short = JSON.stringify({ id: `evt_${group.id}_short`, type: 'payment.succeeded', group: group.id, amount: group.total - 1 });
     expect((await deliver(short)).status).to.equal(200);
-    const { Order, PaymentEvent } = orderModels(t);
+    const { Order, PaymentEvent } = shopModels();
     expect((await Order.findByPk(orders[0].id))!.status).to.equal('pending');
     expect(await PaymentEvent.count({ where: { event_id: `evt_${group.id}_bad` } })).to.equal(0);
   });
 
   it('cancels the orders of a failed payment and gives the stock back', async () => {
     const { group, orders } = await testpayCheckout();
-    const { Order, OrderItem, Product } = orderModels(t);
+    const { Order, OrderItem, Product } = shopModels();
     const item = (await OrderItem.findOne({ where: { order_id: orders[0].id } }))!;
     expect((await Product.findByPk(item.product_id!))!.stock).to.equal(4);
     const body = JSON.stringify({ id: `evt_${group.id}_fail`, type: 'payment.failed', group: group.id, amount: group.total });
@@ -139,7 +140,7 @@ describe('shops: payment webhooks', function () {
     await deliver(JSON.stringify({ id: `evt_${group.id}_paid`, type: 'payment.succeeded', group: group.id, amount: group.total }));
     const payments = await pluginModule<typeof OrderPaymentsModule>('services/order-payments.ts');
     const ctx = { hooks: t.platform.hooks, sequelize: t.platform.sequelize, log };
-    const { Order, Refund } = orderModels(t);
+    const { Order, Refund } = shopModels();
     const order = (await Order.findByPk(orders[0].id))!;
     const input = { amount: 1000, idempotencyKey: `key-${group.id}-0123456789`, reason: 'Late', actorId: null };
     const results = await Promise.all([payments.refundOrder(ctx, order, input), payments.refundOrder(ctx, (await Order.findByPk(order.id))!, input)]);

@@ -3,7 +3,8 @@ import { QueryTypes } from 'sequelize';
 import { startTestApp, type TestApp } from '../../../helpers/app';
 import { usePostgres } from '../../../helpers/database';
 import { buildCatalogQuery, searchProducts, searchTerms, type CatalogFilters } from '../../../../plugins/shops/services/catalog-service';
-import { liveModels, sellerWithShop } from '../catalog-helpers';
+import { sellerWithShop } from '../catalog-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: the catalog queries', () => {
   let t: TestApp;
@@ -15,7 +16,7 @@ describe('shops: the catalog queries', () => {
 
   before(async () => {
     t = await startTestApp({ plugins: ['shops'] });
-    const { Category, Product } = liveModels(t);
+    const { Category, Product } = shopModels();
     shopId = (await sellerWithShop(t)).shop.id;
     otherShopId = (await sellerWithShop(t)).shop.id;
     const home = await Category.create({ name: 'Home', slug: 'home' });
@@ -52,7 +53,7 @@ describe('shops: the catalog queries', () => {
   });
 
   it('ranks a title match above a description match', async () => {
-    const { Product } = liveModels(t);
+    const { Product } = shopModels();
     await Product.create({ shop_id: shopId, title: 'Coffee beans', slug: 'coffee-beans', description: 'Roasted.', price: 900, compare_at_price: null, currency: 'EUR', stock: null, category_id: null, status: 'published', tags_text: '', published_at: new Date(Date.UTC(2025, 0, 1)) });
     const result = await search({ q: 'coffee' });
     expect(result.sort).to.equal('relevance');
@@ -62,7 +63,7 @@ describe('shops: the catalog queries', () => {
   });
 
   it('keeps the index in step with edits of the title, tags and description', async () => {
-    const { Product } = liveModels(t);
+    const { Product } = shopModels();
     const scarf = (await Product.findOne({ where: { slug: 'cable-knit-scarf' } }))!;
     await scarf.update({ tags_text: 'wool alpaca' });
     expect(await titles({ q: 'alpaca' })).to.deep.equal(['Cable knit scarf']);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import { startTestApp, type TestApp } from '../../../helpers/app';
-import { ADDRESS, addToCart, checkoutForm, makeProduct, makeShop, orderModels } from '../order-helpers';
+import { ADDRESS, addToCart, checkoutForm, makeProduct, makeShop } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 /** A guest with the product in their cart and the checkout form they were shown. */
 async function buyerReady(t: TestApp, productId: number): Promise<{ agent: supertest.Agent; form: Record<string, string> }> {
@@ -36,7 +37,7 @@ describe('shops: stock is taken once, under concurrency', function () {
     expect(statuses).to.deep.equal([303, 422]);
     const refused = results.find((r) => r.status === 422)!;
     expect(refused.text).to.include('Last Lamp').and.include('sold out');
-    const { Order, OrderItem, Product, CheckoutGroup } = orderModels(t);
+    const { Order, OrderItem, Product, CheckoutGroup } = shopModels();
     expect(await OrderItem.count({ where: { product_id: last.id } })).to.equal(1);
     expect((await Product.findByPk(last.id))!.stock).to.equal(0);
     // The refused checkout left nothing behind: no group, no order.
@@ -54,7 +55,7 @@ describe('shops: stock is taken once, under concurrency', function () {
     const counts = new Map<number, number>();
     for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     expect(Object.fromEntries(counts)).to.deep.equal({ 303: 10, 422: 190 });
-    const { OrderItem, Product } = orderModels(t);
+    const { OrderItem, Product } = shopModels();
     expect(await OrderItem.count({ where: { product_id: product.id } })).to.equal(10);
     expect(await OrderItem.sum('quantity', { where: { product_id: product.id } })).to.equal(10);
     expect((await Product.findByPk(product.id))!.stock).to.equal(0);

@@ -4,7 +4,8 @@ import { log } from '../../../../core/log';
 import type * as OrderStateModule from '../../../../plugins/shops/services/order-state';
 import type * as OrderPaymentsModule from '../../../../plugins/shops/services/order-payments';
 import type { Order, OrderStatus } from '../../../../plugins/shops/models/order';
-import { addToCart, checkout, makeProduct, makeShop, orderModels, pluginModule, setShopsSettings } from '../order-helpers';
+import { addToCart, checkout, makeProduct, makeShop, pluginModule, setShopsSettings } from '../order-helpers';
+import { shopModels } from '../shop-models';
 
 describe('shops: the order state machine', function () {
   this.timeout(60_000);
@@ -21,7 +22,7 @@ describe('shops: the order state machine', function () {
     await addToCart(agent, product.id, 2);
     const res = await checkout(agent);
     if (res.status !== 303) throw new Error(`checkout answered ${res.status}`);
-    const { Order, OrderItem } = orderModels(t);
+    const { Order, OrderItem } = shopModels();
     const item = (await OrderItem.findOne({ where: { product_id: product.id } }))!;
     return (await Order.findByPk(item.order_id))!;
   }
@@ -63,7 +64,7 @@ describe('shops: the order state machine', function () {
 
   it('walks pending → paid → shipped → completed, writing history, counting the sale and firing hooks after commit', async () => {
     const order = await pendingOrder();
-    const { Shop, OrderStatusHistory, Order } = orderModels(t);
+    const { Shop, OrderStatusHistory, Order } = shopModels();
     const salesBefore = (await Shop.findByPk(order.shop_id))!.sales_count;
     fired.length = 0;
     await states.moveOrder(t.platform, order, 'paid', { note: 'Cash received' });
@@ -95,7 +96,7 @@ describe('shops: the order state machine', function () {
       expect(error, to).to.be.instanceOf(states.IllegalTransition);
       expect((error as InstanceType<typeof states.IllegalTransition>).status).to.equal(409);
     }
-    const { Order, OrderStatusHistory } = orderModels(t);
+    const { Order, OrderStatusHistory } = shopModels();
     expect((await Order.findByPk(order.id))!.status).to.equal('pending');
     expect(await OrderStatusHistory.count({ where: { order_id: order.id } })).to.equal(1);
     expect(fired).to.deep.equal([]);
@@ -103,7 +104,7 @@ describe('shops: the order state machine', function () {
 
   it('lets only one of two simultaneous moves from the same status win', async () => {
     const order = await pendingOrder();
-    const { Order } = orderModels(t);
+    const { Order } = shopModels();
     const copy = (await Order.findByPk(order.id))!;
     const results = await Promise.allSettled([states.moveOrder(t.platform, order, 'paid'), states.moveOrder(t.platform, copy, 'cancelled')]);
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
@@ -112,7 +113,7 @@ describe('shops: the order state machine', function () {
   });
 
   it('puts the stock back when an order is cancelled or expires', async () => {
-    const { Product, OrderItem, Order } = orderModels(t);
+    const { Product, OrderItem, Order } = shopModels();
     const cancelled = await pendingOrder();
     const item = (await OrderItem.findOne({ where: { order_id: cancelled.id } }))!;
     expect((await Product.findByPk(item.product_id!))!.stock).to.equal(3);
@@ -130,12 +131,12 @@ describe('shops: the order state machine', function () {
     expect((await Order.findByPk(fresh.id))!.status).to.equal('pending');
     const oldItem = (await OrderItem.findOne({ where: { order_id: old.id } }))!;
     expect((await Product.findByPk(oldItem.product_id!))!.stock).to.equal(5);
-    const { CheckoutGroup } = orderModels(t);
+    const { CheckoutGroup } = shopModels();
     expect((await CheckoutGroup.findByPk(old.group_id))!.status).to.equal('expired');
   });
 
   it('runs the expiry as a background job', async () => {
-    const { Order } = orderModels(t);
+    const { Order } = shopModels();
     const old = await pendingOrder();
     await Order.update({ created_at: new Date(Date.now() - 3 * 3600_000) }, { where: { id: old.id }, silent: true });
     await t.platform.jobs.enqueue('shops.expire-pending', {});

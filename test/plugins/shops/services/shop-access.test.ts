@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { startTestApp, createUser, csrfFrom, loginAsAdmin, type TestApp } from '../../../helpers/app';
-import { liveModels, pluginModule, sellerWithShop } from '../catalog-helpers';
+import { pluginModule, sellerWithShop } from '../catalog-helpers';
+import { shopModels } from '../shop-models';
 
 type Access = typeof import('../../../../plugins/shops/services/shop-access');
 
@@ -20,7 +21,7 @@ describe('shops: who runs which shop', () => {
     expect(await access.shopIdsOf(a.user.id)).to.deep.equal([a.shop.id]);
     expect(await access.isMember(a.user.id, a.shop.id)).to.equal(true);
     expect(await access.isMember(a.user.id, b.shop.id)).to.equal(false);
-    await liveModels(t).ShopMember.create({ shop_id: b.shop.id, user_id: a.user.id, role: 'staff' });
+    await shopModels().ShopMember.create({ shop_id: b.shop.id, user_id: a.user.id, role: 'staff' });
     expect(await access.shopIdsOf(a.user.id)).to.deep.equal([a.shop.id, b.shop.id]);
     expect(await access.isMember(a.user.id, b.shop.id)).to.equal(true);
   });
