@@ -1,0 +1,64 @@
+// The public API of Agora core: everything a plugin may use, behind one import
+// specifier ('@agora/core'), so bundled plugins and plugins installed from a .zip
+// into DATA_DIR/plugins resolve the same module. Plugins must not import core's
+// files directly (eslint: no-restricted-imports). Add `export` lines here for
+// what plugins need; keep one line per module so parallel edits do not clash.
+
+// Plugin definition and context
+export { definePlugin } from './plugins/define-plugin';
+export type { PluginDefinition } from './plugins/define-plugin';
+export type { PluginContext } from './plugins/context';
+export type { PluginManifest } from './plugins/manifest';
+
+// Hooks
+export type {
+  ActionMap,
+  FilterMap,
+  ActionName,
+  FilterName,
+  FilterValue,
+  FilterExtra,
+  ActionListener,
+  FilterListener,
+  ListenerOptions,
+  Disposer,
+} from './hooks';
+
+// HTTP helpers
+export { HttpError, notFound, forbidden } from './http/errors';
+export { parseForm } from './http/validation';
+export type { FieldErrors, Parsed } from './http/validation';
+export { formatMoney, minorPerMajor, parseMoney } from './http/money';
+export { pageFrom, pageUrl, pageLinks } from './http/pagination';
+export type { Page, PageLinks } from './http/pagination';
+export { requireUser, requireCapability } from './http/guards';
+export type { FlashMessage } from './http/express-types';
+
+// Auth and capabilities
+export { ROLES } from './auth/capabilities';
+export type { Role, Actor, ObjectRule, Capabilities } from './auth/capabilities';
+export { User } from './auth/user-model';
+export { hashPassword, verifyPassword } from './auth/passwords';
+
+// Database
+export type { Migration, MigrationContext } from './db/migrator';
+export { isPostgres } from './db/database';
+
+// Privacy
+export type {
+  Person,
+  ExportItem,
+  ExportPage,
+  Retained,
+  ErasePage,
+  Exporter,
+  Eraser,
+} from './privacy/registry';
+
+// Mail
+export type { MailMessage } from './mail/mailer';
+
+// Logging
+export type { Logger } from './log';
+
+// Added by other parts of issue #7 (append below)
