@@ -53,7 +53,10 @@ export type {
   ErasePage,
   Exporter,
   Eraser,
+  Coverage,
 } from './privacy/registry';
+export { LEGAL_BASES, retentionDays } from './privacy/declarations';
+export type { LegalBasis, RetentionDeclaration, RetentionOutcome, ProcessingDeclaration } from './privacy/declarations';
 
 // Mail
 export type { MailMessage } from './mail/mailer';

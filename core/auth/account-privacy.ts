@@ -3,10 +3,12 @@ import type { Platform } from '../platform';
 import { User } from './user-model';
 import { OutboxMessage } from '../mail/outbox-model';
 import { AuthToken } from './token-model';
+import { declareCorePrivacy } from '../privacy/core-declarations';
 
 /** Core's own personal data: the account and the mail sent to the person. */
 export function registerAccountPrivacy(platform: Platform): void {
   const { privacy } = platform;
+  declareCorePrivacy(platform);
   privacy.addExporter({
     owner: 'core',
     name: 'account',

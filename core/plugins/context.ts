@@ -9,6 +9,7 @@ import type { DashboardWidget, MenuItem } from '../admin/menu';
 import type { SettingsDefinition } from '../admin/settings-registry';
 import type { Actor, ObjectRule, Role } from '../auth/capabilities';
 import type { Eraser, Exporter } from '../privacy/registry';
+import type { ProcessingDeclaration, RetentionDeclaration } from '../privacy/declarations';
 import type { CookieDeclaration, ScriptDeclaration } from '../http/assets';
 import type { EnqueueOptions, JobHandler } from '../jobs/job-queue';
 import type { MailMessage } from '../mail/mailer';
@@ -53,6 +54,10 @@ export interface PluginContext {
   readonly privacy: {
     exporter(exporter: Owned<Exporter>): Disposer;
     eraser(eraser: Owned<Eraser>): Disposer;
+    /** How long data of one kind is kept; `kind` is prefixed with the plugin's name unless it already is. */
+    retention(kind: string, declaration: Omit<RetentionDeclaration, 'owner' | 'kind'>): Disposer;
+    /** One entry of the record of processing (Art. 30). */
+    processing(declaration: Owned<ProcessingDeclaration>): Disposer;
   };
   readonly assets: {
     script(script: Owned<ScriptDeclaration>): Disposer;
@@ -144,6 +149,8 @@ export function createPluginContext(
     privacy: {
       exporter: (exporter) => track(platform.privacy.addExporter({ ...exporter, owner })),
       eraser: (eraser) => track(platform.privacy.addEraser({ ...eraser, owner })),
+      retention: (kind, declaration) => track(platform.privacy.addRetention({ ...declaration, owner, kind: kind.startsWith(`${owner}.`) ? kind : `${owner}.${kind}` })),
+      processing: (declaration) => track(platform.privacy.addProcessing({ ...declaration, owner })),
     },
     assets: {
       script: (script) => track(platform.assets.addScript({ ...script, owner })),

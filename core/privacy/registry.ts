@@ -1,4 +1,5 @@
 import { log } from '../log';
+import { PrivacyDeclarations, type ProcessingDeclaration, type RetentionDeclaration } from './declarations';
 
 /** Whom a request concerns: the email is the key; the user id when the person has an account. */
 export interface Person {
@@ -22,6 +23,8 @@ export interface Retained {
   what: string;
   reason: string;
   until?: string;
+  /** The personal columns still held because of this (`{ Order: ['ship_name'] }`), so the coverage test can tell a kept value from a forgotten one. */
+  covers?: Coverage;
 }
 
 export interface ErasePage {
@@ -68,6 +71,26 @@ const MAX_PAGES = 10_000;
 export class PrivacyRegistry {
   private readonly exporters: Exporter[] = [];
   private readonly erasers: Eraser[] = [];
+  /** Retention rules and the record of processing, declared beside the exporters and erasers. */
+  readonly declarations = new PrivacyDeclarations();
+
+  addRetention(declaration: RetentionDeclaration): () => void {
+    return this.declarations.addRetention(declaration);
+  }
+
+  addProcessing(declaration: ProcessingDeclaration): () => void {
+    return this.declarations.addProcessing(declaration);
+  }
+
+  /** Every declared retention rule (the gdpr plugin's sweep runs them). */
+  retentions(): readonly RetentionDeclaration[] {
+    return this.declarations.retentions();
+  }
+
+  /** Every declared processing activity (the gdpr plugin's Art. 30 record). */
+  processings(): readonly ProcessingDeclaration[] {
+    return this.declarations.processings();
+  }
 
   addExporter(exporter: Exporter): () => void {
     this.exporters.push(exporter);

@@ -5,6 +5,7 @@ import { ManualGateway } from './payments/manual-gateway';
 import type { ShopsSettings } from './settings';
 import { registerOrderCapabilities } from './order-capabilities';
 import { registerOrderPrivacy } from './privacy-orders';
+import { declareShopsPrivacy } from './privacy-declarations';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
@@ -32,6 +33,7 @@ export function setupOrders(ctx: PluginContext): void {
 
   registerOrderCapabilities(ctx);
   registerOrderPrivacy(ctx);
+  declareShopsPrivacy(ctx);
 
   const manual = new ManualGateway(settings);
   ctx.hooks.filter('shops.payment.gateways', (gateways) => [...gateways, manual]);
