@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import ejs from 'ejs';
-import type { Hooks, FilterName } from '../hooks';
+import type { Hooks } from '../hooks';
 import type { TemplateResolver } from './template-resolver';
-import { SlotScanner, type SlotFragment, type SlotContext } from './slots';
+import { SlotScanner, slotContextFrom, type SlotFilters, type SlotContext } from './slots';
 
 declare module '../hooks' {
-  interface FilterMap {
-    /** Every slot `x.y` a template calls is filled through the filter `view.x.y`. */
-    [slot: `view.${string}`]: [fragments: SlotFragment[], context: SlotContext];
-  }
+  /** Every slot `x.y` declared in the SlotMap is filled through the filter `view.x.y`, typed by its context. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the members come from SlotFilters
+  interface FilterMap extends SlotFilters {}
 }
 
 export interface RenderOptions {
@@ -82,10 +81,14 @@ export class Renderer {
   private async gatherSlots(templates: string[], page: string, locals: Record<string, unknown>, options: RenderOptions): Promise<Map<string, string>> {
     const html = new Map<string, string>();
     const names = new Set(templates.flatMap((t) => this.slots.slotsOf(t)));
+    let context: SlotContext | undefined;
     for (const name of names) {
-      const hook = `view.${name}` as FilterName & `view.${string}`;
+      // A template may call a slot nobody declared (a theme's own); it is filled the same way, just untyped.
+      const hook = `view.${name}` as keyof SlotFilters;
       if (!this.hooks.has(hook)) continue;
-      const fragments = await this.hooks.apply(hook, [], { template: page, locals });
+      // One context per page, built only when some slot has fillers: pages without plugins pay nothing.
+      context ??= slotContextFrom(page, locals);
+      const fragments = await this.hooks.apply(hook, [], context as never);
       const parts: string[] = [];
       for (const fragment of fragments) {
         if (fragment.html !== undefined) parts.push(fragment.html);

@@ -4,6 +4,8 @@ import type { Order, OrderStatus } from './models/order';
 import type { OrderNote } from './models/order-note';
 import type { CheckoutGroup } from './models/checkout-group';
 import type { PaymentGateway } from './payments/gateway';
+import type { CatalogResult } from './services/catalog-service';
+import type { CartView } from './services/cart-service';
 
 /** A tab on the product page (description, shipping, reviews...). */
 export interface ProductTab {
@@ -12,6 +14,16 @@ export interface ProductTab {
   /** Escaped HTML. */
   html: string;
   order?: number;
+}
+
+/** What the product page tells its tabs filter and its slots about the page. */
+export interface ProductPageContext {
+  product: Product;
+  shop: Shop;
+  /** The logged-in person looking at the page; undefined for a guest. */
+  viewer: Express.User | undefined;
+  /** The request's query string (strings, arrays, nested objects as Express parsed them). */
+  query: Readonly<Record<string, unknown>>;
 }
 
 /** The hooks the shops plugin fires; other plugins listen to these. */
@@ -31,9 +43,37 @@ declare module '../../core/hooks' {
   interface FilterMap {
     /** The payment gateways buyers can choose from at checkout. */
     'shops.payment.gateways': [gateways: PaymentGateway[]];
-    'shops.product.tabs': [tabs: ProductTab[], product: Product];
+    /** The product page's tabs; `page` says who is looking and what they asked for (`?page=2` of reviews, say). */
+    'shops.product.tabs': [tabs: ProductTab[], product: Product, page: ProductPageContext];
     /** The platform fee of one order in minor units, computed from the settings; plugins may adjust it. */
     'shops.order.platform_fee': [fee: number, order: { shopId: number; subtotal: number; currency: string }];
+  }
+}
+
+/**
+ * The slots shops' templates call, each with the page objects its fillers get (besides viewer, query and
+ * template). The objects are the page's locals of the same names: change a route's locals, change this.
+ */
+declare module '../../core/themes/slots' {
+  interface SlotMap {
+    'shops.product.before_summary': { product: Product; shop: Shop; tabs: ProductTab[] };
+    'shops.product.after_price': { product: Product; shop: Shop; tabs: ProductTab[] };
+    'shops.product.after_summary': { product: Product; shop: Shop; tabs: ProductTab[] };
+    'shops.product.shop_card': { product: Product; shop: Shop; tabs: ProductTab[] };
+    'shops.product.after_tabs': { product: Product; shop: Shop; tabs: ProductTab[] };
+    'shops.catalog.sidebar': { result: CatalogResult };
+    'shops.catalog.before_results': { result: CatalogResult };
+    'shops.shop.header_actions': { shop: Shop; result: CatalogResult };
+    'shops.shop.after_about': { shop: Shop; result: CatalogResult };
+    'shops.cart.after': { view: CartView };
+    'shops.checkout.before_payment': { view: CartView };
+    /** The confirmation page of a checkout (a guest's or a buyer's), with every order of the group. */
+    'shops.checkout.confirmation': { group: CheckoutGroup; orders: Array<{ order: Order; shop: Shop | undefined }> };
+    'shops.account.order': { order: Order; shop: Shop; group: CheckoutGroup };
+    'shops.seller.order': { order: Order; shop: Shop; group: CheckoutGroup };
+    /** The seller area's navigation, on every seller page of one shop. */
+    'shops.seller.nav': { shop: Shop };
+    'shops.seller.dashboard': { shop: Shop };
   }
 }
 

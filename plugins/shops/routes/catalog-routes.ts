@@ -10,7 +10,7 @@ import { ProductImage } from '../models/product-image';
 import { ProductTag } from '../models/product-tag';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
-import type { ProductTab } from '../hooks';
+import type { ProductPageContext, ProductTab } from '../hooks';
 import type { ShopsSettings } from '../settings';
 import { CATALOG_SORTS, searchProducts, type CatalogResult } from '../services/catalog-service';
 import { paragraphs, escapeHtml, SLUG_PATTERN } from '../services/text';
@@ -114,7 +114,8 @@ export function catalogRoutes(ctx: PluginContext): void {
       { id: 'description', title: 'Description', html: paragraphs(product.description) || '<p class="muted">No description yet.</p>', order: 10 },
       { id: 'shipping', title: 'Shipping & returns', html: shippingTabHtml(shop, shipping), order: 20 },
     ];
-    const tabs = (await ctx.hooks.apply('shops.product.tabs', baseTabs, product)).slice().sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+    const page: ProductPageContext = { product, shop, viewer: req.user, query: req.query };
+    const tabs = (await ctx.hooks.apply('shops.product.tabs', baseTabs, product, page)).slice().sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
     const settings = ctx.settings.get<ShopsSettings>();
     const purchasable = !preview && !shop.vacation_mode && product.inStock();
     await res.renderPage('shops/product', {
