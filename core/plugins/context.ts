@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Config } from '../config';
 import { log as rootLog, type Logger } from '../log';
 import type { ActionListener, ActionName, Disposer, FilterListener, FilterName, ListenerOptions, ActionMap, FilterExtra, FilterValue } from '../hooks';
-import type { SlotContext, SlotFragment } from '../themes/slots';
+import type { SlotContext, SlotFill, SlotFilters, SlotFragment, SlotName } from '../themes/slots';
 import type { DashboardWidget, MenuItem } from '../admin/menu';
 import type { SettingsDefinition } from '../admin/settings-registry';
 import type { Actor, ObjectRule, Role } from '../auth/capabilities';
@@ -17,7 +17,6 @@ import type { Platform } from '../platform';
 import type { PluginManifest } from './manifest';
 
 type Owned<T> = Omit<T, 'owner'>;
-type SlotFill = (context: SlotContext) => SlotFragment | SlotFragment[] | undefined | Promise<SlotFragment | SlotFragment[] | undefined>;
 
 /** Everything a plugin may touch. Whatever it registers here is removed when it is deactivated. */
 export interface PluginContext {
@@ -36,8 +35,8 @@ export interface PluginContext {
     apply<N extends FilterName>(name: N, value: FilterValue<N>, ...args: FilterExtra<N>): Promise<FilterValue<N>>;
     has(name: ActionName | FilterName): boolean;
   };
-  /** Adds to a slot that some template calls with `slot('<name>')`. */
-  slot(name: string, fill: SlotFill, options?: ListenerOptions): Disposer;
+  /** Adds to a slot that some template calls with `slot('<name>')`; the name and its context are typed by `SlotMap`. */
+  slot<N extends SlotName>(name: N, fill: SlotFill<N>, options?: ListenerOptions): Disposer;
   readonly admin: {
     menu(item: Owned<MenuItem>): Disposer;
     widget(widget: Owned<DashboardWidget>): Disposer;
@@ -117,21 +116,16 @@ export function createPluginContext(
       apply: (name, value, ...args) => platform.hooks.apply(name, value, ...args),
       has: (name) => platform.hooks.has(name),
     },
-    slot: (name, fill, options) => {
-      const hook = `view.${name}` as const;
-      return track(
-        platform.hooks.filter(
-          owner,
-          hook,
-          async (fragments, context) => {
-            const added = await fill(context);
-            if (!added) return fragments;
-            const list = Array.isArray(added) ? added : [added];
-            return [...fragments, ...list.map((f) => ({ owner, ...f }))];
-          },
-          options,
-        ),
-      );
+    slot: <N extends SlotName>(name: N, fill: SlotFill<N>, options?: ListenerOptions) => {
+      // Slot N is the filter `view.N`; TypeScript cannot follow a generic template-literal key, so the listener is cast.
+      const hook = `view.${name}` as keyof SlotFilters;
+      const listener = async (fragments: SlotFragment[], context: SlotContext<N>): Promise<SlotFragment[]> => {
+        const added = await fill(context);
+        if (!added) return fragments;
+        const list = Array.isArray(added) ? added : [added];
+        return [...fragments, ...list.map((f) => ({ owner, ...f }))];
+      };
+      return track(platform.hooks.filter(owner, hook, listener as unknown as FilterListener<typeof hook>, options));
     },
     admin: {
       menu: (item) => track(platform.admin.addMenuItem({ ...item, owner })),
