@@ -1,18 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import express, { type RequestHandler, type Router } from 'express';
-import semver from 'semver';
-import { QueryTypes } from 'sequelize';
+import express, { type RequestHandler } from 'express';
 import { log } from '../log';
 import type { Platform } from '../platform';
 import type { HookFailure } from '../hooks';
 import { migrateDownAll, migrateUp } from '../db/migrator';
-import { readManifest, type PluginManifest } from './manifest';
+import type { PluginManifest } from './manifest';
 import { createPluginContext, type ContextHandle } from './context';
-import type { PluginDefinition } from './define-plugin';
 import { installPluginZip } from './zip-installer';
+import { discoverPlugins, type PluginSearchDir } from './plugin-discovery';
+import { PluginError, deleteState, readStates, saveState, type PluginRecord } from './plugin-state';
+import { checkRequirements, dependencyOrder, dependentsOf } from './plugin-dependencies';
+import { PluginGate } from './plugin-gate';
+import { loadPlugin } from './plugin-loader';
+
+// The parts of the plugin system, one file each: discovery (plugin-discovery), state in the database
+// (plugin-state), requirements and order (plugin-dependencies), the request gate (plugin-gate), the loader
+// and the '@agora/core' resolve hook (plugin-loader, public-api-hook.mjs). This file is the lifecycle.
+export { PluginError, type PluginRecord, type PluginStatus } from './plugin-state';
+export { CORE_VERSION } from './plugin-dependencies';
+export { forgetModulesUnder } from './plugin-loader';
 
 declare module '../hooks' {
   interface ActionMap {
@@ -22,39 +29,15 @@ declare module '../hooks' {
   }
 }
 
-export const CORE_VERSION = '1.0.0';
-
-export type PluginStatus = 'installed' | 'active' | 'inactive' | 'suspended' | 'error';
-
-export interface PluginRecord {
-  manifest: PluginManifest;
-  dir: string;
-  source: 'bundled' | 'installed';
-  status: PluginStatus;
-  /** Why it is suspended or failed to start: shown in the admin panel. */
-  problem?: string;
-}
-
-export class PluginError extends Error {}
-
-interface StateRow {
-  name: string;
-  status: PluginStatus;
-  version: string;
-  source: string;
-  suspended_reason: string | null;
-}
-
 /**
- * Finds plugins, keeps their state in the database, and runs their lifecycle:
- * installed → active (migrations, setup) → inactive → uninstalled. Routes of active plugins are served
- * through one gate, so (de)activation takes effect on the next request without a restart.
+ * Runs the plugins' lifecycle: installed → active (migrations, setup) → inactive → uninstalled. Routes of
+ * active plugins are served through one gate, so (de)activation takes effect on the next request.
  */
 export class PluginManager {
   private readonly records = new Map<string, PluginRecord>();
   private readonly handles = new Map<string, ContextHandle>();
   private readonly services = new Map<string, object>();
-  private routers: ReadonlyArray<{ name: string; router: Router }> = [];
+  private readonly routes = new PluginGate();
   private loads = 0;
   /** Lifecycle changes run one at a time: two admins pressing Activate together must not set a plugin up twice. */
   private lifecycle: Promise<unknown> = Promise.resolve();
@@ -63,29 +46,16 @@ export class PluginManager {
 
   constructor(
     private readonly platform: Platform,
-    private readonly searchDirs: Array<{ dir: string; source: 'bundled' | 'installed' }>,
+    private readonly searchDirs: PluginSearchDir[],
   ) {
     platform.hooks.onSuspend((failure) => {
       void this.suspend(failure.owner, failure).catch((error) => log.error({ err: error }, 'suspending a plugin failed'));
     });
   }
 
-  /** Reads every plugin folder; a folder whose manifest is invalid is logged and listed with its problem. */
+  /** Reads every plugin folder; a folder whose manifest is invalid is logged and skipped. */
   discover(): void {
-    for (const { dir, source } of this.searchDirs) {
-      if (!fs.existsSync(dir)) continue;
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-        const pluginDir = path.join(dir, entry.name);
-        if (!fs.existsSync(path.join(pluginDir, 'plugin.json'))) continue;
-        try {
-          const manifest = readManifest(pluginDir);
-          if (!this.records.has(manifest.name)) this.records.set(manifest.name, { manifest, dir: pluginDir, source, status: 'installed' });
-        } catch (error) {
-          log.warn({ dir: pluginDir, err: error }, 'plugin skipped: invalid manifest');
-        }
-      }
-    }
+    discoverPlugins(this.searchDirs, this.records);
   }
 
   /**
@@ -94,7 +64,7 @@ export class PluginManager {
    */
   async boot(defaults: string[]): Promise<void> {
     this.discover();
-    const rows = await this.platform.sequelize.query<StateRow>('SELECT * FROM plugin_states', { type: QueryTypes.SELECT });
+    const rows = await readStates(this.platform.sequelize);
     const firstStart = rows.length === 0;
     for (const row of rows) {
       const record = this.records.get(row.name);
@@ -103,7 +73,7 @@ export class PluginManager {
       record.problem = row.suspended_reason ?? undefined;
     }
     const wanted = firstStart ? defaults.filter((n) => this.records.has(n)) : rows.filter((r) => r.status === 'active').map((r) => r.name);
-    for (const name of this.dependencyOrder(wanted)) {
+    for (const name of dependencyOrder(wanted, this.records)) {
       try {
         await this.activate(name);
       } catch (error) {
@@ -136,7 +106,7 @@ export class PluginManager {
 
   /** Active plugins that require the given one. */
   dependents(name: string): string[] {
-    return [...this.records.values()].filter((r) => r.status === 'active' && name in r.manifest.requires.plugins).map((r) => r.manifest.name);
+    return dependentsOf(name, this.records);
   }
 
   activate(name: string): Promise<void> {
@@ -169,24 +139,34 @@ export class PluginManager {
     return this.serial(() => this.syncNow());
   }
 
+  /** The gate: routes of active plugins, in a fixed order (by name). */
+  gate(): RequestHandler {
+    return this.routes.handler();
+  }
+
   private async activateNow(name: string): Promise<void> {
     const record = this.require(name);
     if (record.status === 'active') return;
+    // A refusal (core version, missing dependency) changes nothing; a failure to start is kept on the record.
+    checkRequirements(record, this.records);
+    try {
+      await this.start(record);
+    } catch (error) {
+      // Kept on the record (and in the database) so the admin panel says why, on every instance.
+      record.status = 'error';
+      record.problem = error instanceof Error ? error.message : String(error);
+      await saveState(this.platform.sequelize, record);
+      throw error instanceof PluginError ? error : new PluginError(`"${record.manifest.title}" failed to start: ${record.problem}`);
+    }
+  }
+
+  private async start(record: PluginRecord): Promise<void> {
     const { manifest } = record;
-    if (!semver.satisfies(CORE_VERSION, manifest.requires.core)) {
-      throw new PluginError(`"${manifest.title}" needs Agora core ${manifest.requires.core}; this is ${CORE_VERSION}.`);
-    }
-    for (const [dep, range] of Object.entries(manifest.requires.plugins)) {
-      const other = this.records.get(dep);
-      if (!other) throw new PluginError(`"${manifest.title}" needs the plugin "${dep}" (${range}), which is not installed.`);
-      if (other.status !== 'active') throw new PluginError(`"${manifest.title}" needs the plugin "${dep}" to be active first.`);
-      if (!semver.satisfies(other.manifest.version, range)) {
-        throw new PluginError(`"${manifest.title}" needs "${dep}" ${range}; version ${other.manifest.version} is installed.`);
-      }
-    }
+    const name = manifest.name;
+    // Loaded before its migrations run, so code that cannot load leaves no tables behind.
+    const definition = await loadPlugin(record, ++this.loads);
     await migrateUp(this.platform.sequelize, name, path.join(record.dir, 'migrations'));
     const modelsBefore = new Set(Object.keys(this.platform.sequelize.models));
-    const definition = await this.load(record);
     const handle = createPluginContext(this.platform, manifest, record.dir, this.services);
     const disposeViews = this.platform.resolver.registerOwner(name, path.join(record.dir, 'views'));
     handle.ctx.onDispose(disposeViews);
@@ -204,11 +184,11 @@ export class PluginManager {
       if (!modelsBefore.has(model) && !this.modelOwners.has(model)) this.modelOwners.set(model, name);
     }
     this.handles.set(name, handle);
-    this.routers = [...this.routers, { name, router }].sort((a, b) => a.name.localeCompare(b.name));
+    this.routes.add(name, router);
     record.status = 'active';
     record.problem = undefined;
     this.platform.renderer.reset();
-    await this.saveState(record);
+    await saveState(this.platform.sequelize, record);
     await this.platform.hooks.do('core.plugin.activated', name);
   }
 
@@ -221,7 +201,7 @@ export class PluginManager {
     }
     await this.unload(name);
     record.status = 'inactive';
-    await this.saveState(record);
+    await saveState(this.platform.sequelize, record);
     await this.platform.hooks.do('core.plugin.deactivated', name);
   }
 
@@ -229,13 +209,21 @@ export class PluginManager {
     const record = this.require(name);
     if (record.status === 'active') throw new PluginError(`Deactivate "${record.manifest.title}" before uninstalling it.`);
     await migrateDownAll(this.platform.sequelize, name, path.join(record.dir, 'migrations'));
-    const definition = await this.load(record);
-    if (definition.uninstall) {
+    // Uninstalling must not depend on code that may be what is broken: a plugin that cannot load is
+    // removed without its own uninstall step.
+    const definition = await loadPlugin(record, ++this.loads).catch((error: unknown) => {
+      log.warn({ plugin: name, err: error }, 'uninstalling a plugin that cannot be loaded: its uninstall step is skipped');
+      return undefined;
+    });
+    if (definition?.uninstall) {
       const handle = createPluginContext(this.platform, record.manifest, record.dir, this.services);
-      await definition.uninstall(handle.ctx);
-      await handle.dispose();
+      try {
+        await definition.uninstall(handle.ctx);
+      } finally {
+        await handle.dispose();
+      }
     }
-    await this.platform.sequelize.query('DELETE FROM plugin_states WHERE name = ?', { replacements: [name] });
+    await deleteState(this.platform.sequelize, name);
     await this.platform.options.delete(`settings.${name}`);
     if (record.source === 'installed') {
       fs.rmSync(record.dir, { recursive: true, force: true });
@@ -256,7 +244,7 @@ export class PluginManager {
     const dir = path.join(installed.dir, manifest.name);
     const record: PluginRecord = { manifest, dir, source: 'installed', status: 'installed' };
     this.records.set(manifest.name, record);
-    await this.saveState(record);
+    await saveState(this.platform.sequelize, record);
     return manifest;
   }
 
@@ -269,7 +257,7 @@ export class PluginManager {
     record.problem = neededBy
       ? `Suspended because "${neededBy.manifest.title}", which it needs, was suspended.`
       : `Suspended after repeated failures in "${failure.hook}": ${failure.error}`;
-    await this.saveState(record);
+    await saveState(this.platform.sequelize, record);
     log.error({ plugin: name, hook: failure.hook, error: failure.error }, 'plugin suspended');
     await this.platform.hooks.do('core.plugin.suspended', name, failure);
   }
@@ -277,7 +265,7 @@ export class PluginManager {
   private async syncNow(): Promise<void> {
     await this.platform.options.load();
     this.platform.themes.refresh();
-    const rows = await this.platform.sequelize.query<StateRow>('SELECT * FROM plugin_states', { type: QueryTypes.SELECT });
+    const rows = await readStates(this.platform.sequelize);
     for (const row of rows) {
       const record = this.records.get(row.name);
       if (!record) continue;
@@ -290,21 +278,6 @@ export class PluginManager {
     }
   }
 
-  /** The gate: routes of active plugins, in a fixed order (by name). */
-  gate(): RequestHandler {
-    return (req, res, next) => {
-      const routers = this.routers;
-      let i = 0;
-      const step = (error?: unknown): void => {
-        if (error && error !== 'router') return next(error);
-        const entry = routers[i++];
-        if (!entry) return next();
-        entry.router(req, res, step);
-      };
-      step();
-    };
-  }
-
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lifecycle.then(fn, fn);
     this.lifecycle = run.catch(() => undefined);
@@ -312,7 +285,7 @@ export class PluginManager {
   }
 
   private async unload(name: string): Promise<void> {
-    this.routers = this.routers.filter((r) => r.name !== name);
+    this.routes.remove(name);
     const handle = this.handles.get(name);
     this.handles.delete(name);
     // Listeners go first and all at once, so nothing of the plugin runs while the rest is disposed.
@@ -326,54 +299,4 @@ export class PluginManager {
     if (!record) throw new PluginError(`No plugin named "${name}" is installed.`);
     return record;
   }
-
-  private async load(record: PluginRecord): Promise<PluginDefinition> {
-    let url = pathToFileURL(path.join(record.dir, record.manifest.main)).href;
-    if (record.source === 'installed') {
-      // An uploaded plugin can be uninstalled and uploaded again in the same process: load its new code.
-      forgetModulesUnder(record.dir);
-      url += `?load=${++this.loads}`;
-    }
-    const mod = (await import(url)) as { default?: PluginDefinition & { default?: PluginDefinition } };
-    // A plugin folder without a package.json is compiled as CommonJS: its default export sits one level down.
-    const definition = mod.default && typeof mod.default.setup === 'function' ? mod.default : mod.default?.default;
-    if (!definition || typeof definition.setup !== 'function') {
-      throw new PluginError(`"${record.manifest.title}" does not export definePlugin({ setup }) as its default export.`);
-    }
-    return definition;
-  }
-
-  private dependencyOrder(names: string[]): string[] {
-    const out: string[] = [];
-    const visit = (name: string, trail: string[]) => {
-      if (out.includes(name) || trail.includes(name)) return;
-      const record = this.records.get(name);
-      if (!record) return;
-      for (const dep of Object.keys(record.manifest.requires.plugins)) if (names.includes(dep)) visit(dep, [...trail, name]);
-      out.push(name);
-    };
-    for (const name of [...names].sort()) visit(name, []);
-    return out;
-  }
-
-  private async saveState(record: PluginRecord): Promise<void> {
-    const { sequelize } = this.platform;
-    const values = [record.status, record.manifest.version, record.source, record.problem ?? null, new Date()];
-    const [, affected] = await sequelize.query('UPDATE plugin_states SET status = ?, version = ?, source = ?, suspended_reason = ?, updated_at = ? WHERE name = ?', {
-      replacements: [...values, record.manifest.name],
-      type: QueryTypes.UPDATE,
-    });
-    if (!affected) {
-      await sequelize.query('INSERT INTO plugin_states (status, version, source, suspended_reason, updated_at, name) VALUES (?, ?, ?, ?, ?, ?)', {
-        replacements: [...values, record.manifest.name],
-      });
-    }
-  }
-}
-
-/** Drops the CommonJS module cache of every file in a folder, so the next import evaluates them again. */
-export function forgetModulesUnder(dir: string): void {
-  const cache = createRequire(import.meta.url).cache;
-  const prefix = dir + path.sep;
-  for (const key of Object.keys(cache)) if (key.startsWith(prefix)) delete cache[key];
 }
