@@ -16,6 +16,7 @@ import { DatabaseQueue } from './jobs/database-queue';
 import { RedisQueue } from './jobs/redis-queue';
 import { Mailer } from './mail/mailer';
 import { AssetRegistry } from './http/assets';
+import { FormRegistry } from './forms/registry';
 import { User } from './auth/user-model';
 import { OutboxMessage } from './mail/outbox-model';
 import { ensureFirstAdmin, type CreatedAdmin } from './auth/first-admin';
@@ -80,6 +81,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     jobs,
     mailer,
     assets: new AssetRegistry(),
+    forms: new FormRegistry(renderer),
   } as Omit<Platform, 'plugins'> as Platform;
   platform.plugins = new PluginManager(platform, [
     { dir: path.join(config.rootDir, 'plugins'), source: 'bundled' },

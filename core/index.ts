@@ -65,3 +65,9 @@ export type { MailMessage } from './mail/mailer';
 export type { Logger } from './log';
 
 // Added by other parts of issue #7 (append below)
+
+// Form sections (part A)
+export type { FormSectionMap, FormSectionName, FormExtension, FormFragment, FormRenderView, RenderContextOf, CommitContextOf } from './forms/section-map';
+export { FormSectionError } from './forms/section-error';
+export type { FormRegistry, RenderedSection, SectionParse, SectionScope, RenderScope, SectionValues } from './forms/registry';
+export type { PluginForms } from './forms/plugin-forms';

@@ -13,6 +13,7 @@ import type { SettingsRegistry } from './admin/settings-registry';
 import type { JobQueue } from './jobs/job-queue';
 import type { Mailer } from './mail/mailer';
 import type { AssetRegistry } from './http/assets';
+import type { FormRegistry } from './forms/registry';
 
 /** Everything the running site is made of; built once by `createPlatform` and handed to the app. */
 export interface Platform {
@@ -31,4 +32,5 @@ export interface Platform {
   jobs: JobQueue;
   mailer: Mailer;
   assets: AssetRegistry;
+  forms: FormRegistry;
 }

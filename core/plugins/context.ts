@@ -15,6 +15,7 @@ import type { EnqueueOptions, JobHandler } from '../jobs/job-queue';
 import type { MailMessage } from '../mail/mailer';
 import type { Platform } from '../platform';
 import type { PluginManifest } from './manifest';
+import { pluginForms, type PluginForms } from '../forms/plugin-forms';
 
 type Owned<T> = Omit<T, 'owner'>;
 
@@ -69,6 +70,8 @@ export interface PluginContext {
     enqueue(name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
   };
   readonly mail: { send(message: MailMessage): Promise<number> };
+  /** Form sections: add fields to another plugin's (or core's) form, committed in its transaction. */
+  readonly forms: PluginForms;
   /** Renders a template (for mail bodies, fragments) through the theme resolver. */
   render(template: string, locals: Record<string, unknown>): Promise<string>;
   /** Publishes this plugin's service for the plugins that declare it as a dependency. */
@@ -155,6 +158,7 @@ export function createPluginContext(
       enqueue: (name, payload, options) => platform.jobs.enqueue(jobName(name), payload, options),
     },
     mail: { send: (message) => platform.mailer.send(message) },
+    forms: pluginForms(platform.forms, owner, track),
     render: (template, locals) => platform.renderer.render(template, locals, { layout: false }),
     provide: (service) => {
       services.set(owner, service);

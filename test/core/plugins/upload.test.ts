@@ -2,25 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import yazl from 'yazl';
 import type supertest from 'supertest';
 import { startTestApp, loginAsAdmin, tokenFor, type TestApp } from '../../helpers/app';
 import { pluginAction, statusOnAdminPage } from './admin-actions';
-
-type Entry = { name: string; data: string | Buffer; mode?: number; compress?: boolean };
-
-/** Builds a zip in memory with yazl. */
-function zip(entries: Entry[]): Promise<Buffer> {
-  const file = new yazl.ZipFile();
-  for (const e of entries) file.addBuffer(Buffer.from(e.data), e.name, { mode: e.mode, compress: e.compress ?? true });
-  file.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    file.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    file.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    file.outputStream.on('error', reject);
-  });
-}
+import { zip } from './zip-file';
 
 const manifest = (fields: Record<string, unknown> = {}) => JSON.stringify({ name: 'greeter', version: '1.0.0', title: 'Greeter', ...fields });
 const entry = `export default {
@@ -145,14 +130,22 @@ describe('installing a plugin from a .zip upload', () => {
     expect((await admin.get('/admin/plugins')).text).not.to.contain('data-plugin="greeter"');
   });
 
-  it('runs the new code when a plugin is uploaded again after an uninstall', async () => {
-    const second = await zip([
+  it('runs the new code when a plugin is uploaded again after an uninstall, its own imported files too', async () => {
+    const split = (text: string) => [
       { name: 'plugin.json', data: manifest({ version: '1.1.0' }) },
-      { name: 'index.ts', data: entry.replace('The greeter says hi', 'The greeter 1.1 says hello') },
-    ]);
-    expect((await upload(second)).status).to.equal(303);
+      { name: 'index.ts', data: entry.replace("'The greeter says hi'", 'message').replace('export default', "import { message } from './message';\nexport default") },
+      { name: 'message.ts', data: `export const message = '${text}';\n` },
+    ];
+    expect((await upload(await zip(split('The greeter 1.1 says hello')))).status).to.equal(303);
     await pluginAction(admin, 'greeter', 'activate');
     expect((await t.agent().get('/greeter').expect(200)).text).to.equal('The greeter 1.1 says hello');
+
+    await pluginAction(admin, 'greeter', 'deactivate');
+    const token = await tokenFor(admin, '/admin/plugins/greeter/uninstall');
+    await admin.post('/admin/plugins/greeter/uninstall').type('form').send({ _csrf: token, confirm: 'greeter' }).expect(303);
+    expect((await upload(await zip(split('The greeter 1.2 says welcome')))).status).to.equal(303);
+    await pluginAction(admin, 'greeter', 'activate');
+    expect((await t.agent().get('/greeter').expect(200)).text).to.equal('The greeter 1.2 says welcome');
   });
 });
 
