@@ -39,25 +39,32 @@ export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
     return user;
   };
 
-  const accountPage = async (res: express.Response, user: User, values?: Record<string, unknown>, errors: FieldErrors = {}, status = 200) => {
+  /**
+   * The account page. `body` is the profile form as submitted when it is shown again: the fields other plugins
+   * add to it (form section `core.account.profile`) show what was typed, and their messages.
+   */
+  const accountPage = async (req: express.Request, res: express.Response, user: User, values?: Record<string, unknown>, errors: FieldErrors = {}, status = 200, body?: unknown) => {
+    const formSections = await platform.forms.render('core.account.profile', { req, context: { user: toSessionUser(user) }, body, errors });
     const { username, email, pending_email, email_verified_at, birth_date, guardian_confirmed, created_at, role } = user;
     const profile = { first_name: user.first_name, last_name: user.last_name, display_name: user.display_name, email };
     await res.renderPage(
       'core/account',
-      { title: 'Your account', account: { username, email, pending_email, email_verified_at, birth_date, guardian_confirmed, created_at, role }, values: { ...profile, ...values }, errors },
+      { title: 'Your account', account: { username, email, pending_email, email_verified_at, birth_date, guardian_confirmed, created_at, role }, values: { ...profile, ...values }, errors, formSections },
       status,
     );
   };
 
   router.get('/account', async (req, res) => {
-    await accountPage(res, await me(req));
+    await accountPage(req, res, await me(req));
   });
 
   router.post('/account', async (req, res) => {
     const user = await me(req);
-    const parsed = parseForm(profileSchema, req.body);
-    if (!parsed.ok) return accountPage(res, user, echo(req.body, [...PROFILE_FIELDS, 'email']), parsed.errors, 422);
-    const input = parsed.data;
+    const scope = { req, context: { user: toSessionUser(user) } };
+    const again = (errors: FieldErrors) => accountPage(req, res, user, echo(req.body, [...PROFILE_FIELDS, 'email']), errors, 422, req.body);
+    const parsed = await platform.forms.parse('core.account.profile', profileSchema, req.body, scope);
+    if (!parsed.ok) return again(parsed.errors);
+    const { data: input, sections } = parsed;
 
     const changes: Partial<Pick<User, 'first_name' | 'last_name' | 'display_name' | 'pending_email'>> = {};
     for (const field of PROFILE_FIELDS) if (input[field] !== user[field]) changes[field] = input[field];
@@ -74,22 +81,34 @@ export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
     }
 
     const fields = Object.keys(changes);
-    if (fields.length) await user.update(changes);
+    try {
+      // The profile and what the extensions keep with it are saved together or not at all.
+      await platform.sequelize.transaction(async (transaction) => {
+        if (fields.length) await user.update(changes, { transaction });
+        await platform.forms.commit('core.account.profile', transaction, sections, req, { user: toSessionUser(user), changed: fields });
+      });
+    } catch (error) {
+      const refused = platform.forms.refusal(error);
+      if (!refused) throw error;
+      // The instance holds the changes the rollback undid: show the account as it is stored.
+      await user.reload();
+      return again(refused);
+    }
     if (mail) await mail();
     if (fields.length) await platform.hooks.do('core.user.updated', toSessionUser(user), fields);
-    res.flash('success', emailMessage ?? (fields.length ? 'Your account was updated.' : 'Nothing to change.'));
+    res.flash('success', emailMessage ?? (fields.length || sections.size ? 'Your account was updated.' : 'Nothing to change.'));
     res.redirect(303, '/account');
   });
 
   router.post('/account/password', limits.login, async (req, res) => {
     const user = await me(req);
     const parsed = parseForm(passwordChangeSchema, req.body);
-    if (!parsed.ok) return accountPage(res, user, {}, parsed.errors, 422);
+    if (!parsed.ok) return accountPage(req, res, user, {}, parsed.errors, 422);
     if (!(await verifyPassword(parsed.data.current_password, user.password_hash))) {
-      return accountPage(res, user, {}, { current_password: 'That is not your current password.' }, 422);
+      return accountPage(req, res, user, {}, { current_password: 'That is not your current password.' }, 422);
     }
     const problem = passwordProblem(parsed.data.new_password, user);
-    if (problem) return accountPage(res, user, {}, { new_password: problem }, 422);
+    if (problem) return accountPage(req, res, user, {}, { new_password: problem }, 422);
     // A new session version ends every other session of this account; this one is logged in again under it.
     await user.update({ password_hash: await hashPassword(parsed.data.new_password), session_version: user.session_version + 1 });
     await regenerateSession(req);

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { Op, UniqueConstraintError } from 'sequelize';
 import type { Platform } from '../platform';
-import { parseForm, type FieldErrors } from '../http/validation';
+import type { FieldErrors } from '../http/validation';
 import type { AuthLimits } from './limits';
 import { registerSchema, echo } from './forms';
 import { ageBand, ageOn, type AgeRule } from './age';
@@ -18,19 +18,23 @@ const ECHOED = ['first_name', 'last_name', 'username', 'display_name', 'email', 
 export function registerRoutes(platform: Platform, limits: AuthLimits): Router {
   const router = express.Router();
   const ageRule = () => platform.settings.get<AgeRule>('core');
-  const form = (res: express.Response, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) =>
-    res.renderPage('core/register', { title: 'Create an account', values, errors, age: ageRule() }, status);
+  // The fields other plugins add (form section `core.register`) render right before the submit button.
+  const form = async (req: express.Request, res: express.Response, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) => {
+    const formSections = await platform.forms.render('core.register', { req, context: {}, body: req.method === 'POST' ? req.body : undefined, errors });
+    await res.renderPage('core/register', { title: 'Create an account', values, errors, age: ageRule(), formSections }, status);
+  };
 
   router.get('/register', async (req, res) => {
     if (req.user) return res.redirect('/account');
-    await form(res, { next: safeNext(req.query.next, '/account') });
+    await form(req, res, { next: safeNext(req.query.next, '/account') });
   });
 
   router.post('/register', limits.register, async (req, res) => {
     const values = echo(req.body, ECHOED);
-    const parsed = parseForm(registerSchema, req.body);
-    if (!parsed.ok) return form(res, values, parsed.errors, 422);
-    const input = parsed.data;
+    // The owner's fields and every extension's are checked together, so all messages show at once.
+    const parsed = await platform.forms.parse('core.register', registerSchema, req.body, { req, context: {} });
+    if (!parsed.ok) return form(req, res, values, parsed.errors, 422);
+    const { data: input, sections } = parsed;
     const errors: FieldErrors = {};
 
     const problem = passwordProblem(input.password, { username: input.username, email: input.email });
@@ -48,26 +52,38 @@ export function registerRoutes(platform: Platform, limits: AuthLimits): Router {
     const taken = await User.findAll({ where: { [Op.or]: [{ username: input.username }, { email: input.email }] }, attributes: ['username', 'email'] });
     if (taken.some((u) => u.username === input.username)) errors.username = 'This username is taken; choose another.';
     if (taken.some((u) => u.email === input.email)) errors.email = 'An account with this email address already exists. Log in, or reset your password if you forgot it.';
-    if (Object.keys(errors).length) return form(res, values, errors, 422);
+    if (Object.keys(errors).length) return form(req, res, values, errors, 422);
 
+    // Hashed before the transaction: on SQLite transactions take turns, and hashing is the slow part.
+    const passwordHash = await hashPassword(input.password);
     let user: User;
     try {
-      user = await User.create({
-        username: input.username,
-        email: input.email,
-        first_name: input.first_name,
-        last_name: input.last_name,
-        display_name: input.display_name,
-        password_hash: await hashPassword(input.password),
-        birth_date: input.birth_date,
-        guardian_confirmed: band === 'guardian',
-        role: 'customer',
-        email_verified_at: null,
+      // The user row and what every extension keeps (consent, a referral) are written together or not at all.
+      user = await platform.sequelize.transaction(async (transaction) => {
+        const created = await User.create(
+          {
+            username: input.username,
+            email: input.email,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            display_name: input.display_name,
+            password_hash: passwordHash,
+            birth_date: input.birth_date,
+            guardian_confirmed: band === 'guardian',
+            role: 'customer',
+            email_verified_at: null,
+          },
+          { transaction },
+        );
+        await platform.forms.commit('core.register', transaction, sections, req, { user: toSessionUser(created) });
+        return created;
       });
     } catch (error) {
+      const refused = platform.forms.refusal(error);
+      if (refused) return form(req, res, values, refused, 422);
       // Someone took the name or address between the check and the insert.
       if (!(error instanceof UniqueConstraintError)) throw error;
-      return form(res, values, { form: 'This username or email address was just taken. Please choose another.' }, 422);
+      return form(req, res, values, { form: 'This username or email address was just taken. Please choose another.' }, 422);
     }
 
     const sessionUser = toSessionUser(user);

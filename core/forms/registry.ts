@@ -1,0 +1,206 @@
+import type { Request } from 'express';
+import type { Transaction } from 'sequelize';
+import type { z } from 'zod';
+import type { Disposer } from '../hooks';
+import { log as rootLog, type Logger } from '../log';
+import { parseForm, type FieldErrors } from '../http/validation';
+import type { Renderer } from '../themes/renderer';
+import { FormSectionError } from './section-error';
+import type { CommitContextOf, FormExtension, FormFragment, FormSectionName, RenderContextOf } from './section-map';
+
+/** One registered extension. Its functions are typed loosely here; `extend` checked them against its section. */
+interface Registered {
+  owner: string;
+  section: string;
+  fields: readonly string[];
+  schema: z.ZodObject;
+  priority: number;
+  seq: number;
+  extension: FormExtension<FormSectionName>;
+}
+
+/** An extension's part of a form as the page shows it, in run order. */
+export interface RenderedSection {
+  owner: string;
+  html: string;
+}
+
+/** What `parse` found valid for each extension that took part; handed back to `commit`. Opaque to owners. */
+export class SectionValues {
+  /** @internal */
+  constructor(readonly entries: ReadonlyArray<{ registered: Registered; data: unknown }>) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+}
+
+export type SectionParse<T> =
+  | { ok: true; data: T; sections: SectionValues }
+  | { ok: false; errors: FieldErrors };
+
+export interface SectionScope<S extends FormSectionName> {
+  req: Request;
+  context: RenderContextOf<S>;
+}
+
+export interface RenderScope<S extends FormSectionName> extends SectionScope<S> {
+  /** The submitted body when the form is shown again; nothing when it is first shown. */
+  body?: unknown;
+  errors?: FieldErrors;
+}
+
+/** Longest value echoed back into a field; a form needs no more and a page should not carry megabytes. */
+const ECHO_LIMIT = 2000;
+
+/**
+ * Form sections: plugins add fields to forms they do not own. The owner of a form validates its own schema
+ * and every extension's together (`parse`), shows them in one place (`render`), and runs every extension's
+ * `commit` inside its own transaction (`commit`), so a refused or failing extension leaves nothing written.
+ */
+export class FormRegistry {
+  private readonly bySection = new Map<string, readonly Registered[]>();
+  private seq = 0;
+
+  constructor(
+    private readonly renderer: Pick<Renderer, 'renderSync'>,
+    private readonly log: Logger = rootLog.child({ component: 'forms' }),
+  ) {}
+
+  extend<S extends FormSectionName, Schema extends z.ZodObject>(owner: string, section: S, extension: FormExtension<S, Schema>): Disposer {
+    const priority = extension.priority ?? 10;
+    if (!Number.isFinite(priority)) throw new RangeError(`Form section priority must be a finite number (${owner} on ${section})`);
+    const fields = extension.fields ?? Object.keys(extension.schema.shape);
+    const current = this.bySection.get(section) ?? [];
+    for (const field of fields) {
+      // The owner's prefix keeps every extension's fields apart from the owner's and from each other's.
+      if (!field.startsWith(`${owner}_`) || !/^[a-z0-9_]+$/.test(field)) {
+        throw new Error(`Form field "${field}" of ${owner} on ${section} must be lower case and start with "${owner}_"`);
+      }
+      const clash = current.find((r) => r.fields.includes(field));
+      if (clash) throw new Error(`Form field "${field}" on ${section} is already declared by ${clash.owner}`);
+    }
+    const registered: Registered = {
+      owner,
+      section,
+      fields,
+      schema: extension.schema,
+      priority,
+      seq: this.seq++,
+      extension: extension as unknown as FormExtension<FormSectionName>,
+    };
+    this.bySection.set(section, [...current, registered].sort((a, b) => a.priority - b.priority || a.seq - b.seq));
+    let disposed = false;
+    return () => {
+      if (disposed) return;
+      disposed = true;
+      const list = (this.bySection.get(section) ?? []).filter((r) => r !== registered);
+      if (list.length) this.bySection.set(section, list);
+      else this.bySection.delete(section);
+    };
+  }
+
+  /** Whether an active extension of this section declared the field: the owner accepts it instead of refusing it. */
+  accepts(section: FormSectionName, field: string): boolean {
+    return (this.bySection.get(section) ?? []).some((r) => r.fields.includes(field));
+  }
+
+  /** The extensions of a section in run order (for the admin and for tests). */
+  list(section: FormSectionName): Array<{ owner: string; fields: readonly string[]; priority: number }> {
+    return (this.bySection.get(section) ?? []).map((r) => ({ owner: r.owner, fields: r.fields, priority: r.priority }));
+  }
+
+  /** Whether any extension takes part for this request (the login gate is shown only then). */
+  async applies<S extends FormSectionName>(section: S, scope: SectionScope<S>): Promise<boolean> {
+    return (await this.taking(section, scope)).length > 0;
+  }
+
+  /**
+   * Validates the owner's schema and every taking part extension's together: all messages at once, keyed by
+   * field. Each extension sees only its own fields.
+   */
+  async parse<S extends FormSectionName, O extends z.ZodType>(section: S, ownerSchema: O, body: unknown, scope: SectionScope<S>): Promise<SectionParse<z.infer<O>>> {
+    const source = asRecord(body);
+    const owner = parseForm(ownerSchema, source);
+    const errors: FieldErrors = owner.ok ? {} : { ...owner.errors };
+    const entries: Array<{ registered: Registered; data: unknown }> = [];
+    for (const registered of await this.taking(section, scope)) {
+      const picked = Object.fromEntries(registered.fields.filter((f) => f in source).map((f) => [f, source[f]]));
+      const result = registered.schema.safeParse(picked);
+      if (result.success) {
+        entries.push({ registered, data: result.data });
+        continue;
+      }
+      for (const issue of result.error.issues) {
+        // An issue about the whole object (a refine) goes to the extension's first field, beside its fragment.
+        const key = issue.path.length ? issue.path.map(String).join('.') : (registered.fields[0] ?? 'form');
+        errors[key] ??= issue.message;
+      }
+    }
+    if (!owner.ok || Object.keys(errors).length) return { ok: false, errors };
+    return { ok: true, data: owner.data, sections: new SectionValues(entries) };
+  }
+
+  /** The fragments of every taking part extension, for the owner's template (`formSections`). */
+  async render<S extends FormSectionName>(section: S, scope: RenderScope<S>): Promise<RenderedSection[]> {
+    const body = scope.body === undefined ? undefined : asRecord(scope.body);
+    const errors = scope.errors ?? {};
+    const out: RenderedSection[] = [];
+    for (const registered of await this.taking(section, scope)) {
+      const values = body ? echo(body, registered.fields) : {};
+      const own = Object.fromEntries(Object.entries(errors).filter(([k]) => registered.fields.includes(k.split('.')[0])));
+      const fragment = await registered.extension.render({ section, values, errors: own, submitted: body !== undefined, context: scope.context as RenderContextOf<FormSectionName>, req: scope.req });
+      out.push({ owner: registered.owner, html: this.htmlOf(fragment, values, own) });
+    }
+    return out;
+  }
+
+  /**
+   * Runs each extension's commit in order, inside the owner's transaction. A throw propagates so the owner's
+   * transaction rolls back; `refusal` tells the owner whether to answer 422 or let the error page show.
+   */
+  async commit<S extends FormSectionName>(section: S, tx: Transaction, sections: SectionValues, req: Request, context: CommitContextOf<S>): Promise<void> {
+    for (const { registered, data } of sections.entries) {
+      if (registered.section !== section) throw new Error(`Values parsed for ${registered.section} were committed to ${section}`);
+      if (!registered.extension.commit) continue;
+      try {
+        await registered.extension.commit(tx, data as z.infer<z.ZodObject>, req, context as CommitContextOf<FormSectionName>);
+      } catch (error) {
+        if (!(error instanceof FormSectionError)) this.log.error({ plugin: registered.owner, section, err: error }, 'form section commit failed');
+        throw error;
+      }
+    }
+  }
+
+  /** The messages to show when `error` is an extension's refusal; undefined when it is a bug to let through. */
+  refusal(error: unknown): FieldErrors | undefined {
+    return error instanceof FormSectionError ? error.errors : undefined;
+  }
+
+  private async taking<S extends FormSectionName>(section: S, scope: SectionScope<S>): Promise<Registered[]> {
+    const out: Registered[] = [];
+    // A snapshot: a plugin deactivated meanwhile changes the next request, not this one half-way.
+    for (const registered of this.bySection.get(section) ?? []) {
+      const applies = registered.extension.applies;
+      if (!applies || (await applies(scope.context as RenderContextOf<FormSectionName>, scope.req))) out.push(registered);
+    }
+    return out;
+  }
+
+  private htmlOf(fragment: FormFragment, values: Record<string, string>, errors: FieldErrors): string {
+    if (typeof fragment === 'string') return fragment;
+    if ('html' in fragment) return fragment.html;
+    return this.renderer.renderSync(fragment.template, { values, errors, ...fragment.data });
+  }
+}
+
+function asRecord(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+}
+
+/** What was typed into these fields, to show again; never anything but strings. */
+function echo(body: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fields) if (typeof body[f] === 'string') out[f] = (body[f] as string).slice(0, ECHO_LIMIT);
+  return out;
+}
