@@ -13,6 +13,7 @@ import { localsMiddleware } from './http/locals';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { configurePassport } from './auth/passport-setup';
 import { authRoutes } from './auth/routes';
+import { holdLoginGate } from './auth/login-gate';
 import { adminRoutes } from './admin/routes';
 
 export interface BuiltApp {
@@ -85,27 +86,35 @@ export function buildApp(platform: Platform): BuiltApp {
     }
   });
 
-  // Provider callbacks (payment webhooks) read their own raw body to check its signature, and carry no
-  // cookie session: no body parser and no CSRF check runs for them.
-  const rawBodyPaths = ['/payments/'];
-  const unlessRaw = (handler: express.RequestHandler): express.RequestHandler => (req, res, next) =>
-    rawBodyPaths.some((prefix) => req.path.startsWith(prefix)) ? next() : handler(req, res, next);
-  app.use(unlessRaw(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 })));
-  app.use(unlessRaw(express.json({ limit: '200kb' })));
+  // Every res.cookie from here on asks the cookie guard (consent for declared cookies, refusal of undeclared ones).
+  const { rawBody, middleware, cookies } = platform.http;
+  app.use(cookies.wrap());
+  // Provider callbacks under a prefix a plugin claimed (ctx.http.rawBody) read their own raw body to check its
+  // signature and carry no cookie session: no body parser, no session (none loaded, none created, no
+  // Set-Cookie), no passport session and no CSRF check runs for them.
+  app.use(rawBody.unless(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 })));
+  app.use(rawBody.unless(express.json({ limit: '200kb' })));
   app.use(cookieParser());
   const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL });
-  app.use(sessions.middleware);
+  app.use(rawBody.unless(sessions.middleware));
   const passport = configurePassport();
   app.use(passport.initialize());
-  app.use(passport.session());
-  const csrf = createCsrf(config.sessionSecret, secure, rawBodyPaths);
+  app.use(rawBody.unless(passport.session()));
+  const csrf = createCsrf(config.sessionSecret, secure, (req) => rawBody.matches(req.path));
   app.use(localsMiddleware(platform, csrf.token));
   app.use(csrf.protect);
+  app.use(cookies.decide());
+  // A person logged in but not yet through the login gate (form section core.login.after) sees only the gate.
+  app.use(holdLoginGate());
+  // Plugins' early middleware (ctx.http.use('early')): before core's routes and every plugin's.
+  app.use(middleware.runner('early'));
 
   app.get('/', async (_req, res) => res.renderPage('core/home', { title: 'Home' }));
   app.use(authRoutes(platform));
   app.use('/admin', adminRoutes(platform));
   app.use(platform.plugins.gate());
+  // Plugins' late middleware (ctx.http.use('late')): after every route, before the 404.
+  app.use(middleware.runner('late'));
 
   app.use(notFoundHandler());
   app.use(errorHandler());

@@ -16,6 +16,8 @@ import { DatabaseQueue } from './jobs/database-queue';
 import { RedisQueue } from './jobs/redis-queue';
 import { Mailer } from './mail/mailer';
 import { AssetRegistry } from './http/assets';
+import { createHttpExtensions } from './http/http-extensions';
+import { FileService } from './files/file-service';
 import { FormRegistry } from './forms/registry';
 import { User } from './auth/user-model';
 import { OutboxMessage } from './mail/outbox-model';
@@ -66,6 +68,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     siteName: () => opts.get('site.name', 'Agora'),
   });
 
+  const assets = new AssetRegistry();
   const platform = {
     config,
     sequelize,
@@ -80,7 +83,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     settings: new SettingsRegistry(opts),
     jobs,
     mailer,
-    assets: new AssetRegistry(),
+    assets,
+    http: createHttpExtensions(assets, hooks),
+    files: new FileService(config, sequelize),
     forms: new FormRegistry(renderer),
   } as Omit<Platform, 'plugins'> as Platform;
   platform.plugins = new PluginManager(platform, [

@@ -71,3 +71,16 @@ export type { FormSectionMap, FormSectionName, FormExtension, FormFragment, Form
 export { FormSectionError } from './forms/section-error';
 export type { FormRegistry, RenderedSection, SectionParse, SectionScope, RenderScope, SectionValues } from './forms/registry';
 export type { PluginForms } from './forms/plugin-forms';
+
+// HTTP extension points, cookie guard, files (part C)
+export type { PluginHttp } from './http/plugin-http';
+export type { MiddlewareStage } from './http/middleware-registry';
+export type { ConsentCategory, ConsentCategoryMap, CookieDeclaration, ScriptDeclaration } from './http/assets';
+export { CORE_COOKIES, type CookieRefusal } from './http/cookie-guard';
+export type { PluginFiles } from './files/file-service';
+export { PublicFiles, PublicFileBatch, type PublicFile } from './files/public-files';
+export type { PrivateFileInfo, PrivateFiles } from './files/private-files';
+export { ImageRejected, STANDARD_VARIANTS, megabytes, processImage } from './files/images';
+export type { ImageVariant, ImageOptions, ProcessedImage } from './files/images';
+export { multipartForm, filesOf } from './files/multipart';
+export type { UploadField, UploadProblem } from './files/multipart';

@@ -13,6 +13,8 @@ import type { SettingsRegistry } from './admin/settings-registry';
 import type { JobQueue } from './jobs/job-queue';
 import type { Mailer } from './mail/mailer';
 import type { AssetRegistry } from './http/assets';
+import type { HttpExtensions } from './http/http-extensions';
+import type { FileService } from './files/file-service';
 import type { FormRegistry } from './forms/registry';
 
 /** Everything the running site is made of; built once by `createPlatform` and handed to the app. */
@@ -32,5 +34,9 @@ export interface Platform {
   jobs: JobQueue;
   mailer: Mailer;
   assets: AssetRegistry;
+  /** Plugins' raw-body paths, early/late middleware and the cookie guard (ctx.http). */
+  http: HttpExtensions;
+  /** Public and private files of every plugin (ctx.files). */
+  files: FileService;
   forms: FormRegistry;
 }

@@ -1,4 +1,24 @@
-export type ConsentCategory = 'necessary' | 'preferences' | 'statistics' | 'marketing';
+/**
+ * The consent categories, an open set: a plugin adds one by declaration merging, from its own `hooks.ts`
+ * or any module it loads:
+ *
+ *   declare module '@agora/core' { interface ConsentCategoryMap { 'social-media': true } }
+ *
+ * The value type carries nothing; the key is the category. `necessary` is the one category that never
+ * needs consent (strictly necessary cookies and scripts, Art. 5(3) ePrivacy).
+ */
+export interface ConsentCategoryMap {
+  /** Strictly necessary for the service the visitor asked for (session, CSRF, the cart): never asks. */
+  necessary: true;
+  /** Remembers choices (language, a dismissed banner). */
+  preferences: true;
+  /** Counts visits and measures the site. */
+  statistics: true;
+  /** Follows the visitor for advertising. */
+  marketing: true;
+}
+
+export type ConsentCategory = keyof ConsentCategoryMap & string;
 
 export interface ScriptDeclaration {
   owner: string;
@@ -46,5 +66,17 @@ export class AssetRegistry {
 
   allCookies(): readonly CookieDeclaration[] {
     return this.cookies;
+  }
+
+  /** The declaration of a cookie by name (the first plugin to declare a name wins), or undefined. */
+  cookie(name: string): CookieDeclaration | undefined {
+    return this.cookies.find((c) => c.name === name);
+  }
+
+  /** Every category some declared cookie or script needs consent for (never `necessary`), sorted. */
+  consentCategories(): ConsentCategory[] {
+    const used = new Set<ConsentCategory>();
+    for (const item of [...this.cookies, ...this.scripts]) if (item.consent !== 'necessary') used.add(item.consent);
+    return [...used].sort();
   }
 }

@@ -15,6 +15,8 @@ import type { EnqueueOptions, JobHandler } from '../jobs/job-queue';
 import type { MailMessage } from '../mail/mailer';
 import type { Platform } from '../platform';
 import type { PluginManifest } from './manifest';
+import { pluginHttp, type PluginHttp } from '../http/plugin-http';
+import type { PluginFiles } from '../files/file-service';
 import { pluginForms, type PluginForms } from '../forms/plugin-forms';
 
 type Owned<T> = Omit<T, 'owner'>;
@@ -70,6 +72,10 @@ export interface PluginContext {
     enqueue(name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
   };
   readonly mail: { send(message: MailMessage): Promise<number> };
+  /** Raw-body paths (webhooks) and early/late middleware; see docs/plugins.md "HTTP". */
+  readonly http: PluginHttp;
+  /** Public files (under /uploads), private files (served only by the plugin's own route), image processing. */
+  readonly files: PluginFiles;
   /** Form sections: add fields to another plugin's (or core's) form, committed in its transaction. */
   readonly forms: PluginForms;
   /** Renders a template (for mail bodies, fragments) through the theme resolver. */
@@ -158,6 +164,8 @@ export function createPluginContext(
       enqueue: (name, payload, options) => platform.jobs.enqueue(jobName(name), payload, options),
     },
     mail: { send: (message) => platform.mailer.send(message) },
+    http: pluginHttp(platform.http, owner, track),
+    files: platform.files.forOwner(owner),
     forms: pluginForms(platform.forms, owner, track),
     render: (template, locals) => platform.renderer.render(template, locals, { layout: false }),
     provide: (service) => {

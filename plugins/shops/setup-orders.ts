@@ -43,6 +43,8 @@ export function setupOrders(ctx: PluginContext): void {
   guestOrderRoutes(ctx);
   accountOrderRoutes(ctx);
   sellerOrderRoutes(ctx);
+  // Payment providers sign the raw body of their webhooks: no body parser, session or CSRF check under /payments/.
+  ctx.http.rawBody('/payments/');
   webhookRoutes(ctx);
 
   ctx.hooks.filter('core.nav.items', async (items, { req }) => {

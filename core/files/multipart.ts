@@ -1,0 +1,56 @@
+import type { Request, RequestHandler } from 'express';
+import multer from 'multer';
+import { megabytes } from './images';
+
+/** Why a multipart upload was cut short, to show beside its field on a 422 page. */
+export interface UploadProblem {
+  field: string;
+  message: string;
+}
+
+export type UploadField = multer.Field;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares its types in this namespace
+  namespace Express {
+    interface Request {
+      uploadProblem?: UploadProblem;
+    }
+  }
+}
+
+/**
+ * Parses a multipart form into memory (multer) with a size cap per file. An upload over the cap, or too
+ * many files, does not end the request: the route sees `req.uploadProblem` and re-renders its form with 422.
+ * The CSRF token of such a form travels in the query string (the body is read only here, after the check).
+ */
+export function multipartForm(fields: UploadField[], maxBytes: number): RequestHandler {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: fields.reduce((n, f) => n + (f.maxCount ?? 1), 0), fields: 300, fieldSize: 100 * 1024, parts: 400 },
+  }).fields(fields);
+  return (req, res, next) => {
+    upload(req, res, (error: unknown) => {
+      if (!error) return next();
+      if (!(error instanceof multer.MulterError)) return next(error);
+      // A count limit names no field; with one file field it can only be that one.
+      const field = error.field ?? (fields.length === 1 ? fields[0].name : 'form');
+      const max = fields.find((f) => f.name === field)?.maxCount ?? 1;
+      const message =
+        error.code === 'LIMIT_FILE_SIZE'
+          ? `The file is larger than ${megabytes(maxBytes)}.`
+          : error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE'
+            ? `Upload at most ${max} ${max === 1 ? 'file' : 'files'} here.`
+            : 'The form could not be read. Please try again.';
+      req.uploadProblem = { field: fields.some((f) => f.name === field) ? field : 'form', message };
+      req.body ??= {};
+      next();
+    });
+  };
+}
+
+/** The files uploaded in one field (none when the field was left empty). */
+export function filesOf(req: Request, field: string): Express.Multer.File[] {
+  const files = req.files as Record<string, Express.Multer.File[]> | undefined;
+  return (files?.[field] ?? []).filter((f) => f.size > 0 || f.originalname !== '');
+}
