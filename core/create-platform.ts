@@ -60,7 +60,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const renderer = new Renderer(resolver, hooks);
   const themes = new ThemeService([path.join(config.rootDir, 'themes'), ...(options.themeDirs ?? [])], opts, resolver, renderer);
   themes.load();
-  const jobs = config.REDIS_URL ? new RedisQueue(config.REDIS_URL) : new DatabaseQueue(sequelize, options.jobPollMs);
+  const jobs = config.REDIS_URL ? new RedisQueue(config.REDIS_URL, sequelize, { schedulePollMs: options.jobPollMs }) : new DatabaseQueue(sequelize, options.jobPollMs, options.jobPollMs);
   const mailer = new Mailer(renderer, hooks, jobs, {
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,

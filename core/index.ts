@@ -84,3 +84,4 @@ export { ImageRejected, STANDARD_VARIANTS, megabytes, processImage } from './fil
 export type { ImageVariant, ImageOptions, ProcessedImage } from './files/images';
 export { multipartForm, filesOf } from './files/multipart';
 export type { UploadField, UploadProblem } from './files/multipart';
+export type { ServiceMap, ServiceName } from './plugins/services';

@@ -2,6 +2,13 @@ import type { Platform } from '../platform';
 import { signEmailToken, EMAIL_LINK_TTL_MS, createResetToken, RESET_TOKEN_TTL_MS } from './tokens';
 import { User } from './user-model';
 
+declare module '../jobs/job-map' {
+  interface JobMap {
+    /** The password reset mail; `userId` is null when the address has no account (nothing is sent). */
+    'core.auth.password_reset_mail': { userId: number | null };
+  }
+}
+
 export const RESET_MAIL_JOB = 'core.auth.password_reset_mail';
 
 const hours = (ms: number) => Math.round(ms / 3600_000);

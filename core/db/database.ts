@@ -1,6 +1,7 @@
 import { Sequelize, Transaction, type TransactionOptions } from 'sequelize';
 import { log } from '../log';
 import { sqliteDriver } from './sqlite-driver';
+import { enableAmbientTransactions, opensRootTransaction } from './transaction';
 
 /** The Sequelize instance for SQLite (a file in DATA_DIR by default) or PostgreSQL (`DATABASE_URL`). */
 export function createDatabase(databaseUrl: string): Sequelize {
@@ -18,15 +19,18 @@ export function createDatabase(databaseUrl: string): Sequelize {
       pool: { max: 1, min: 1, idle: 60_000 },
       define: { underscored: true },
     });
+    enableAmbientTransactions(sequelize);
     serializeTransactions(sequelize);
     return sequelize;
   }
-  return new Sequelize(databaseUrl, {
+  const sequelize = new Sequelize(databaseUrl, {
     dialect: 'postgres',
     logging,
     pool: { max: 10, min: 0, idle: 10_000 },
     define: { underscored: true },
   });
+  enableAmbientTransactions(sequelize);
+  return sequelize;
 }
 
 /** Pragmas that make SQLite fit a web server: write-ahead log, foreign keys, a busy timeout. */
@@ -45,9 +49,10 @@ export function isPostgres(sequelize: Sequelize): boolean {
 /**
  * SQLite has one writer. Each Sequelize transaction opens a connection of its own, and one that finds the
  * write lock taken backs off and retries: a burst of checkouts would spend seconds sleeping. So on SQLite
- * managed transactions (those given a callback) take turns inside the process, which is what the database
- * makes them do anyway. A transaction must not open another one inside its callback (pass it down instead):
- * on SQLite that never worked, as the inner one waited for the outer's lock.
+ * managed root transactions (those given a callback) take turns inside the process, which is what the
+ * database makes them do anyway. A transaction opened inside another one (ambient, or passed as the
+ * `transaction` option) is a savepoint on the outer one's connection (see `./transaction`): it must not
+ * queue, as it would wait for the outer one, which waits for it.
  */
 function serializeTransactions(sequelize: Sequelize): void {
   const original = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
@@ -58,7 +63,12 @@ function serializeTransactions(sequelize: Sequelize): void {
     return run;
   };
   Object.defineProperty(sequelize, 'transaction', {
-    value: (optionsOrWork?: TransactionOptions | ((t: Transaction) => Promise<unknown>), work?: (t: Transaction) => Promise<unknown>) =>
-      typeof optionsOrWork === 'function' || typeof work === 'function' ? managed(optionsOrWork, work) : original(optionsOrWork),
+    configurable: true,
+    writable: true,
+    value: (optionsOrWork?: TransactionOptions | ((t: Transaction) => Promise<unknown>), work?: (t: Transaction) => Promise<unknown>) => {
+      const options = typeof optionsOrWork === 'function' ? undefined : optionsOrWork;
+      const isManaged = typeof optionsOrWork === 'function' || typeof work === 'function';
+      return isManaged && opensRootTransaction(sequelize, options) ? managed(optionsOrWork, work) : original(optionsOrWork, work);
+    },
   });
 }

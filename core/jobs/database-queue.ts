@@ -1,6 +1,12 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { log } from '../log';
-import { backoffMs, type EnqueueOptions, type JobHandler, type JobInfo, type JobQueue, type JobStatus } from './job-queue';
+import { afterCommit, currentTransaction, outsideTransaction } from '../db/transaction';
+import { backoffMs, type EnqueueOptions, type JobInfo, type JobQueue, type JobStatus, type ScheduleOptions } from './job-queue';
+import type { JobHandler, JobName, JobPayload } from './job-map';
+import { JobSchedules } from './job-schedules';
+import { insertUnlessDuplicate } from './insert-unless-duplicate';
+
+type AnyHandler = (payload: Record<string, unknown>) => Promise<void>;
 
 interface JobRow {
   id: number;
@@ -15,7 +21,8 @@ const STALE_LOCK_MS = 5 * 60_000;
 /** Jobs kept in the `jobs` table and run by an in-process worker; several instances never run one job twice. */
 export class DatabaseQueue implements JobQueue {
   readonly kind = 'database' as const;
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, AnyHandler>();
+  private readonly schedules: JobSchedules;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private busy: Promise<void> | undefined;
@@ -24,28 +31,51 @@ export class DatabaseQueue implements JobQueue {
   constructor(
     private readonly sequelize: Sequelize,
     private readonly pollMs = 1000,
-  ) {}
+    schedulePollMs = 1000,
+  ) {
+    this.schedules = new JobSchedules(sequelize, (name, payload, options) => this.enqueueAny(name, payload, options), schedulePollMs);
+  }
 
-  define(name: string, _owner: string, handler: JobHandler): () => void {
-    this.handlers.set(name, handler);
+  define<N extends JobName>(name: N, _owner: string, handler: JobHandler<N>): () => void {
+    const untyped = handler as unknown as AnyHandler; // payloads come back from JSON; the JobMap types them at the edges
+    this.handlers.set(name, untyped);
     return () => {
-      if (this.handlers.get(name) === handler) this.handlers.delete(name);
+      if (this.handlers.get(name) === untyped) this.handlers.delete(name);
     };
   }
 
-  async enqueue(name: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string> {
+  enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<string> {
+    return this.enqueueAny(name, payload as Record<string, unknown>, options);
+  }
+
+  schedule<N extends JobName>(name: N, owner: string, cron: string, options: ScheduleOptions<N> = {}): () => Promise<void> {
+    return this.schedules.register(name, owner, cron, { payload: options.payload as Record<string, unknown> | undefined, maxAttempts: options.maxAttempts });
+  }
+
+  /**
+   * The row is written in the caller's transaction (explicit or ambient), so it exists only if that
+   * commits; the worker is woken after the commit. With a dedupe key already taken (also by a concurrent
+   * enqueue, which the unique index makes this one wait for) it returns that job's id instead.
+   */
+  private async enqueueAny(name: string, payload: Record<string, unknown>, options: EnqueueOptions): Promise<string> {
+    const tx = options.tx !== undefined ? options.tx : (currentTransaction(this.sequelize) ?? null);
     const now = new Date();
-    const postgres = this.sequelize.getDialect() === 'postgres';
-    const [result] = await this.sequelize.query(
-      `INSERT INTO jobs (name, payload, status, attempts, max_attempts, run_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)${postgres ? ' RETURNING id' : ''}`,
-      {
-        replacements: [name, JSON.stringify(payload), 'queued', options.maxAttempts ?? 5, new Date(now.getTime() + (options.delayMs ?? 0)), now, now],
-        type: QueryTypes.INSERT,
-      },
+    const id = await insertUnlessDuplicate(
+      this.sequelize,
+      'INSERT INTO jobs (name, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING',
+      [name, JSON.stringify(payload), 'queued', options.maxAttempts ?? 5, new Date(now.getTime() + (options.delayMs ?? 0)), options.dedupeKey ?? null, now, now],
+      tx,
     );
-    // PostgreSQL answers the RETURNING rows; SQLite the last inserted id.
-    const id = Array.isArray(result) ? (result[0] as { id: number }).id : (result as unknown as number);
-    if (!options.delayMs) this.kick();
+    if (id === undefined) {
+      const [existing] = await this.sequelize.query<{ id: number }>('SELECT id FROM jobs WHERE dedupe_key = ?', {
+        replacements: [options.dedupeKey ?? null],
+        type: QueryTypes.SELECT,
+        transaction: tx,
+      });
+      if (!existing) throw new Error(`job with dedupe key "${options.dedupeKey}" neither inserted nor found`);
+      return String(existing.id);
+    }
+    if (!options.delayMs) afterCommit(tx, () => this.kick());
     return String(id);
   }
 
@@ -65,12 +95,14 @@ export class DatabaseQueue implements JobQueue {
     await this.sequelize.query("UPDATE jobs SET status = 'queued', locked_at = NULL WHERE status = 'running' AND locked_at < ?", {
       replacements: [new Date(Date.now() - STALE_LOCK_MS)],
     });
-    this.schedule(0);
+    this.plan(0);
+    this.schedules.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.schedules.stop();
     await this.busy;
   }
 
@@ -93,15 +125,18 @@ export class DatabaseQueue implements JobQueue {
   }
 
   private kick(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (!this.stopped && !this.running) this.plan(0);
   }
 
-  private schedule(ms: number): void {
+  private plan(ms: number): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.busy = this.drain();
-    }, ms);
+    // The worker must not run its queries (or the handlers) in whatever transaction the kicker was in.
+    this.timer = outsideTransaction(this.sequelize, () =>
+      setTimeout(() => {
+        this.busy = this.drain();
+      }, ms),
+    );
     this.timer.unref();
   }
 
@@ -118,7 +153,7 @@ export class DatabaseQueue implements JobQueue {
       log.error({ err: error }, 'job worker failed');
     } finally {
       this.running = false;
-      this.schedule(this.pollMs);
+      this.plan(this.pollMs);
     }
   }
 

@@ -11,7 +11,7 @@ import type { Actor, ObjectRule, Role } from '../auth/capabilities';
 import type { Eraser, Exporter } from '../privacy/registry';
 import type { ProcessingDeclaration, RetentionDeclaration } from '../privacy/declarations';
 import type { CookieDeclaration, ScriptDeclaration } from '../http/assets';
-import type { EnqueueOptions, JobHandler } from '../jobs/job-queue';
+import { createPluginJobs, type PluginJobs } from '../jobs/plugin-jobs';
 import type { MailMessage } from '../mail/mailer';
 import type { Platform } from '../platform';
 import type { PluginManifest } from './manifest';
@@ -65,12 +65,8 @@ export interface PluginContext {
     script(script: Owned<ScriptDeclaration>): Disposer;
     cookie(cookie: Owned<CookieDeclaration>): Disposer;
   };
-  readonly jobs: {
-    /** Job names are prefixed with the plugin's name when they are not already. */
-    define(name: string, handler: JobHandler): Disposer;
-    /** Returns the job id (see platform.jobs.get). */
-    enqueue(name: string, payload: Record<string, unknown>, options?: EnqueueOptions): Promise<string>;
-  };
+  /** Jobs typed by the JobMap: define, enqueue (with a transaction, a dedupe key), schedule (cron). */
+  readonly jobs: PluginJobs;
   readonly mail: { send(message: MailMessage): Promise<number> };
   /** Raw-body paths (webhooks) and early/late middleware; see docs/plugins.md "HTTP". */
   readonly http: PluginHttp;
@@ -108,7 +104,6 @@ export function createPluginContext(
     return d;
   };
   const router = express.Router();
-  const jobName = (name: string) => (name.startsWith(`${owner}.`) ? name : `${owner}.${name}`);
 
   const ctx: PluginContext = {
     name: owner,
@@ -159,10 +154,9 @@ export function createPluginContext(
       script: (script) => track(platform.assets.addScript({ ...script, owner })),
       cookie: (cookie) => track(platform.assets.declareCookie({ ...cookie, owner })),
     },
-    jobs: {
-      define: (name, handler) => track(platform.jobs.define(jobName(name), owner, handler)),
-      enqueue: (name, payload, options) => platform.jobs.enqueue(jobName(name), payload, options),
-    },
+    jobs: createPluginJobs(platform.jobs, owner, track, (fn) => {
+      disposers.push(fn);
+    }),
     mail: { send: (message) => platform.mailer.send(message) },
     http: pluginHttp(platform.http, owner, track),
     files: platform.files.forOwner(owner),

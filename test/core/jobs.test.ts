@@ -6,6 +6,15 @@ import type { JobInfo, JobStatus } from '../../core/jobs/job-queue';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 
+// The jobs these tests define on the platform's queue (JobMap is how every job name gets its payload type).
+declare module '../../core/jobs/job-map' {
+  interface JobMap {
+    'test.flaky': Record<string, never>;
+    'test.doomed': Record<string, never>;
+    'test.later': { n: number };
+  }
+}
+
 /** Waits for a job to reach a state, with a bound (backoff makes retries take seconds). */
 async function waitForJob(t: TestApp, id: string, wanted: JobStatus | ((info: JobInfo) => boolean), timeoutMs = 15_000): Promise<JobInfo> {
   const test = typeof wanted === 'string' ? (i: JobInfo) => i.status === wanted : wanted;

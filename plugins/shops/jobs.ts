@@ -1,0 +1,19 @@
+import type { JobMap as _JobMap } from '../../core/jobs/job-map';
+
+/** The background jobs of the shops plugin and their payloads (see core/jobs/job-map.ts). */
+declare module '../../core/jobs/job-map' {
+  interface JobMap {
+    /** The buyer's and the sellers' mails after a checkout; `instructions` are the manual gateway's payment instructions. */
+    'shops.checkout-mails': { groupId: number; instructions: string };
+    /** Mails a new order note to the other side. */
+    'shops.order-note-mail': { noteId: number };
+    /** Tells the buyer an order moved to status `to`. */
+    'shops.order-status-mail': { orderId: number; to: string };
+    /** Expires one checkout group left unpaid past the pending-order hours. */
+    'shops.expire-group': { groupId: number };
+    /** Expires every unpaid group past the pending-order hours (run at start). */
+    'shops.expire-pending': Record<string, never>;
+  }
+}
+
+export type ShopsJobs = Pick<_JobMap, 'shops.checkout-mails' | 'shops.order-note-mail' | 'shops.order-status-mail' | 'shops.expire-group' | 'shops.expire-pending'>;
