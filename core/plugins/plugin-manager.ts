@@ -13,6 +13,7 @@ import { PluginError, deleteState, readStates, saveState, type PluginRecord } fr
 import { checkRequirements, dependencyOrder, dependentsOf } from './plugin-dependencies';
 import { PluginGate } from './plugin-gate';
 import { loadPlugin } from './plugin-loader';
+import type { ServiceMap, ServiceName } from './services';
 
 // The parts of the plugin system, one file each: discovery (plugin-discovery), state in the database
 // (plugin-state), requirements and order (plugin-dependencies), the request gate (plugin-gate), the loader
@@ -97,6 +98,11 @@ export class PluginManager {
 
   isActive(name: string): boolean {
     return this.records.get(name)?.status === 'active';
+  }
+
+  /** The service an active plugin published with `ctx.provide` (for core and tests; plugins use `ctx.service`). */
+  serviceOf<N extends ServiceName>(name: N): ServiceMap[N] | undefined {
+    return this.services.get(name) as ServiceMap[N] | undefined;
   }
 
   /** The plugin that defined a model, or undefined for core's own models. */

@@ -4,6 +4,7 @@ import { initShopModels } from './models';
 import { defineShopsSettings } from './settings';
 import { setupCatalog } from './setup-catalog';
 import { setupOrders } from './setup-orders';
+import { createShopsService } from './service';
 
 export default definePlugin({
   async setup(ctx) {
@@ -14,5 +15,7 @@ export default definePlugin({
     setupCatalog(ctx);
     // -- cart, checkout, payments, orders (part B) --
     setupOrders(ctx);
+    // What reviews, follows and messaging ask of shops instead of reading its models (ServiceMap['shops']).
+    ctx.provide<'shops'>(createShopsService());
   },
 });

@@ -1,0 +1,136 @@
+import { Order, OrderItem, Product, Shop, ShopMember } from './models';
+import type { OrderStatus } from './models/order';
+
+/**
+ * What shops answers for the plugins built on it (reviews, follows, messaging), so they never import
+ * its models: `ctx.service('shops')` in a plugin that lists shops in `requires.plugins`. Every method
+ * reads through the models' Sequelize instance, so a call inside a transaction joins it (ambient).
+ */
+export interface ShopsService {
+  /**
+   * Whether the user has an order that was paid and not refunded in full containing the product (a
+   * "verified purchase": a review may be left, a question is from a buyer).
+   */
+  hasPaidOrderContaining(userId: number, productId: number): Promise<boolean>;
+  /** Who takes part in an order: its buyer (an account or only an email) and the shop's people. */
+  orderParties(orderId: number): Promise<OrderParties | undefined>;
+  /** The people who run a shop (owner first), e.g. to tell them of a message. */
+  shopMembers(shopId: number): Promise<ShopMemberInfo[]>;
+  /** What a product looks like in another plugin's list (a review, a follow, a message subject). */
+  productCard(productId: number): Promise<ProductCard | undefined>;
+  shopCard(shopId: number): Promise<ShopCard | undefined>;
+}
+
+export interface ShopMemberInfo {
+  userId: number;
+  role: 'owner' | 'staff';
+}
+
+export interface OrderParties {
+  orderId: number;
+  number: string;
+  status: OrderStatus;
+  /** The buyer's account, or null for a guest (then only the order's email reaches them). */
+  buyerUserId: number | null;
+  buyerEmail: string;
+  shopId: number;
+  /** User ids of the shop's members: the seller's side of the order. */
+  shopMemberIds: number[];
+}
+
+export interface ShopCard {
+  id: number;
+  name: string;
+  slug: string;
+  /** The shop's public page. */
+  url: string;
+  logoUrl: string | null;
+  currency: string;
+}
+
+export interface ProductCard {
+  id: number;
+  title: string;
+  slug: string;
+  /** The product's public page (it answers 404 while the product is a draft). */
+  url: string;
+  /** In minor units of `currency`. */
+  price: number;
+  currency: string;
+  imageUrl: string | null;
+  published: boolean;
+  shop: ShopCard;
+}
+
+declare module '@agora/core' {
+  interface ServiceMap {
+    shops: ShopsService;
+  }
+}
+
+/** Orders whose money was taken and kept (a full refund gives the purchase back). */
+const KEPT_PAID: OrderStatus[] = ['paid', 'shipped', 'completed', 'partially_refunded'];
+
+const uploadUrl = (path: string | null | undefined): string | null => (path ? `/uploads/${path}` : null);
+
+function toShopCard(shop: Shop): ShopCard {
+  return { id: shop.id, name: shop.name, slug: shop.slug, url: `/shops/${shop.slug}`, logoUrl: uploadUrl(shop.logo_path), currency: shop.currency };
+}
+
+async function membersOf(shopId: number): Promise<ShopMemberInfo[]> {
+  const rows = await ShopMember.findAll({ where: { shop_id: shopId }, order: [['created_at', 'ASC'], ['user_id', 'ASC']] });
+  const members = rows.map((m) => ({ userId: m.user_id, role: m.role }));
+  return [...members.filter((m) => m.role === 'owner'), ...members.filter((m) => m.role !== 'owner')];
+}
+
+export function createShopsService(): ShopsService {
+  return {
+    async hasPaidOrderContaining(userId, productId) {
+      const found = await Order.findOne({
+        where: { buyer_id: userId, status: KEPT_PAID },
+        attributes: ['id'],
+        include: [{ model: OrderItem, as: 'items', attributes: [], required: true, where: { product_id: productId } }],
+      });
+      return found !== null;
+    },
+
+    async orderParties(orderId) {
+      const order = await Order.findByPk(orderId);
+      if (!order) return undefined;
+      const members = await membersOf(order.shop_id);
+      return {
+        orderId: order.id,
+        number: order.number,
+        status: order.status,
+        buyerUserId: order.buyer_id,
+        buyerEmail: order.email,
+        shopId: order.shop_id,
+        shopMemberIds: members.map((m) => m.userId),
+      };
+    },
+
+    shopMembers: membersOf,
+
+    async productCard(productId) {
+      const product = await Product.findByPk(productId, { include: [{ model: Shop, as: 'shop', required: true }] });
+      const shop = (product as (Product & { shop?: Shop }) | null)?.shop;
+      if (!product || !shop) return undefined;
+      return {
+        id: product.id,
+        title: product.title,
+        slug: product.slug,
+        url: `/products/${product.slug}`,
+        price: product.price,
+        currency: product.currency,
+        imageUrl: uploadUrl(product.image_path),
+        published: product.status === 'published',
+        shop: toShopCard(shop),
+      };
+    },
+
+    async shopCard(shopId) {
+      const shop = await Shop.findByPk(shopId);
+      return shop ? toShopCard(shop) : undefined;
+    },
+  };
+}
