@@ -13,11 +13,13 @@ import type { ProcessingDeclaration, RetentionDeclaration } from '../privacy/dec
 import type { CookieDeclaration, ScriptDeclaration } from '../http/assets';
 import { createPluginJobs, type PluginJobs } from '../jobs/plugin-jobs';
 import type { MailMessage } from '../mail/mailer';
+import { attributeMailListener } from '../mail/message';
 import type { Platform } from '../platform';
 import type { PluginManifest } from './manifest';
+import type { ServiceMap, ServiceName } from './services';
+import { pluginForms, type PluginForms } from '../forms/plugin-forms';
 import { pluginHttp, type PluginHttp } from '../http/plugin-http';
 import type { PluginFiles } from '../files/file-service';
-import { pluginForms, type PluginForms } from '../forms/plugin-forms';
 
 type Owned<T> = Omit<T, 'owner'>;
 
@@ -68,18 +70,21 @@ export interface PluginContext {
   /** Jobs typed by the JobMap: define, enqueue (with a transaction, a dedupe key), schedule (cron). */
   readonly jobs: PluginJobs;
   readonly mail: { send(message: MailMessage): Promise<number> };
+  /** Form sections: add fields to another plugin's (or core's) form, committed in its transaction. */
+  readonly forms: PluginForms;
   /** Raw-body paths (webhooks) and early/late middleware; see docs/plugins.md "HTTP". */
   readonly http: PluginHttp;
   /** Public files (under /uploads), private files (served only by the plugin's own route), image processing. */
   readonly files: PluginFiles;
-  /** Form sections: add fields to another plugin's (or core's) form, committed in its transaction. */
-  readonly forms: PluginForms;
   /** Renders a template (for mail bodies, fragments) through the theme resolver. */
   render(template: string, locals: Record<string, unknown>): Promise<string>;
   /** Publishes this plugin's service for the plugins that declare it as a dependency. */
-  provide(service: object): void;
-  /** Another plugin's service; the plugin must be listed in this plugin's `requires.plugins`. */
-  service<T>(plugin: string): T;
+  provide<N extends ServiceName>(service: ServiceMap[N]): void;
+  /**
+   * Another plugin's service, typed by `ServiceMap` (which that plugin extends by declaration merging);
+   * the plugin must be listed in this plugin's `requires.plugins`.
+   */
+  service<N extends ServiceName>(plugin: N): ServiceMap[N];
   /** Runs on deactivation, for anything not registered through `ctx`. */
   onDispose(fn: () => void | Promise<void>): void;
   readonly platform: Pick<Platform, 'options' | 'privacy' | 'mailer'>;
@@ -115,7 +120,8 @@ export function createPluginContext(
     router,
     hooks: {
       on: (name, fn, options) => track(platform.hooks.on(owner, name, fn, options)),
-      filter: (name, fn, options) => track(platform.hooks.filter(owner, name, fn, options)),
+      // A cancelled mail is recorded with the plugin that registered the listener (see attributeMailListener).
+      filter: (name, fn, options) => track(platform.hooks.filter(owner, name, attributeMailListener(owner, name, fn), options)),
       do: (name, ...args) => platform.hooks.do(name, ...args),
       apply: (name, value, ...args) => platform.hooks.apply(name, value, ...args),
       has: (name) => platform.hooks.has(name),
@@ -158,9 +164,9 @@ export function createPluginContext(
       disposers.push(fn);
     }),
     mail: { send: (message) => platform.mailer.send(message) },
+    forms: pluginForms(platform.forms, owner, track),
     http: pluginHttp(platform.http, owner, track),
     files: platform.files.forOwner(owner),
-    forms: pluginForms(platform.forms, owner, track),
     render: (template, locals) => platform.renderer.render(template, locals, { layout: false }),
     provide: (service) => {
       services.set(owner, service);
@@ -168,13 +174,13 @@ export function createPluginContext(
         services.delete(owner);
       });
     },
-    service: <T>(plugin: string): T => {
+    service: <N extends ServiceName>(plugin: N): ServiceMap[N] => {
       if (!(plugin in manifest.requires.plugins)) {
         throw new Error(`Plugin "${owner}" uses the service of "${plugin}" without declaring it in requires.plugins`);
       }
       const service = services.get(plugin);
       if (!service) throw new Error(`Plugin "${plugin}" is not active or provides no service`);
-      return service as T;
+      return service as ServiceMap[N];
     },
     onDispose: (fn) => {
       disposers.push(fn);
