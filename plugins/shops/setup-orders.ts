@@ -13,6 +13,7 @@ import { guestOrderRoutes } from './routes/guest-order-routes';
 import { accountOrderRoutes } from './routes/account-order-routes';
 import { sellerOrderRoutes } from './routes/seller-order-routes';
 import { webhookRoutes } from './routes/webhook-routes';
+import { paymentReviewRoutes } from './payments/review-routes';
 import { cartCount, contentsOfSessionCart } from './services/cart-store';
 import { mergeGuestCart } from './services/cart-merge';
 import { CHECKOUT_MAIL_JOB, CheckoutService, PENDING_EXPIRY_JOB } from './services/checkout-service';
@@ -46,6 +47,7 @@ export function setupOrders(ctx: PluginContext): void {
   // Payment providers sign the raw body of their webhooks: no body parser, session or CSRF check under /payments/.
   ctx.http.rawBody('/payments/');
   webhookRoutes(ctx);
+  paymentReviewRoutes(ctx);
 
   ctx.hooks.filter('core.nav.items', async (items, { req }) => {
     const n = req ? await cartCount(req) : 0;

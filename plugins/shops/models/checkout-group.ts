@@ -1,7 +1,8 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import '../../../core/privacy/personal-data';
 
-export type GroupStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled';
+/** `needs_review`: the provider reported an amount or currency that differs from the checkout (or paid a group no longer pending); an admin decides. */
+export type GroupStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'needs_review';
 
 /** One checkout: the orders of every shop in the cart, paid by one payment. */
 export class CheckoutGroup extends Model<InferAttributes<CheckoutGroup>, InferCreationAttributes<CheckoutGroup>> {
@@ -15,6 +16,10 @@ export class CheckoutGroup extends Model<InferAttributes<CheckoutGroup>, InferCr
   declare gateway: string;
   declare payment_ref: CreationOptional<string | null>;
   declare status: GroupStatus;
+  /** The payment attempt, from 1; the idempotency key sent to the provider is derived from it and the group. */
+  declare attempt: CreationOptional<number>;
+  /** Why the group is in review, for the admin and the seller. */
+  declare review_reason: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -30,6 +35,8 @@ export class CheckoutGroup extends Model<InferAttributes<CheckoutGroup>, InferCr
         gateway: { type: DataTypes.STRING(40), allowNull: false },
         payment_ref: { type: DataTypes.STRING(200), allowNull: true },
         status: { type: DataTypes.STRING(20), allowNull: false },
+        attempt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        review_reason: { type: DataTypes.STRING(500), allowNull: true },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

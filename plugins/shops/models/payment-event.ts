@@ -8,6 +8,10 @@ export class PaymentEvent extends Model<InferAttributes<PaymentEvent>, InferCrea
   declare group_id: number | null;
   declare action: string;
   declare amount: number | null;
+  declare currency: CreationOptional<string | null>;
+  declare order_id: CreationOptional<number | null>;
+  /** The provider's reference of what the event is about (payment, refund or account). */
+  declare provider_ref: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): typeof PaymentEvent {
@@ -19,6 +23,9 @@ export class PaymentEvent extends Model<InferAttributes<PaymentEvent>, InferCrea
         group_id: { type: DataTypes.INTEGER, allowNull: true },
         action: { type: DataTypes.STRING(20), allowNull: false },
         amount: { type: DataTypes.INTEGER, allowNull: true },
+        currency: { type: DataTypes.STRING(3), allowNull: true },
+        order_id: { type: DataTypes.INTEGER, allowNull: true },
+        provider_ref: { type: DataTypes.STRING(200), allowNull: true },
         created_at: DataTypes.DATE,
       },
       { sequelize, tableName: 'payment_events', modelName: 'PaymentEvent', underscored: true, createdAt: 'created_at', updatedAt: false },

@@ -1,5 +1,13 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
+/**
+ * A refund is a record with a progress of its own, apart from the order's status:
+ * requested (the intent, written in a transaction) → processing (claimed by the one request that calls the
+ * provider) → succeeded | failed | pending (the provider settles it later by webhook).
+ */
+export const REFUND_STATUSES = ['requested', 'processing', 'pending', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
 export class Refund extends Model<InferAttributes<Refund>, InferCreationAttributes<Refund>> {
   declare id: CreationOptional<number>;
   declare order_id: number;
@@ -8,6 +16,11 @@ export class Refund extends Model<InferAttributes<Refund>, InferCreationAttribut
   declare idempotency_key: string;
   declare provider_ref: CreationOptional<string | null>;
   declare reason: CreationOptional<string>;
+  declare status: CreationOptional<RefundStatus>;
+  /** What the provider said when it refused, or why the call failed. */
+  declare failure: CreationOptional<string | null>;
+  declare actor_id: CreationOptional<number | null>;
+  declare settled_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): typeof Refund {
@@ -19,6 +32,10 @@ export class Refund extends Model<InferAttributes<Refund>, InferCreationAttribut
         idempotency_key: { type: DataTypes.STRING(100), allowNull: false, unique: true },
         provider_ref: { type: DataTypes.STRING(200), allowNull: true },
         reason: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '' },
+        status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'succeeded' },
+        failure: { type: DataTypes.STRING(500), allowNull: true },
+        actor_id: { type: DataTypes.INTEGER, allowNull: true },
+        settled_at: { type: DataTypes.DATE, allowNull: true },
         created_at: DataTypes.DATE,
       },
       { sequelize, tableName: 'refunds', modelName: 'Refund', underscored: true, createdAt: 'created_at', updatedAt: false },

@@ -19,6 +19,10 @@ export class Shop extends Model<InferAttributes<Shop>, InferCreationAttributes<S
   /** Orders paid, kept as a counter so the shop page needs no aggregate query. */
   declare sales_count: CreationOptional<number>;
   declare product_count: CreationOptional<number>;
+  /** The seller's account at a marketplace payment provider (Stripe Connect), filled by that provider's plugin. */
+  declare payout_account: CreationOptional<string | null>;
+  /** Whether the provider says the payout account may receive money. */
+  declare payout_enabled: CreationOptional<boolean>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -41,6 +45,8 @@ export class Shop extends Model<InferAttributes<Shop>, InferCreationAttributes<S
         vacation_message: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '' },
         sales_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         product_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        payout_account: { type: DataTypes.STRING(255), allowNull: true },
+        payout_enabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

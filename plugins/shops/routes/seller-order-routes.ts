@@ -11,12 +11,13 @@ import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
 import { Shop } from '../models/shop';
 import { findGateway } from '../payments/gateways';
 import { MANUAL_GATEWAY_ID } from '../payments/manual-gateway';
+import { REFUND_LABELS } from '../payments/refunds';
 import { unknownFields } from '../forms/cart-form';
 import { NOTE_FIELDS, REFUND_FIELDS, STATUS_FIELDS, noteSchema, refundSchema, statusSchema } from '../forms/order-forms';
 import { countryName } from '../services/countries';
 import { orderByNumber, orderDetail } from '../services/order-detail';
 import { addOrderNote } from '../services/order-notes';
-import { RefundProblem, markOrderPaid, refundOrder, settleGroup } from '../services/order-payments';
+import { RefundProblem, markOrderPaid, refundOrder, refundableLeft, settleGroup } from '../services/order-payments';
 import { IllegalTransition, ORDER_TRANSITIONS, STATUS_LABELS, moveOrder } from '../services/order-state';
 import { sellerShopOf, shopIdsOf } from '../services/shop-access';
 
@@ -68,7 +69,8 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
         moves: moves.filter((to) => to !== 'paid' || detail.group.gateway === MANUAL_GATEWAY_ID),
         gatewayTitle: (await findGateway(ctx, detail.group.gateway))?.title ?? detail.group.gateway,
         refundable: ['paid', 'shipped', 'partially_refunded'].includes(order.status),
-        refundLeft: order.total - order.refunded_total,
+        refundLeft: Math.max(0, await refundableLeft(order)),
+        refundLabels: REFUND_LABELS,
         refundKey: crypto.randomUUID(),
         statusLabels: STATUS_LABELS,
         countryName,
@@ -149,7 +151,9 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
         reason: parsed.data.reason,
         actorId: req.user!.id,
       });
-      res.flash(repeated ? 'info' : 'success', repeated ? 'That refund was already made; nothing more was refunded.' : `Refunded ${formatMoney(refund.amount, order.currency)}.`);
+      if (repeated) res.flash('info', 'That refund was already asked for; nothing more was refunded.');
+      else if (refund.status === 'pending') res.flash('info', `Refund of ${formatMoney(refund.amount, order.currency)} asked; it is recorded when the provider confirms it.`);
+      else res.flash('success', `Refunded ${formatMoney(refund.amount, order.currency)}.`);
     } catch (error) {
       if (error instanceof IllegalTransition) return renderOrder(req, res, await order.reload(), { form: error.message }, 409, values);
       if (error instanceof RefundProblem) return renderOrder(req, res, await order.reload(), { amount: error.message }, 422, values);

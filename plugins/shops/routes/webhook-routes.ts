@@ -1,26 +1,41 @@
 import express from 'express';
 import type { PluginContext } from '../../../core/plugins/context';
+import { applyWebhook } from '../payments/apply-webhook';
+import type { WebhookOutcome } from '../payments/gateway';
 import { findGateway } from '../payments/gateways';
-import { applyWebhook } from '../services/order-payments';
+
+const OUTCOME_TYPES: ReadonlySet<string> = new Set<WebhookOutcome['type']>(['payment_succeeded', 'payment_failed', 'payment_expired', 'refund_settled', 'payout_account_updated', 'ignore']);
+
+/** A gateway's parse result is a third party's code: check the shape before acting on it. */
+function wellFormed(outcome: WebhookOutcome | undefined): outcome is WebhookOutcome {
+  if (!outcome || typeof outcome.eventId !== 'string' || outcome.eventId === '' || outcome.eventId.length > 200 || !OUTCOME_TYPES.has(outcome.type)) return false;
+  if ('amount' in outcome && !(Number.isInteger(outcome.amount) && outcome.amount >= 0 && /^[A-Za-z]{3}$/.test(outcome.currency))) return false;
+  if ('providerRef' in outcome && typeof outcome.providerRef !== 'string') return false;
+  return true;
+}
 
 /**
- * POST /payments/:gateway/webhook: a provider tells us about a payment. The body is read raw (core skips
- * its parsers and CSRF under /payments/), the gateway checks the signature and says what happened, and
- * the event is applied once however often it is delivered.
+ * POST /payments/:gateway/webhook: a provider tells us about a payment. The body is read raw here (the
+ * shops plugin declares `/payments/` raw with ctx.http.rawBody, so core's parsers, session and CSRF stay
+ * out), the gateway checks the signature over `{ rawBody, headers }` and says what happened, and the event
+ * is applied once however often it is delivered.
  */
 export function webhookRoutes(ctx: PluginContext): void {
   ctx.router.post('/payments/:gateway/webhook', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const gateway = /^[a-z0-9_-]{1,40}$/.test(String(req.params.gateway)) ? await findGateway(ctx, String(req.params.gateway)) : undefined;
     if (!gateway?.parseWebhook) return res.status(404).json({ error: 'No such payment gateway takes webhooks here.' });
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let outcome;
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let outcome: WebhookOutcome | undefined;
     try {
-      outcome = await gateway.parseWebhook(req, raw);
+      outcome = await gateway.parseWebhook({ rawBody, headers: req.headers });
     } catch (error) {
       ctx.log.warn({ gateway: gateway.id, err: error }, 'webhook refused');
       return res.status(400).json({ error: 'The webhook could not be verified.' });
     }
-    if (!outcome || typeof outcome.eventId !== 'string' || outcome.eventId === '') return res.status(400).json({ error: 'The webhook has no event id.' });
+    if (!wellFormed(outcome)) {
+      ctx.log.error({ gateway: gateway.id }, 'gateway returned a malformed webhook outcome');
+      return res.status(400).json({ error: 'The webhook has no event id or no valid amount.' });
+    }
     const result = await applyWebhook(ctx, gateway.id, outcome);
     res.status(200).json({ received: true, duplicate: result.duplicate });
   });

@@ -11,6 +11,7 @@ import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
 import type { PaymentStart } from '../payments/gateway';
 import { availableGateways } from '../payments/gateways';
+import { paymentRequestFor } from '../payments/payment-request';
 import type { ShopsSettings } from '../settings';
 import { optionsFor, problemWith, type ShippingOption } from './cart-service';
 import { countryName } from './countries';
@@ -94,16 +95,13 @@ export class CheckoutService {
     const base = this.ctx.config.baseUrl.replace(/\/$/, '');
     let payment: PaymentStart;
     try {
-      payment = await gateway.createPayment({
-        groupId: group.id,
-        reference: group.reference,
-        amount: group.total,
-        currency,
-        email: group.email,
+      // Each order with its shop, lines, fee and payout account, and the attempt's idempotency key.
+      const request = await paymentRequestFor(group, {
         description: `${orders.length === 1 ? 'Order' : `${orders.length} orders`} ${group.reference}`,
         returnUrl: `${base}${confirmationPath}`,
         cancelUrl: `${base}${confirmationPath}&cancelled=1`,
       });
+      payment = await gateway.createPayment(request);
     } catch (error) {
       this.ctx.log.error({ err: error, group: group.reference, gateway: gateway.id }, 'payment could not be started');
       await this.abandon(group, orders, 'The payment could not be started.');

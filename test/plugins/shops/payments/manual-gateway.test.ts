@@ -19,7 +19,7 @@ describe('shops: the manual payment gateway', () => {
   after(async () => t.close());
 
   it('starts a payment as pending, with the site owner’s instructions', async () => {
-    const start = await manual.createPayment({ groupId: 7, reference: 'AG-TEST-0001', amount: 1000, currency: 'EUR', email: 'a@b.test', description: 'x', returnUrl: '', cancelUrl: '' });
+    const start = await manual.createPayment({ groupId: 7, reference: 'AG-TEST-0001', amount: 1000, currency: 'EUR', email: 'a@b.test', description: 'x', returnUrl: '', cancelUrl: '', orders: [], attempt: 1, idempotencyKey: 'agora-AG-TEST-0001-attempt-1' });
     expect(start).to.deep.equal({ kind: 'immediate', status: 'pending', paymentRef: 'manual:AG-TEST-0001', instructions: 'Pay IBAN FR76 0000 at delivery.' });
     expect(manual.isAvailable()).to.equal(true);
     settings.manualGatewayEnabled = false;
@@ -37,7 +37,7 @@ describe('shops: the manual payment gateway', () => {
   });
 
   it('describes one refund per idempotency key', async () => {
-    const request = { paymentRef: 'manual:AG-X', amount: 500, currency: 'EUR', idempotencyKey: 'same-key-1234567890' };
+    const request = { paymentRef: 'manual:AG-X', amount: 500, currency: 'EUR', idempotencyKey: 'same-key-1234567890', order: { id: 1, number: 'AG-X-1', shopId: 1, payoutAccount: null } };
     const first = await manual.refund(request);
     const second = await manual.refund(request);
     expect(first).to.deep.equal(second);
