@@ -37,7 +37,9 @@ export interface ImageOptions {
   effort?: number;
 }
 
+/** A size cap for people: "5 MB", "1.5 MB", "20 KB" under a megabyte. */
 export function megabytes(bytes: number): string {
+  if (bytes < 1048576) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${(bytes / 1048576).toFixed(bytes % 1048576 === 0 ? 0 : 1)} MB`;
 }
 

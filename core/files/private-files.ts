@@ -118,6 +118,7 @@ function infoOf(row: PrivateFileRow): PrivateFileInfo {
 
 /** The last path segment, without control characters, at most 255 characters; never empty. */
 function cleanName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach a header
   const base = (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(-255);
   return base || 'file';
 }

@@ -18,13 +18,21 @@ const EXTENSION = /^[a-z0-9]{1,10}$/;
  * remove files in its own folder.
  */
 export class PublicFiles {
-  private readonly root: string;
+  /** The folders this plugin's files may be in, absolute. */
+  private readonly roots: string[];
 
   constructor(
     private readonly uploadsDir: string,
     readonly owner: string,
+    /**
+     * Top-level folders of the uploads that a plugin owns instead of `<plugin>/`: only for shops, whose
+     * product pictures (`products/...`) and shop logos (`shops/...`) predate per-plugin folders and whose
+     * addresses are kept. A folder passed to `save` must then start with one of them.
+     */
+    private readonly areas?: readonly string[],
   ) {
-    this.root = path.join(path.resolve(uploadsDir), owner);
+    const base = path.resolve(uploadsDir);
+    this.roots = (areas ?? [owner]).map((a) => path.join(base, a));
   }
 
   /** Writes bytes as a new file; `folder` is one or more simple segments (`products/12`). */
@@ -58,7 +66,7 @@ export class PublicFiles {
 
   /** Every public file of the plugin (on uninstall). */
   async removeAll(): Promise<void> {
-    await fs.rm(this.root, { recursive: true, force: true });
+    for (const root of this.roots) await fs.rm(root, { recursive: true, force: true });
   }
 
   /**
@@ -72,18 +80,18 @@ export class PublicFiles {
   private inside(rel: string | null | undefined): string | undefined {
     if (!rel) return undefined;
     const full = path.resolve(this.uploadsDir, rel);
-    return full.startsWith(this.root + path.sep) ? full : undefined;
+    return this.roots.some((root) => full.startsWith(root + path.sep)) ? full : undefined;
   }
 
   private async write(folder: string | undefined, parts: Array<{ suffix: string; ext: string; data: Buffer }>): Promise<PublicFile[]> {
-    const segments = folder ? folder.split('/') : [];
+    const segments = [...(this.areas ? [] : [this.owner]), ...(folder ? folder.split('/') : [])];
     if (!segments.every((s) => SEGMENT.test(s))) throw new Error(`Not a folder name: "${folder}"`);
-    const dir = path.join(this.root, ...segments);
-    await fs.mkdir(dir, { recursive: true });
+    if (this.areas && !this.areas.includes(segments[0])) throw new Error(`Plugin "${this.owner}" keeps its public files in ${this.areas.join(', ')}, not "${folder}"`);
+    await fs.mkdir(path.join(this.uploadsDir, ...segments), { recursive: true });
     const name = crypto.randomBytes(9).toString('base64url');
     const out: PublicFile[] = [];
     for (const part of parts) {
-      const rel = [this.owner, ...segments, `${name}${part.suffix}.${part.ext}`].join('/');
+      const rel = [...segments, `${name}${part.suffix}.${part.ext}`].join('/');
       // 'wx': a name that somehow exists is never overwritten.
       await fs.writeFile(path.join(this.uploadsDir, rel), part.data, { flag: 'wx' });
       out.push({ path: rel, url: this.url(rel) });

@@ -5,6 +5,7 @@ import { defineShopsSettings } from './settings';
 import { setupCatalog } from './setup-catalog';
 import { setupOrders } from './setup-orders';
 import { createShopsService } from './service';
+import { shopsFiles } from './services/images';
 
 export default definePlugin({
   async setup(ctx) {
@@ -17,5 +18,10 @@ export default definePlugin({
     setupOrders(ctx);
     // What reviews, follows and messaging ask of shops instead of reading its models (ServiceMap['shops']).
     ctx.provide<'shops'>(createShopsService());
+  },
+  // Product pictures and shop images are kept outside shops' own uploads folder (see services/images.ts):
+  // core erases uploads/shops/ and shops' private files; this erases the rest.
+  async uninstall(ctx) {
+    await shopsFiles(ctx.config.uploadsDir).removeAll();
   },
 });

@@ -1,4 +1,4 @@
-import { ImageRejected, megabytes, processImage as processCoreImage, PublicFiles, type ImageVariant, type ProcessedImage } from '../../../core/index';
+import { ImageRejected, megabytes, processImage as processCoreImage, PublicFiles, type ImageVariant, type ProcessedImage } from '@agora/core';
 
 // Image checking and resizing, and the public files they are written to, live in core (ctx.files); shops
 // keeps its own sizes and the small adapters its services were written against.
@@ -17,9 +17,12 @@ export function processImage(buffer: Buffer, variants: ImageVariant[], maxBytes:
   return processCoreImage(buffer, { variants, maxBytes, effort: options.effort });
 }
 
-/** Shops' public files, in its own folder of the uploads (`<uploads>/shops/...`), as ctx.files.public gives it. */
-function shopsFiles(uploadsDir: string): PublicFiles {
-  return new PublicFiles(uploadsDir, 'shops');
+/**
+ * Shops' public files, through core's public file store. Product pictures stay under `products/` and shop
+ * images under `shops/` of the uploads, the addresses they had before files moved into core.
+ */
+export function shopsFiles(uploadsDir: string): PublicFiles {
+  return new PublicFiles(uploadsDir, 'shops', ['products', 'shops']);
 }
 
 /** Files written for one request, so they can be removed when the transaction that refers to them fails. */
@@ -35,7 +38,7 @@ export class StoredFiles {
   }
 
   /**
-   * Writes each image's variants under `shops/<folder>/` with a random name; returns, per image, the path
+   * Writes each image's variants under `<folder>/` (`products/12`, `shops/3`) with a random name; returns, per image, the path
    * (relative to the uploads folder, served at `/uploads/<path>`) of each variant by suffix ('' is the main one).
    */
   async store(folder: string, images: ProcessedImage[]): Promise<Array<Record<string, string>>> {
