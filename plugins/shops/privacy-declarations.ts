@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import type { PluginContext } from '../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { Cart } from './models/cart';
 import { CartItem } from './models/cart-item';
 import { CheckoutGroup } from './models/checkout-group';

@@ -1,6 +1,5 @@
 import { UniqueConstraintError, type Transaction } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
-import { formatMoney } from '../../../core/http/money';
+import { formatMoney, type PluginContext } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order } from '../models/order';
 import { PaymentEvent } from '../models/payment-event';

@@ -1,6 +1,5 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
-import { formatMoney } from '../../../core/http/money';
+import { formatMoney, type PluginContext } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order, type OrderStatus } from '../models/order';
 import { Refund, type RefundStatus } from '../models/refund';

@@ -1,10 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { PluginContext } from '../../../core/plugins/context';
-import { requireUser } from '../../../core/http/guards';
-import { forbidden, notFound } from '../../../core/http/errors';
-import { formatMoney } from '../../../core/http/money';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { requireUser, forbidden, notFound, formatMoney, parseForm, type PluginContext, type FieldErrors } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order } from '../models/order';
 import { PaymentEvent } from '../models/payment-event';

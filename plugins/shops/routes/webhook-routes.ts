@@ -1,5 +1,5 @@
 import express from 'express';
-import type { PluginContext } from '../../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { applyWebhook } from '../payments/apply-webhook';
 import type { WebhookOutcome } from '../payments/gateway';
 import { findGateway } from '../payments/gateways';

@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order } from '../models/order';
 import { IllegalTransition, moveOrder } from './order-state';

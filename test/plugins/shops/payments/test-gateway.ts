@@ -4,6 +4,7 @@ import type { TestApp } from '../../../helpers/app';
 import type { PaymentGateway, PaymentRequest, PaymentStart, PaymentStatus, RefundRequest, RefundResult, WebhookInput, WebhookOutcome } from '../../../../plugins/shops/payments/gateway';
 import { addToCart, checkout, makeProduct, makeShop } from '../order-helpers';
 import { shopModels } from '../shop-models';
+import type { Shop } from '../../../../plugins/shops/models/shop';
 
 export const SECRET = 'whsec_test_secret';
 
@@ -80,7 +81,7 @@ export const eventId = (label: string) => `evt_${label}_${++eventSeq}_${Date.now
  * A checkout paid with TestPay from `shops` shops (one product each, 30.00 and 12.00 + 5.00 shipping
  * each): the buyer is sent to the provider, the orders wait for its webhook.
  */
-export async function testpayCheckout(t: TestApp, shops = 1, prices = [3000, 1200]) {
+export async function testpayCheckout(t: TestApp, shops = 1, prices = [3000, 1200], beforeCheckout?: (made: Array<{ shop: Shop }>) => Promise<void>) {
   const agent = t.agent();
   const made = [];
   for (let i = 0; i < shops; i++) {
@@ -89,6 +90,7 @@ export async function testpayCheckout(t: TestApp, shops = 1, prices = [3000, 120
     await addToCart(agent, product.id, 1);
     made.push({ shop, seller, password, product });
   }
+  await beforeCheckout?.(made);
   const res = await checkout(agent, { gateway: 'testpay' });
   expect(res.status, res.text).to.equal(303);
   expect(res.headers.location).to.match(/^https:\/\/testpay\.invalid\/pay\/AG-/);
