@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Platform } from './platform';
 import { registerAccountPrivacy } from './auth/account-privacy';
+import { isStoreLink } from './mail/mail-layout';
 
 /** What core itself registers through the same registries plugins use: capabilities, admin menu, settings, privacy. */
 export function registerCoreParts(platform: Platform): void {
@@ -27,12 +28,20 @@ export function registerCoreParts(platform: Platform): void {
       { key: 'siteName', label: 'Site name', type: 'text' },
       { key: 'minimumAge', label: 'Minimum age to register', type: 'number', help: 'Younger people cannot open an account.' },
       { key: 'adultAge', label: 'Age of majority', type: 'number', help: 'Between the minimum age and this, a parent or guardian must hold the account.' },
+      { key: 'storeAddress', label: 'Postal address', type: 'textarea', help: 'Shown in the footer of every email (one line per line).' },
+      { key: 'logoUrl', label: 'Logo address', type: 'text', help: 'Shown at the top of every email: https://… or a path on this site such as /assets/logo.png.' },
+      { key: 'termsUrl', label: 'Terms link', type: 'text', help: 'Linked from every email: https://… or a path such as /privacy/policies/terms.' },
+      { key: 'privacyUrl', label: 'Privacy policy link', type: 'text', help: 'Linked from every email: https://… or a path such as /privacy/policies/privacy.' },
     ],
     schema: z
       .object({
         siteName: z.string().min(1, 'Give the site a name').max(80).default('Agora'),
         minimumAge: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0).max(30).default(16),
         adultAge: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0).max(30).default(18),
+        storeAddress: z.string().max(500, 'Keep the address under 500 characters').default(''),
+        logoUrl: z.string().max(500).refine(isStoreLink, 'Enter an https:// address or a path on this site').default(''),
+        termsUrl: z.string().max(500).refine(isStoreLink, 'Enter an https:// address or a path on this site').default(''),
+        privacyUrl: z.string().max(500).refine(isStoreLink, 'Enter an https:// address or a path on this site').default(''),
       })
       .refine((s) => s.adultAge >= s.minimumAge, { message: 'The age of majority cannot be below the minimum age', path: ['adultAge'] }),
   });

@@ -15,6 +15,7 @@ import { SettingsRegistry } from './admin/settings-registry';
 import { DatabaseQueue } from './jobs/database-queue';
 import { RedisQueue } from './jobs/redis-queue';
 import { Mailer } from './mail/mailer';
+import type { StoreMailSettings } from './mail/mail-layout';
 import { AssetRegistry } from './http/assets';
 import { createHttpExtensions } from './http/http-extensions';
 import { FileService } from './files/file-service';
@@ -66,6 +67,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     from: config.MAIL_FROM,
     baseUrl: config.baseUrl,
     siteName: () => opts.get('site.name', 'Agora'),
+    // Read at send time (the registry is built below): the store's address, logo and policy links in every mail.
+    store: () => platform.settings.get<Partial<StoreMailSettings>>('core'),
   });
 
   const assets = new AssetRegistry();

@@ -85,3 +85,9 @@ export type { ImageVariant, ImageOptions, ProcessedImage } from './files/images'
 export { multipartForm, filesOf } from './files/multipart';
 export type { UploadField, UploadProblem } from './files/multipart';
 export type { ServiceMap, ServiceName } from './plugins/services';
+
+// Typed slots and mail (part D)
+export type { SlotMap, SlotName, SlotContext, SlotBase, SlotFill, SlotFragment, SlotQuery } from './themes/slots';
+export { cancelMail } from './mail/message';
+export type { MailCategory, MailCancellation, OutgoingMail } from './mail/message';
+export type { StoreMailSettings } from './mail/mail-layout';

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** Every header as it arrived, by lowercase name (unfolded), e.g. `headers['list-unsubscribe']`. */
+  headers: Record<string, string>;
 }
 
 /** A real SMTP server on loopback that keeps what arrives, for tests to read. */
@@ -30,6 +32,7 @@ export class TestSmtp {
               subject: mail.subject ?? '',
               text: mail.text ?? '',
               html: typeof mail.html === 'string' ? mail.html : '',
+              headers: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim()])),
             });
             callback();
           })
