@@ -1,10 +1,9 @@
 import type { Request } from 'express';
-import type { FieldErrors } from '../../../core/http/validation';
-import { filesOf } from '../services/uploads';
-import { ImageRejected, processImage, type ImageVariant, type ProcessedImage } from '../services/images';
+import { filesOf, ImageRejected, processImage, type FieldErrors, type ImageVariant, type ProcessedImage } from '@agora/core';
 
 /**
- * Checks and resizes the images uploaded in one field, in memory. Problems go to `errors[field]`
+ * Checks and resizes the images uploaded in one field, in memory, with core's image processing (the same
+ * code as ctx.files.images). Problems go to `errors[field]`
  * (an upload cut short by the size cap, a file that is not an image); nothing is written to disk here.
  */
 export async function imagesFrom(req: Request, field: string, variants: ImageVariant[], maxBytes: number, errors: FieldErrors): Promise<ProcessedImage[]> {
@@ -15,7 +14,7 @@ export async function imagesFrom(req: Request, field: string, variants: ImageVar
   const out: ProcessedImage[] = [];
   for (const file of filesOf(req, field)) {
     try {
-      out.push(await processImage(file.buffer, variants, maxBytes));
+      out.push(await processImage(file.buffer, { variants, maxBytes }));
     } catch (error) {
       if (!(error instanceof ImageRejected)) throw error;
       errors[field] ??= file.originalname ? `${file.originalname}: ${error.message}` : error.message;
