@@ -14,6 +14,7 @@ import { passwordResetRoutes } from './password-reset-routes';
 import { verifyEmailRoutes } from './verify-email-routes';
 import { defineResetMailJob } from './account-mail';
 import { logInFresh, safeNext } from './login-session';
+import { afterLogin, loginGateRoutes } from './login-gate';
 
 export { safeNext, logInFresh };
 
@@ -54,7 +55,8 @@ export function authRoutes(platform: Platform): Router {
         return void res.renderPage('core/login', { title: 'Log in', values, errors: { form: 'That email or username and password do not match an account.' } }, 401).catch(next);
       }
       logInFresh(platform, req, user)
-        .then(() => res.redirect(303, values.next))
+        .then(() => afterLogin(platform, req, user, values.next))
+        .then((target) => res.redirect(303, target))
         .catch(next);
     })(req, res, next);
   });
@@ -71,6 +73,7 @@ export function authRoutes(platform: Platform): Router {
     });
   });
 
+  router.use(loginGateRoutes(platform));
   router.use(registerRoutes(platform, limits));
   router.use(accountRoutes(platform, limits));
   router.use(passwordResetRoutes(platform, limits));

@@ -72,10 +72,11 @@ export class FormRegistry {
     if (!Number.isFinite(priority)) throw new RangeError(`Form section priority must be a finite number (${owner} on ${section})`);
     const fields = extension.fields ?? Object.keys(extension.schema.shape);
     const current = this.bySection.get(section) ?? [];
+    const prefix = fieldPrefix(owner);
     for (const field of fields) {
-      // The owner's prefix keeps every extension's fields apart from the owner's and from each other's.
-      if (!field.startsWith(`${owner}_`) || !/^[a-z0-9_]+$/.test(field)) {
-        throw new Error(`Form field "${field}" of ${owner} on ${section} must be lower case and start with "${owner}_"`);
+      // The plugin's prefix keeps every extension's fields apart from the owner's and from each other's.
+      if (!field.startsWith(prefix) || !/^[a-z0-9_]+$/.test(field)) {
+        throw new Error(`Form field "${field}" of ${owner} on ${section} must be lower case and start with "${prefix}"`);
       }
       const clash = current.find((r) => r.fields.includes(field));
       if (clash) throw new Error(`Form field "${field}" on ${section} is already declared by ${clash.owner}`);
@@ -192,6 +193,11 @@ export class FormRegistry {
     if ('html' in fragment) return fragment.html;
     return this.renderer.renderSync(fragment.template, { values, errors, ...fragment.data });
   }
+}
+
+/** `hello` → `hello_`, `hello-friend` → `hello_friend_`: what every field of the plugin's extensions starts with. */
+export function fieldPrefix(owner: string): string {
+  return `${owner.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_`;
 }
 
 function asRecord(body: unknown): Record<string, unknown> {

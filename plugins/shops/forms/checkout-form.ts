@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldErrors } from '../../../core/http/validation';
+import type { FieldErrors } from '@agora/core';
 import { COUNTRY_CODES } from '../services/countries';
 import { idField, quantityField } from './cart-form';
 
@@ -7,6 +7,19 @@ const text = (max: number, required?: string) => {
   const base = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string('Enter text').trim().max(max, `At most ${max} characters`));
   return required ? base.pipe(z.string().min(1, required)) : base;
 };
+
+declare module '@agora/core' {
+  interface FormSectionMap {
+    /**
+     * The checkout form (`/checkout`); extensions render right before "Place order" and commit inside the
+     * order's transaction, after the group and its orders are written (no stock is taken if one refuses).
+     */
+    'shops.checkout': {
+      render: { viewer: Express.User | null };
+      commit: { groupId: number; orders: ReadonlyArray<{ id: number; number: string; shop_id: number; total: number; currency: string }>; email: string; userId: number | null };
+    };
+  }
+}
 
 export const ITEM_FIELD = /^item_(\d{1,10})$/;
 export const SHIPPING_FIELD = /^shipping_(\d{1,10})$/;

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PluginContext } from '../../../core/plugins/context';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import type { FieldErrors, PluginContext } from '@agora/core';
 import { Address } from '../models/address';
 import { availableGateways } from '../payments/gateways';
 import type { ShopsSettings } from '../settings';
@@ -41,6 +40,8 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
   };
 
   const render = async (req: Request, res: Response, store: CartStore, currency: string | undefined, values: Record<string, unknown>, errors: FieldErrors = {}, status = 200) => {
+    // Other plugins' fields (form section `shops.checkout`), right before the "Place order" button.
+    const formSections = await ctx.forms.render('shops.checkout', { req, context: { viewer: req.user ?? null }, body: req.method === 'POST' ? req.body : undefined, errors });
     const view = await buildCartView(await store.read(), settings().maxQuantityPerItem);
     const selection = selectionOf(view, currency);
     const gateways = selection.currency ? await availableGateways(ctx, selection.currency) : [];
@@ -48,7 +49,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const totals = view.totals.find((t) => t.currency === selection.currency);
     await res.renderPage(
       'shops/cart/checkout',
-      { title: 'Checkout', view, selection, totals, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user },
+      { title: 'Checkout', view, selection, totals, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections },
       status,
     );
   };
@@ -82,13 +83,14 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => isCheckoutField(k) && typeof v === 'string'));
     const fail = (errors: FieldErrors, status = 422) => render(req, res, store, currency, values, errors, status);
 
-    const tampered = unknownFields(body, isCheckoutField);
+    // A field is refused unless the page sent it: checkout's own, or one an active extension declared.
+    const tampered = unknownFields(body, (key) => isCheckoutField(key) || ctx.forms.accepts('shops.checkout', key));
     if (tampered) return fail(tampered);
-    const parsed = parseForm(checkoutSchema, body);
+    const parsed = await ctx.forms.parse('shops.checkout', checkoutSchema, body, { req, context: { viewer: req.user ?? null } });
     if (!parsed.ok) return fail(parsed.errors);
     const listed = readCartFields(body);
     if (listed.errors) return fail(listed.errors);
-    const form = parsed.data;
+    const { data: form, sections } = parsed;
 
     // The page listed the cart as it was; what is bought is the cart as it is, and the two must agree.
     const contents = await store.read();
@@ -125,7 +127,11 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
         lines,
         shipping,
         saveAddress: !!req.user && form.address_id === undefined && form.save_address,
-        inTransaction: req.user ? (transaction) => store.remove(lines.map((l) => l.productId), transaction) : undefined,
+        inTransaction: async (transaction, placed) => {
+          if (req.user) await store.remove(lines.map((l) => l.productId), transaction);
+          const context = { groupId: placed.group.id, orders: placed.orders, email: placed.group.email, userId: req.user?.id ?? null };
+          await ctx.forms.commit('shops.checkout', transaction, sections, req, context);
+        },
       });
       if (!req.user) await store.remove(lines.map((l) => l.productId));
       const instructions = outcome.payment.kind === 'immediate' ? (outcome.payment.instructions ?? '') : '';
@@ -134,6 +140,8 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       res.flash('success', outcome.orders.length === 1 ? 'Thank you! Your order is placed.' : `Thank you! Your ${outcome.orders.length} orders are placed.`);
       res.redirect(303, outcome.confirmationPath);
     } catch (error) {
+      const refused = ctx.forms.refusal(error);
+      if (refused) return fail(refused);
       if (error instanceof CheckoutProblem) {
         if (error.afterOrders && req.user) for (const l of lines) await store.setQuantity(l.productId, l.quantity);
         return fail(error.errors);

@@ -40,8 +40,11 @@ export interface CheckoutRequest {
   /** shopId → chosen shipping method id. */
   shipping: Map<number, number>;
   saveAddress: boolean;
-  /** Runs inside the order's transaction (the logged-in buyer's cart rows go with the orders). */
-  inTransaction?: (transaction: Transaction) => Promise<void>;
+  /**
+   * Runs inside the order's transaction once the group and its orders are written (the logged-in buyer's cart
+   * rows go with the orders, and the checkout form's sections commit here). Throwing rolls the checkout back.
+   */
+  inTransaction?: (transaction: Transaction, placed: { group: CheckoutGroup; orders: Order[] }) => Promise<void>;
 }
 
 export interface CheckoutOutcome {
@@ -241,7 +244,7 @@ export class CheckoutService {
         orders.push(order);
       }
       if (request.buyer && request.saveAddress) await this.saveAddress(request.buyer.id, request.address, request.phone, transaction);
-      await request.inTransaction?.(transaction);
+      await request.inTransaction?.(transaction, { group, orders });
       return { group, orders };
     });
   }

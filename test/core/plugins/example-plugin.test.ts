@@ -20,7 +20,7 @@ describe('the example plugin (hello) and its friend', () => {
   it('ran its migration on activation', async () => {
     expect(await tableExists(t, 'hello_greetings')).to.equal(true);
     const rows = await t.platform.sequelize.query<{ name: string }>("SELECT name FROM agora_migrations WHERE owner = 'hello'", { type: QueryTypes.SELECT });
-    expect(rows.map((r) => r.name)).to.deep.equal(['0001-greetings']);
+    expect(rows.map((r) => r.name)).to.deep.equal(['0001-greetings', '0002-notes', '0003-referrals']);
   });
 
   it('serves its route with its view, its declared script, and its slot fill in the layout footer', async () => {
