@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import { rootDir } from '../../../core/config';
 import { startTestApp, createUser, login, type TestApp } from '../../helpers/app';
 import { createProduct, sellerWithShop } from '../../plugins/shops/catalog-helpers';
 import type { PluginContext } from '../../../core/plugins/context';
@@ -93,5 +96,27 @@ describe('typed slots and the product page context', () => {
       t.platform.hooks.filter('x', 'view.shops.product.aftr_tabs', (f) => f);
     };
     expect(typed).to.be.a('function');
+  });
+
+  it('has every slot that a template calls declared in a SlotMap by its owner', () => {
+    const walk = (dir: string, ext: string): string[] =>
+      fs.existsSync(dir)
+        ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'node_modules' ? [] : walk(path.join(dir, e.name), ext)) : e.name.endsWith(ext) ? [path.join(dir, e.name)] : []))
+        : [];
+    const roots = ['views', 'plugins', 'themes', 'test/fixtures'].map((d) => path.join(rootDir, d));
+    const called = new Map<string, string>();
+    for (const file of roots.flatMap((r) => walk(r, '.ejs'))) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/slot\(\s*'([a-z0-9_.-]+)'/g)) called.set(m[1], path.relative(rootDir, file));
+    }
+    const declared = new Set<string>();
+    for (const file of [path.join(rootDir, 'core'), ...roots].flatMap((r) => walk(r, '.ts'))) {
+      const source = fs.readFileSync(file, 'utf8');
+      for (const block of source.matchAll(/interface SlotMap \{([\s\S]*?)\n\s*\}\n/g)) {
+        for (const key of block[1].matchAll(/^\s*'([a-z0-9_.-]+)'\s*:/gm)) declared.add(key[1]);
+      }
+    }
+    expect(called.size, 'the scan found the templates').to.be.greaterThan(20);
+    const missing = [...called].filter(([name]) => !declared.has(name)).map(([name, file]) => `${name} (${file})`);
+    expect(missing, 'slots called by a template but declared in no SlotMap').to.deep.equal([]);
   });
 });
