@@ -11,7 +11,6 @@ import { createSession } from './http/session';
 import { createCsrf } from './http/csrf';
 import { localsMiddleware } from './http/locals';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { configurePassport } from './auth/passport-setup';
 import { authRoutes } from './auth/routes';
 import { holdLoginGate } from './auth/login-gate';
 import { adminRoutes } from './admin/routes';
@@ -97,7 +96,7 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(cookieParser());
   const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL });
   app.use(rawBody.unless(sessions.middleware));
-  const passport = configurePassport();
+  const { passport } = platform;
   app.use(passport.initialize());
   app.use(rawBody.unless(passport.session()));
   const csrf = createCsrf(config.sessionSecret, secure, (req) => rawBody.matches(req.path));
@@ -106,7 +105,11 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(cookies.decide());
   // A person logged in but not yet through the login gate (form section core.login.after) sees only the gate.
   app.use(holdLoginGate());
-  // Plugins' early middleware (ctx.http.use('early')): before core's routes and every plugin's.
+  // Plugins' early middleware (ctx.http.use('early')): before core's routes and every plugin's. A plugin whose
+  // middleware keeps failing is suspended, like one whose hook listeners do.
+  middleware.onSuspend((failure) => {
+    void platform.plugins.suspend(failure.owner, failure).catch((error: unknown) => log.error({ err: error }, 'suspending a plugin failed'));
+  });
   app.use(middleware.runner('early'));
 
   app.get('/', async (_req, res) => res.renderPage('core/home', { title: 'Home' }));

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { log } from '../log';
+import type { HookFailure } from '../hooks';
 import { HttpError } from './errors';
 
 /**
@@ -20,6 +21,22 @@ interface Entry {
 export class MiddlewareRegistry {
   // Replaced, never mutated: a request walks the list it started with even if a plugin is deactivated meanwhile.
   private readonly stages: Record<MiddlewareStage, readonly Entry[]> = { early: [], late: [] };
+  private readonly failures = new Map<string, number[]>();
+  private readonly suspendHandlers: Array<(failure: HookFailure) => void> = [];
+
+  constructor(
+    /** Failures of one plugin's middleware within the window that suspend it, as for hook listeners. */
+    private readonly failureLimit = 5,
+    private readonly failureWindowMs = 60_000,
+  ) {}
+
+  /**
+   * Called when a plugin's middleware has failed too often: an early middleware that throws fails every page
+   * of the site, so the plugin is suspended (the plugin manager listens) and the site serves again.
+   */
+  onSuspend(handler: (failure: HookFailure) => void): void {
+    this.suspendHandlers.push(handler);
+  }
 
   use(owner: string, stage: MiddlewareStage, handler: RequestHandler): () => void {
     if (stage !== 'early' && stage !== 'late') throw new Error(`Plugin "${owner}": middleware stage is 'early' or 'late', not "${String(stage)}".`);
@@ -47,16 +64,32 @@ export class MiddlewareRegistry {
         if (error !== undefined && error !== null && error !== 'route') return next(error);
         const entry = entries[i++];
         if (!entry) return next();
-        run(entry, stage, req, res, once(step));
+        run(entry, stage, req, res, once(step), (error) => this.recordFailure(entry.owner, stage, error));
       };
       step();
     };
   }
+
+  private recordFailure(owner: string, stage: MiddlewareStage, error: unknown): void {
+    if (owner === 'core') return;
+    const now = Date.now();
+    const times = (this.failures.get(owner) ?? []).filter((t) => now - t < this.failureWindowMs);
+    times.push(now);
+    this.failures.set(owner, times);
+    if (times.length < this.failureLimit) return;
+    this.failures.delete(owner);
+    const failure: HookFailure = { owner, hook: `http.${stage}`, error: error instanceof Error ? error.message : String(error), at: new Date() };
+    for (const handler of this.suspendHandlers) handler(failure);
+  }
 }
 
-function run(entry: Entry, stage: MiddlewareStage, req: Request, res: Response, next: NextFunction): void {
+function run(entry: Entry, stage: MiddlewareStage, req: Request, res: Response, next: NextFunction, failed: (error: unknown) => void): void {
   const fail = (error: unknown) => {
-    if (!(error instanceof HttpError)) (req.log ?? log).error({ plugin: entry.owner, stage, err: error }, 'plugin middleware failed');
+    // An HttpError (a 403 from a gate, a 404) is an answer, not a failure of the plugin.
+    if (!(error instanceof HttpError)) {
+      (req.log ?? log).error({ plugin: entry.owner, stage, err: error }, 'plugin middleware failed');
+      failed(error);
+    }
     next(error);
   };
   try {

@@ -79,3 +79,22 @@ describe('ctx.http.use: early and late plugin middleware', () => {
     expect((await t.agent().get('/').expect(200)).headers['x-hello-early']).to.equal('guest');
   });
 });
+
+describe('a plugin whose middleware keeps failing', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ plugins: ['hello'], fixtures: true });
+  });
+  after(async () => t.close());
+
+  it('is suspended after repeated failures, and the site serves again without it', async () => {
+    for (let i = 0; i < 5; i++) await t.agent().get('/?hello-fail=early').expect(500);
+    // Suspension runs in the plugin manager's queue; wait for it.
+    for (let i = 0; i < 50 && t.platform.plugins.isActive('hello'); i++) await new Promise((r) => setTimeout(r, 20));
+    const record = t.platform.plugins.get('hello');
+    expect(record?.status).to.equal('suspended');
+    expect(record?.problem).to.contain('http.early').and.contain('failed on purpose');
+    const home = await t.agent().get('/?hello-fail=early').expect(200);
+    expect(home.headers['x-hello-early']).to.equal(undefined);
+  });
+});
