@@ -30,7 +30,7 @@ export function registerAccountPrivacy(platform: Platform): void {
     async exportPage(person, page) {
       const rows = await OutboxMessage.findAll({ where: { to_address: person.email }, order: [['id', 'ASC']], limit: 100, offset: (page - 1) * 100 });
       return {
-        items: rows.map((m) => ({ group: 'Emails we sent you', id: m.id, data: { subject: m.subject, sent_at: m.sent_at ?? m.created_at, text: m.text_body } })),
+        items: rows.map((m) => ({ group: 'Emails we sent you', id: m.id, data: { subject: m.subject, sent_at: m.sent_at ?? m.created_at, text: m.text_body, html: m.html_body } })),
         done: rows.length < 100,
       };
     },

@@ -1,4 +1,4 @@
-import type { Model, ModelStatic } from 'sequelize';
+import { DataTypes, Op, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import type { PrivacyRegistry } from './registry';
 import type { Platform } from '../platform';
 import './personal-data';
@@ -65,4 +65,93 @@ export function activeModels(
 export function platformGaps(platform: Pick<Platform, 'sequelize' | 'plugins' | 'privacy'>): CoverageGap[] {
   const models = activeModels(platform.sequelize.models as Record<string, ModelStatic<Model>>, (m) => platform.plugins.modelOwner(m), (p) => platform.plugins.isActive(p));
   return personalDataGaps(models, platform.privacy);
+}
+
+/**
+ * Canary values for the coverage test that checks what exporters and erasers actually do: each personal
+ * column of each model gets a value found nowhere else, or the person's own key (their email) where that
+ * column is how the person's rows are found.
+ */
+export class Canaries {
+  private readonly values = new Map<string, { model: string; attribute: string; value: string }>();
+  private seq = 0;
+
+  constructor(private readonly salt = Math.random().toString(16).slice(2, 8)) {}
+
+  /** A unique short token for `Model.attribute` (12 characters: fits a postcode column). */
+  for(model: string, attribute: string): string {
+    const value = `cn${this.salt}${(++this.seq).toString(36).padStart(4, '0')}`.slice(0, 12);
+    return this.use(model, attribute, value);
+  }
+
+  /** A unique email address for `Model.attribute`. */
+  email(model: string, attribute: string): string {
+    return this.use(model, attribute, `${this.for(model, attribute)}@canary.test`);
+  }
+
+  /** A unique date (YYYY-MM-DD) for a date column. */
+  date(model: string, attribute: string): string {
+    const n = ++this.seq;
+    return this.use(model, attribute, `19${String(10 + (n % 89)).padStart(2, '0')}-0${1 + (n % 9)}-${String(10 + (n % 18))}`);
+  }
+
+  /** Records a value that is not unique (the person's email, the key their rows are found by). */
+  use(model: string, attribute: string, value: string): string {
+    this.values.set(`${model}.${attribute}`, { model, attribute, value });
+    return value;
+  }
+
+  entries(): Array<{ key: string; model: string; attribute: string; value: string }> {
+    return [...this.values.entries()].map(([key, v]) => ({ key, ...v }));
+  }
+}
+
+export interface CanaryReport {
+  /** Personal columns no canary was seeded into: the test must learn to seed them. */
+  unseeded: string[];
+  /** Seeded values the person's export does not contain. */
+  notExported: string[];
+  /** Seeded values still in the database after erasure, and reported kept by no eraser (`retained.covers`). */
+  notErased: string[];
+  /** Seeded values kept after erasure with a reason (an invoice kept for tax). */
+  keptWithReason: string[];
+}
+
+/**
+ * Runs the exporters and then the erasers for one person whose rows were seeded with canaries, and says
+ * which personal columns they did not really reach. `models` are the models walked (core and every
+ * active plugin's); a column counts as reached by the export when its canary appears anywhere in it.
+ */
+export async function canaryCheck(
+  registry: Pick<PrivacyRegistry, 'exportPerson' | 'erasePerson'>,
+  models: Iterable<OwnedModel>,
+  canaries: Canaries,
+  person: { email: string; userId?: number },
+): Promise<CanaryReport> {
+  const byKey = new Map(canaries.entries().map((e) => [e.key, e]));
+  const walked = [...models];
+  const report: CanaryReport = { unseeded: [], notExported: [], notErased: [], keptWithReason: [] };
+  for (const { model } of walked) {
+    for (const [attribute, definition] of Object.entries(model.getAttributes())) {
+      if (definition.personal && !byKey.has(`${model.name}.${attribute}`)) report.unseeded.push(`${model.name}.${attribute}`);
+    }
+  }
+  const exported = JSON.stringify(await registry.exportPerson(person)).toLowerCase();
+  for (const e of byKey.values()) if (!exported.includes(e.value.toLowerCase())) report.notExported.push(e.key);
+
+  const erased = await registry.erasePerson(person);
+  const kept = new Set<string>();
+  for (const section of erased.sections) for (const r of section.retained) for (const [m, attrs] of Object.entries(r.covers ?? {})) for (const a of attrs) kept.add(`${m}.${a}`);
+  const modelByName = new Map(walked.map(({ model }) => [model.name, model]));
+  for (const e of byKey.values()) {
+    const model = modelByName.get(e.model);
+    if (!model) continue;
+    const type = model.getAttributes()[e.attribute]?.type;
+    const isString = type instanceof DataTypes.STRING || type instanceof DataTypes.TEXT;
+    const where: WhereOptions = { [e.attribute]: isString ? { [Op.like]: `%${e.value}%` } : e.value };
+    if ((await model.count({ where })) === 0) continue;
+    (kept.has(e.key) ? report.keptWithReason : report.notErased).push(e.key);
+  }
+  for (const list of [report.unseeded, report.notExported, report.notErased, report.keptWithReason]) list.sort();
+  return report;
 }

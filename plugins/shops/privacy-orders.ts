@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { PluginContext } from '../../core/plugins/context';
-import type { ExportItem, Person } from '../../core/privacy/registry';
+import type { ExportItem, Person, Retained } from '../../core/privacy/registry';
 import { Address } from './models/address';
 import { Cart } from './models/cart';
 import { CartItem } from './models/cart-item';
@@ -133,7 +133,7 @@ export function registerOrderPrivacy(ctx: PluginContext): void {
     async erasePage(person) {
       const removed: string[] = [];
       const anonymized: string[] = [];
-      const retained: Array<{ what: string; reason: string; until: string }> = [];
+      const retained: Retained[] = [];
       const orders = await Order.findAll({ where: ordersOf(person), order: [['id', 'ASC']], limit: PAGE });
       const now = new Date();
       const keepYears = years();
@@ -153,6 +153,7 @@ export function registerOrderPrivacy(ctx: PluginContext): void {
               what: `Order ${order.number} (name, city, postcode, country, items and amounts)`,
               reason: `Tax law: invoices are kept for ${keepYears} years after payment`,
               until: until.toISOString().slice(0, 10),
+              covers: { Order: ['ship_name', 'ship_city', 'ship_postcode'] },
             });
             continue;
           }
