@@ -50,7 +50,8 @@ export class OutboxMessage extends Model<InferAttributes<OutboxMessage>, InferCr
         cancel_reason: { type: DataTypes.TEXT, allowNull: true },
         cancelled_by: { type: DataTypes.STRING(100), allowNull: true },
       },
-      { sequelize, tableName: 'outbox', modelName: 'OutboxMessage', timestamps: false },
+      // The indexes the migrations make (0001: to_address, 0005: user_id), so model and table agree.
+      { sequelize, tableName: 'outbox', modelName: 'OutboxMessage', timestamps: false, indexes: [{ fields: ['to_address'] }, { fields: ['user_id'] }] },
     );
   }
 }
