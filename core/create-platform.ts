@@ -20,6 +20,9 @@ import { AssetRegistry } from './http/assets';
 import { createHttpExtensions } from './http/http-extensions';
 import { FileService } from './files/file-service';
 import { FormRegistry } from './forms/registry';
+import { Privilege } from './auth/privilege';
+import { RateLimits } from './http/rate-limit';
+import { configurePassport } from './auth/passport-setup';
 import { User } from './auth/user-model';
 import { OutboxMessage } from './mail/outbox-model';
 import { ensureFirstAdmin, type CreatedAdmin } from './auth/first-admin';
@@ -90,6 +93,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     http: createHttpExtensions(assets, hooks),
     files: new FileService(config, sequelize),
     forms: new FormRegistry(renderer),
+    roles: new Privilege(hooks),
+    rateLimits: new RateLimits(config.REDIS_URL),
+    passport: configurePassport(),
   } as Omit<Platform, 'plugins'> as Platform;
   platform.plugins = new PluginManager(platform, [
     { dir: path.join(config.rootDir, 'plugins'), source: 'bundled' },
@@ -118,5 +124,6 @@ export async function startPlatform(platform: Platform, defaults: string[] = DEF
 
 export async function stopPlatform(platform: Platform): Promise<void> {
   await platform.jobs.stop();
+  platform.rateLimits.close();
   await platform.sequelize.close();
 }

@@ -16,6 +16,9 @@ import type { AssetRegistry } from './http/assets';
 import type { HttpExtensions } from './http/http-extensions';
 import type { FileService } from './files/file-service';
 import type { FormRegistry } from './forms/registry';
+import type { Privilege } from './auth/privilege';
+import type { RateLimits } from './http/rate-limit';
+import type { AppPassport } from './auth/passport-setup';
 
 /** Everything the running site is made of; built once by `createPlatform` and handed to the app. */
 export interface Platform {
@@ -39,4 +42,10 @@ export interface Platform {
   /** Public and private files of every plugin (ctx.files). */
   files: FileService;
   forms: FormRegistry;
+  /** Role changes, firing their hooks on this platform (ctx.roles). */
+  roles: Privilege;
+  /** Rate limits and their Redis connection, closed with the platform. */
+  rateLimits: RateLimits;
+  /** This app's passport (login strategy, session serializers). */
+  passport: AppPassport;
 }

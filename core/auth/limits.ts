@@ -1,6 +1,5 @@
 import type { RateLimitRequestHandler } from 'express-rate-limit';
 import type { Platform } from '../platform';
-import { createRateLimit } from '../http/rate-limit';
 
 export interface AuthLimits {
   /** Failed logins and wrong current passwords, per address: the 11th failure in 15 minutes is refused. */
@@ -14,12 +13,12 @@ export interface AuthLimits {
 const MINUTE = 60 * 1000;
 
 export function authLimits(platform: Platform): AuthLimits {
-  const redisUrl = platform.config.REDIS_URL;
+  const limits = platform.rateLimits;
   return {
     // Successful logins are not counted: only guessing is.
-    login: createRateLimit('login', { windowMs: 15 * MINUTE, limit: 10, skipSuccessfulRequests: true, redisUrl }),
-    register: createRateLimit('register', { windowMs: 60 * MINUTE, limit: 20, redisUrl }),
-    passwordReset: createRateLimit('password-reset', { windowMs: 15 * MINUTE, limit: 10, redisUrl }),
-    mail: createRateLimit('verify-mail', { windowMs: 15 * MINUTE, limit: 5, redisUrl }),
+    login: limits.create('login', { windowMs: 15 * MINUTE, limit: 10, skipSuccessfulRequests: true }),
+    register: limits.create('register', { windowMs: 60 * MINUTE, limit: 20 }),
+    passwordReset: limits.create('password-reset', { windowMs: 15 * MINUTE, limit: 10 }),
+    mail: limits.create('verify-mail', { windowMs: 15 * MINUTE, limit: 5 }),
   };
 }

@@ -41,14 +41,15 @@ export function sessionRefOf(req: Request): SessionRef | undefined {
   return isSessionRef(ref) ? ref : undefined;
 }
 
-let configured = false;
+export type AppPassport = passport.Authenticator;
 
-/** passport-local by email or username; an unknown account costs the same time as a wrong password. */
-export function configurePassport(): passport.PassportStatic {
-  // passport is a module singleton: configuring it again (a second app in one process) would stack serializers.
-  if (configured) return passport;
-  configured = true;
-  passport.use(
+/**
+ * A passport of the app's own (not the module's shared one, which every app in the process would
+ * configure): passport-local by email or username; an unknown account costs the same time as a wrong password.
+ */
+export function configurePassport(): AppPassport {
+  const auth = new passport.Authenticator();
+  auth.use(
     new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, (login, password, done) => {
       const key = login.trim().toLowerCase();
       User.findOne({ where: { [Op.or]: [{ email: key }, { username: key }] } })
@@ -59,17 +60,17 @@ export function configurePassport(): passport.PassportStatic {
         .catch(done);
     }),
   );
-  passport.serializeUser((user, done) => {
+  auth.serializeUser((user, done) => {
     User.findByPk(user.id, { attributes: ['id', 'session_version', 'role'] })
       .then((row) => (row ? done(null, { id: row.id, v: row.session_version, r: row.role } satisfies SessionRef) : done(new Error(`No user ${user.id} to log in`))))
       .catch(done);
   });
-  passport.deserializeUser((ref: unknown, done) => {
+  auth.deserializeUser((ref: unknown, done) => {
     // A reference from an older format, or from before the account's sessions were ended, logs nobody in.
     if (!isSessionRef(ref)) return done(null, false);
     User.findByPk(ref.id)
       .then((user) => done(null, user && user.session_version === ref.v ? toSessionUser(user) : false))
       .catch(done);
   });
-  return passport;
+  return auth;
 }

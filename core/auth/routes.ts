@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import passport from 'passport';
 import { z } from 'zod';
 import type { Platform } from '../platform';
 import { parseForm } from '../http/validation';
@@ -7,7 +6,7 @@ import { SESSION_COOKIE } from '../http/session';
 import './hooks';
 import { authLimits } from './limits';
 import { sessionRefOf } from './passport-setup';
-import { bindPrivilege, regenerateSession } from './privilege';
+import { regenerateSession } from './privilege';
 import { registerRoutes } from './register-routes';
 import { accountRoutes } from './account-routes';
 import { passwordResetRoutes } from './password-reset-routes';
@@ -28,7 +27,6 @@ const loginSchema = z.object({
 export function authRoutes(platform: Platform): Router {
   const router = express.Router();
   const limits = authLimits(platform);
-  bindPrivilege(platform.hooks);
   defineResetMailJob(platform);
 
   // A session whose user's role changed since it began (an admin promoted or demoted them) gets a new id
@@ -48,7 +46,7 @@ export function authRoutes(platform: Platform): Router {
     const parsed = parseForm(loginSchema, req.body);
     const values = { login: String(req.body?.login ?? '').slice(0, 320), next: safeNext(req.body?.next) };
     if (!parsed.ok) return res.renderPage('core/login', { title: 'Log in', values, errors: parsed.errors }, 422);
-    passport.authenticate('local', (error: unknown, user: Express.User | false) => {
+    platform.passport.authenticate('local', (error: unknown, user: Express.User | false) => {
       if (error) return next(error);
       if (!user) {
         // One message for an unknown account and a wrong password: the form must not reveal which emails exist.

@@ -7,11 +7,10 @@ import { User } from './user-model';
 import { notFound } from '../http/errors';
 import { parseForm } from '../http/validation';
 import { pageFrom, pageLinks } from '../http/pagination';
-import { setRole } from './privilege';
 import './hooks';
 
 /** `/admin/users`: find people and change their role (behind `core.users.manage`, checked where this is mounted). */
-export function usersAdminRoutes(_platform: Platform): Router {
+export function usersAdminRoutes(platform: Platform): Router {
   const router = express.Router();
 
   router.get('/', async (req, res) => {
@@ -36,7 +35,7 @@ export function usersAdminRoutes(_platform: Platform): Router {
       return res.redirect(303, '/admin/users');
     }
     // The person's own session gets a new id on their next request (see the auth routes).
-    await setRole(req, user.id, parsed.data.role);
+    await platform.roles.setRole(req, user.id, parsed.data.role);
     res.flash('success', `${user.display_name} is now ${parsed.data.role}.`);
     res.redirect(303, '/admin/users');
   });

@@ -2,37 +2,44 @@ import { rateLimit, type Options, type RateLimitRequestHandler } from 'express-r
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { Redis } from 'ioredis';
 
-let redis: Redis | undefined;
-
 /**
- * A rate limit (express-rate-limit), counted in Redis when `REDIS_URL` is set so that every instance
- * shares the count; the refusal is a 429 rendered as a page.
+ * The rate limits of one platform (express-rate-limit), counted in Redis when `REDIS_URL` is set so that
+ * every instance shares the count; the refusal is a 429 rendered as a page. The Redis connection belongs
+ * to the platform (closed by stopPlatform): it was a module-level one that a second app shared and closed.
  */
-export function createRateLimit(name: string, options: Partial<Options> & { redisUrl?: string }): RateLimitRequestHandler {
-  const { redisUrl, ...rest } = options;
-  if (redisUrl && !redis) redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  return rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: 10,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    store: redis
-      ? new RedisStore({ prefix: `agora:rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis!.call(command, ...args) as Promise<RedisReply> })
-      : undefined,
-    handler: (req, res) => {
-      const minutes = Math.ceil((rest.windowMs ?? 15 * 60 * 1000) / 60_000);
-      const message = `Too many attempts from your address. Please wait ${minutes} minutes and try again.`;
-      res.status(429);
-      if (!res.renderPage) return void res.type('text/plain').send(message);
-      res.renderPage('core/error', { title: 'Too many attempts', status: 429, message, requestId: req.id }, 429).catch(() => {
-        if (!res.headersSent) res.type('text/plain').send(message);
-      });
-    },
-    ...rest,
-  });
-}
+export class RateLimits {
+  private redis: Redis | undefined;
 
-export function closeRateLimitStore(): void {
-  redis?.disconnect();
-  redis = undefined;
+  constructor(private readonly redisUrl: string | undefined) {}
+
+  create(name: string, options: Partial<Options>): RateLimitRequestHandler {
+    const redis = this.connection();
+    return rateLimit({
+      windowMs: 15 * 60 * 1000,
+      limit: 10,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      store: redis ? new RedisStore({ prefix: `agora:rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) : undefined,
+      handler: (req, res) => {
+        const minutes = Math.ceil((options.windowMs ?? 15 * 60 * 1000) / 60_000);
+        const message = `Too many attempts from your address. Please wait ${minutes} minutes and try again.`;
+        res.status(429);
+        if (!res.renderPage) return void res.type('text/plain').send(message);
+        res.renderPage('core/error', { title: 'Too many attempts', status: 429, message, requestId: req.id }, 429).catch(() => {
+          if (!res.headersSent) res.type('text/plain').send(message);
+        });
+      },
+      ...options,
+    });
+  }
+
+  close(): void {
+    this.redis?.disconnect();
+    this.redis = undefined;
+  }
+
+  private connection(): Redis | undefined {
+    if (this.redisUrl && !this.redis) this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: 2 });
+    return this.redis;
+  }
 }

@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
 import type { Config } from '../config';
@@ -17,6 +17,7 @@ import { attributeMailListener } from '../mail/message';
 import type { Platform } from '../platform';
 import type { PluginManifest } from './manifest';
 import type { ServiceMap, ServiceName } from './services';
+import type { RoleChange } from '../auth/privilege';
 import { pluginForms, type PluginForms } from '../forms/plugin-forms';
 import { pluginHttp, type PluginHttp } from '../http/plugin-http';
 import type { PluginFiles } from '../files/file-service';
@@ -49,6 +50,11 @@ export interface PluginContext {
   readonly settings: {
     define<S extends z.ZodObject>(definition: SettingsDefinition<S>): Disposer;
     get<T = Record<string, unknown>>(): T;
+  };
+  /** Role changes that fire their hooks and give the person's own session a new id (see core/auth/privilege). */
+  readonly roles: {
+    /** Raises a person to at least `role`, never lowers: `await ctx.roles.grant(req, req.user, 'seller')`. */
+    grant(req: Request | undefined, user: { id: number }, role: Role): Promise<RoleChange | undefined>;
   };
   readonly capabilities: {
     register(capability: string, label: string, roles: Role[]): Disposer;
@@ -145,6 +151,7 @@ export function createPluginContext(
       define: (definition) => track(platform.settings.define(owner, definition as unknown as SettingsDefinition)),
       get: <T>() => platform.settings.get<T>(owner),
     },
+    roles: { grant: (req, user, role) => platform.roles.grantRole(req, user, role) },
     capabilities: {
       register: (capability, label, roles) => track(platform.capabilities.register(owner, capability, label, roles)),
       rule: (capability, rule) => track(platform.capabilities.rule(capability, rule)),

@@ -10,7 +10,6 @@ import type { Platform } from '../../core/platform';
 import { User } from '../../core/auth/user-model';
 import { hashPassword } from '../../core/auth/passwords';
 import type { Role } from '../../core/auth/capabilities';
-import { closeRateLimitStore } from '../../core/http/rate-limit';
 import { createTestDatabase, type TestDatabase } from './database';
 import { TestSmtp } from './smtp';
 
@@ -71,7 +70,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (stopped) return;
     stopped = true;
     await built.close();
-    closeRateLimitStore();
     await stopPlatform(platform);
     await smtp?.stop();
   };

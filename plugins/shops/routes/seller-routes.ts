@@ -5,7 +5,6 @@ import { requireUser } from '../../../core/http/guards';
 import { forbidden, notFound } from '../../../core/http/errors';
 import { pageFrom } from '../../../core/http/pagination';
 import type { FieldErrors } from '../../../core/http/validation';
-import { grantRole } from '../../../core/auth/privilege';
 import { Announcement } from '../models/announcement';
 import { Product } from '../models/product';
 import { ProductImage } from '../models/product-image';
@@ -91,7 +90,7 @@ export function sellerRoutes(ctx: PluginContext): void {
       try {
         const shop = await shops.open(req.user!.id, parsed.data, { logo, banner });
         // The seller role is earned here; grantRole never lowers an admin or moderator and gives this session a new id.
-        await grantRole(req, req.user!, 'seller');
+        await ctx.roles.grant(req, req.user!, 'seller');
         res.flash('success', `Your shop "${shop.name}" is open. Add your first product.`);
         res.redirect(303, '/seller');
       } catch (error) {

@@ -1,20 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { rootDir } from '../../../core/config';
 import { startTestApp, createUser, login, loginAsAdmin, csrfFrom, ADMIN, type TestApp } from '../../helpers/app';
 import { createTestDatabase } from '../../helpers/database';
 import { User } from '../../../core/auth/user-model';
 import { submit } from './support';
 
-const core = (file: string) => pathToFileURL(path.join(rootDir, file)).href;
-
 /**
- * An installed plugin that calls `grantRole` the way the shops plugin does when someone opens a shop. It
- * lives in the app's data folder (installed plugins are loaded from there) and imports core by file URL.
+ * An installed plugin that calls `ctx.roles.grant` the way the shops plugin does when someone opens a shop.
+ * It lives in the app's data folder (installed plugins are loaded from there) and imports '@agora/core'.
  */
 function writeProbePlugin(dataDir: string): void {
   const dir = path.join(dataDir, 'plugins', 'role-probe');
@@ -23,13 +19,11 @@ function writeProbePlugin(dataDir: string): void {
   fs.writeFileSync(path.join(dir, 'plugin.json'), JSON.stringify({ name: 'role-probe', version: '1.0.0', title: 'Role probe' }));
   fs.writeFileSync(
     path.join(dir, 'index.ts'),
-    `import { definePlugin } from '${core('core/plugins/define-plugin.ts')}';
-import { grantRole } from '${core('core/auth/privilege.ts')}';
-import { requireUser } from '${core('core/http/guards.ts')}';
+    `import { definePlugin, requireUser } from '@agora/core';
 export default definePlugin({
   setup(ctx) {
     ctx.router.post('/role-probe/become-seller', requireUser, async (req, res) => {
-      const change = await grantRole(req, req.user, 'seller');
+      const change = await ctx.roles.grant(req, req.user, 'seller');
       res.flash('success', change ? 'You are a seller now.' : 'Nothing changed.');
       res.redirect(303, '/account');
     });
@@ -125,7 +119,7 @@ describe('roles', () => {
     expect((await admin.get('/admin/users')).text).to.contain('You cannot take the admin role from yourself');
   });
 
-  it('lets a plugin grant a role with grantRole: the session id changes at once and the person stays logged in', async () => {
+  it('lets a plugin grant a role with ctx.roles.grant: the session id changes at once and the person stays logged in', async () => {
     const { user, password } = await createUser();
     const agent = t.agent();
     const before = sessionCookie(await submit(agent, '/login', '/login', { login: user.email, password }));
@@ -147,7 +141,7 @@ describe('roles', () => {
     expect((await t.agent().get('/account').set('Cookie', before!)).status).to.equal(302);
   });
 
-  it('never lowers a role through grantRole: an admin who becomes a seller stays admin', async () => {
+  it('never lowers a role through ctx.roles.grant: an admin who becomes a seller stays admin', async () => {
     const admin = t.agent();
     await loginAsAdmin(admin);
     const res = await submit(admin, '/account', '/role-probe/become-seller', {});
