@@ -102,6 +102,21 @@ describe('private files (ctx.files.private)', () => {
     await owner.get(`/hello/notes/${row.file_id}`).expect(404);
   });
 
+  it("is in its author's data export, and erased (row and bytes) with the person", async () => {
+    const c = await createUser();
+    const agent = t.agent();
+    await login(agent, c.user.email, c.password);
+    expect((await saveNote(agent, 'a note to be forgotten')).status).to.equal(303);
+    const [row] = await t.platform.sequelize.query<{ file_id: string }>('SELECT file_id FROM hello_notes WHERE user_id = ?', { replacements: [c.user.id], type: QueryTypes.SELECT });
+    const exported = await t.platform.privacy.exportPerson({ email: c.user.email, userId: c.user.id });
+    const notes = exported.sections.find((x) => x.owner === 'hello' && x.exporter === 'notes');
+    expect(notes?.items.map((i) => i.data.text)).to.deep.equal(['a note to be forgotten']);
+    await t.platform.privacy.erasePerson({ email: c.user.email, userId: c.user.id });
+    expect(fs.existsSync(path.join(t.config.dataDir, 'private', 'hello', row.file_id))).to.equal(false);
+    expect(await t.platform.sequelize.query('SELECT id FROM private_files WHERE id = ?', { replacements: [row.file_id], type: QueryTypes.SELECT })).to.deep.equal([]);
+    expect(await t.platform.files.forOwner('hello').private.read(id), "another person's note stays").to.deep.equal(Buffer.from(text));
+  });
+
   it("eraseOwner (the uninstall step) erases every file of one plugin, private and public, and no other plugin's", async () => {
     const files = t.platform.files.forOwner('hello');
     const pub = await files.public.save(Buffer.from('public bytes'), { ext: 'txt', folder: 'misc' });
