@@ -1,6 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import type { PluginContext } from '../../core/plugins/context';
-import type { ExportItem, Person, Retained } from '../../core/privacy/registry';
+import type { PluginContext, ExportItem, Person, Retained } from '@agora/core';
 import { Address } from './models/address';
 import { Cart } from './models/cart';
 import { CartItem } from './models/cart-item';

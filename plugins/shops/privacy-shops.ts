@@ -1,7 +1,5 @@
-import type { PluginContext } from '../../core/plugins/context';
-import type { Person } from '../../core/privacy/registry';
+import { User, type PluginContext, type Person } from '@agora/core';
 import type { Sequelize } from 'sequelize';
-import { User } from '../../core/auth/user-model';
 import { Product } from './models/product';
 import { Shop } from './models/shop';
 import { ShopMember } from './models/shop-member';
