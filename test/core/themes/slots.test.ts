@@ -50,6 +50,24 @@ describe('typed slots and the product page context', () => {
     }
   });
 
+  it("gives the shop page's and the catalog's slots the objects those pages show", async () => {
+    const seen: string[] = [];
+    const disposers = [
+      t.platform.hooks.filter('probe', 'view.shops.shop.after_about', (f, ctx) => [...f, { html: `<p id="shop-probe">${ctx.shop.slug}: ${ctx.result.total}</p>` }]),
+      t.platform.hooks.filter('probe', 'view.shops.catalog.sidebar', (f, ctx) => {
+        seen.push(`${ctx.template} ${ctx.result.total} ${String(ctx.query.q)}`);
+        return f;
+      }),
+    ];
+    try {
+      expect((await t.agent().get('/shops/slot-shop').expect(200)).text).to.contain('<p id="shop-probe">slot-shop: 1</p>');
+      await t.agent().get('/products?q=teapot').expect(200);
+      expect(seen).to.deep.equal(['shops/catalog 1 teapot']);
+    } finally {
+      for (const d of disposers) d();
+    }
+  });
+
   it('gives the product tabs filter the viewer and the query (the page of reviews asked for)', async () => {
     const pages: ProductPageContext[] = [];
     const dispose = t.platform.hooks.filter('reviews', 'shops.product.tabs', (tabs, product, page) => {
