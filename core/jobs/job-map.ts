@@ -15,13 +15,22 @@ export type JobName = keyof JobMap & string;
 export type JobPayload<N extends JobName> = JobMap[N];
 export type JobHandler<N extends JobName = JobName> = (payload: JobPayload<N>) => Promise<void>;
 
-/**
- * A job name as a plugin may write it to `ctx.jobs`: full (`hello.record`) or without the plugin's
- * prefix (`record`, which the context prefixes). Resolves to the full name(s) it can stand for, or
- * `never` for a name no plugin declared.
- */
-export type ResolveJobName<S extends string> = S extends JobName ? S : Extract<JobName, `${string}.${S}`>;
-/** Every declared name without its owner's prefix (`hello.record` → `record`). */
-export type ShortJobName = { [N in JobName]: N extends `${string}.${infer Rest}` ? Rest : never }[JobName];
-/** What `ctx.jobs` accepts: a declared name, full or short. A misspelt one is a compile error. */
+/** A job name without its owner's prefix: what follows the first dot (`hello.record` → `record`). */
+type Short<N extends string> = N extends `${infer _Owner}.${infer Rest}` ? Rest : never;
+/** Every declared name without its owner's prefix. */
+export type ShortJobName = Short<JobName>;
+/** What `ctx.jobs` accepts as a name: a declared name, full or short. */
 export type PluginJobName = JobName | ShortJobName;
+
+/**
+ * The full name(s) a name written to `ctx.jobs` stands for: itself when it is a full name, else every
+ * declared name whose part after the owner is exactly it (the context prefixes the plugin's own name).
+ */
+export type ResolveJobName<S extends string> = S extends JobName ? S : { [N in JobName]: [Short<N>] extends [S] ? ([S] extends [Short<N>] ? N : never) : never }[JobName];
+
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+/**
+ * `S` when it names one job; a message type (a compile error at the call, that says what to do) when a
+ * short name fits jobs of several plugins.
+ */
+export type UnambiguousJobName<S extends string> = true extends IsUnion<ResolveJobName<S>> ? `job name "${S}" is declared by several plugins: write it in full` : S;

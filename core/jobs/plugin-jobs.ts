@@ -1,22 +1,23 @@
 import type { Disposer } from '../hooks';
 import type { EnqueueOptions, JobQueue, ScheduleOptions } from './job-queue';
-import type { JobHandler, JobName, JobPayload, PluginJobName, ResolveJobName } from './job-map';
+import type { JobHandler, JobName, JobPayload, PluginJobName, ResolveJobName, UnambiguousJobName } from './job-map';
 
 /**
  * `ctx.jobs`: a plugin's jobs, typed by the JobMap. A name may be written without the plugin's prefix
- * (`record` in plugin hello is `hello.record`); the types resolve it the same way.
+ * (`record` in plugin hello is `hello.record`) while no other plugin declares a job of that short name;
+ * the full name always works, and is what the docs recommend.
  */
 export interface PluginJobs {
   /** Defines the handler of a job; removed on deactivation. */
-  define<S extends PluginJobName>(name: S, handler: JobHandler<ResolveJobName<S>>): Disposer;
+  define<S extends PluginJobName>(name: UnambiguousJobName<S>, handler: JobHandler<ResolveJobName<S>>): Disposer;
   /**
    * Persists a job and returns its id (see platform.jobs.get). With `tx` (or inside a managed
    * transaction, the ambient one) it is written with that change and runs only if it commits; a
    * `dedupeKey` already used returns the first job's id instead of adding one.
    */
-  enqueue<S extends PluginJobName>(name: S, payload: JobPayload<ResolveJobName<S>>, options?: EnqueueOptions): Promise<string>;
+  enqueue<S extends PluginJobName>(name: UnambiguousJobName<S>, payload: JobPayload<ResolveJobName<S>>, options?: EnqueueOptions): Promise<string>;
   /** Runs the job at each due time of `cron` (UTC), once across all instances; removed on deactivation. */
-  schedule<S extends PluginJobName>(name: S, cron: string, options?: ScheduleOptions<ResolveJobName<S>>): Disposer;
+  schedule<S extends PluginJobName>(name: UnambiguousJobName<S>, cron: string, options?: ScheduleOptions<ResolveJobName<S>>): Disposer;
 }
 
 /** `track` keeps a disposer for deactivation; `onDispose` one that deactivation awaits. */

@@ -1,6 +1,9 @@
-import type { JobMap as _JobMap } from '../../core/jobs/job-map';
+import type { JobMap } from '@agora/core';
 
-/** The background jobs of the shops plugin and their payloads (see core/jobs/job-map.ts). */
+// Declaration merging needs the module that declares JobMap (core's public API re-exports it, and an
+// augmentation of a re-export does not merge).
+
+/** The background jobs of the shops plugin and their payloads (see JobMap in core/jobs/job-map.ts). */
 declare module '../../core/jobs/job-map' {
   interface JobMap {
     /** The buyer's and the sellers' mails after a checkout; `instructions` are the manual gateway's payment instructions. */
@@ -16,4 +19,4 @@ declare module '../../core/jobs/job-map' {
   }
 }
 
-export type ShopsJobs = Pick<_JobMap, 'shops.checkout-mails' | 'shops.order-note-mail' | 'shops.order-status-mail' | 'shops.expire-group' | 'shops.expire-pending'>;
+export type ShopsJobName = Extract<keyof JobMap, `shops.${string}`>;
