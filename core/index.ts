@@ -29,8 +29,8 @@ export { HttpError, notFound, forbidden } from './http/errors';
 export { parseForm } from './http/validation';
 export type { FieldErrors, Parsed } from './http/validation';
 export { formatMoney, minorPerMajor, parseMoney } from './http/money';
-export { pageFrom, pageUrl, pageLinks } from './http/pagination';
-export type { Page, PageLinks } from './http/pagination';
+export { pageFrom, pageUrl, pager } from './http/pagination';
+export type { Page, Pager, PagerInput } from './http/pagination';
 export { requireUser, requireCapability } from './http/guards';
 export type { FlashMessage } from './http/express-types';
 

@@ -6,7 +6,7 @@ import { ROLES } from './capabilities';
 import { User } from './user-model';
 import { notFound } from '../http/errors';
 import { parseForm } from '../http/validation';
-import { pageFrom, pageLinks } from '../http/pagination';
+import { pageFrom, pager } from '../http/pagination';
 import './hooks';
 
 /** `/admin/users`: find people and change their role (behind `core.users.manage`, checked where this is mounted). */
@@ -18,7 +18,7 @@ export function usersAdminRoutes(platform: Platform): Router {
     const { page, perPage, offset } = pageFrom(req.query, 50);
     const where = q ? { [Op.or]: [{ email: { [Op.like]: `%${q}%` } }, { username: { [Op.like]: `%${q.toLowerCase()}%` } }, { display_name: { [Op.like]: `%${q}%` } }] } : {};
     const { rows, count } = await User.findAndCountAll({ where, order: [['id', 'ASC']], limit: perPage, offset });
-    await res.renderPage('core/admin/users', { title: 'Users', users: rows, q, roles: ROLES, pages: pageLinks('/admin/users', req.query as Record<string, unknown>, page, count, perPage) });
+    await res.renderPage('core/admin/users', { title: 'Users', users: rows, q, roles: ROLES, pager: pager('/admin/users', req.query as Record<string, unknown>, { page, perPage, total: count, noun: 'users' }) });
   });
 
   router.post('/:id/role', async (req, res) => {

@@ -4,17 +4,33 @@ export interface Page {
   offset: number;
 }
 
+/** The page asked for in the query (`?page=`), clamped to 1..maxPage, with its offset. */
 export function pageFrom(query: unknown, perPage = 24, maxPage = 10_000): Page {
   const raw = typeof query === 'object' && query && 'page' in query ? Number((query as { page: unknown }).page) : 1;
   const page = Number.isInteger(raw) && raw >= 1 ? Math.min(raw, maxPage) : 1;
   return { page, perPage, offset: (page - 1) * perPage };
 }
 
-export interface PageLinks {
+/** What the one pager template, `core/partials/pager`, shows: `<%- include('core/partials/pager', { pager }) %>`. */
+export interface Pager {
   page: number;
-  pages: number;
+  /** Known when the total is exact. */
+  pages?: number;
   prev?: string;
   next?: string;
+  /** The list's size for its heading: "1,234 products", "1,000+ products" when the count is a lower bound. */
+  label: string;
+}
+
+export interface PagerInput {
+  page: number;
+  perPage: number;
+  total: number;
+  /** False when `total` is a lower bound (a count capped at a window); then `hasNext` says whether to go on. */
+  exact?: boolean;
+  hasNext?: boolean;
+  /** The plural noun of the label ("products"); a total of exactly one takes it without its final "s". */
+  noun?: string;
 }
 
 /** The address of page `page`, keeping the rest of the query string (empty values dropped, page 1 implied). */
@@ -26,9 +42,18 @@ export function pageUrl(basePath: string, query: Record<string, unknown>, page: 
   return qs ? `${basePath}?${qs}` : basePath;
 }
 
-/** Links to the neighbouring pages that keep the rest of the query string. */
-export function pageLinks(basePath: string, query: Record<string, unknown>, page: number, total: number, perPage: number): PageLinks {
-  const pages = Math.max(1, Math.ceil(total / perPage));
+/** The pager of a list: links to the neighbouring pages that keep the rest of the query string, and its label. */
+export function pager(basePath: string, query: Record<string, unknown>, input: PagerInput): Pager {
+  const { page, perPage, total, exact = true, noun = 'items' } = input;
+  const pages = exact ? Math.max(1, Math.ceil(total / perPage)) : undefined;
+  const hasNext = pages !== undefined ? page < pages : (input.hasNext ?? false);
   const link = (p: number) => pageUrl(basePath, query, p);
-  return { page, pages, prev: page > 1 ? link(page - 1) : undefined, next: page < pages ? link(page + 1) : undefined };
+  const count = `${total.toLocaleString('en')}${exact ? '' : '+'}`;
+  return {
+    page,
+    pages,
+    prev: page > 1 ? link(page - 1) : undefined,
+    next: hasNext ? link(page + 1) : undefined,
+    label: `${count} ${total === 1 && exact ? noun.replace(/s$/, '') : noun}`,
+  };
 }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { PluginContext } from '../../../core/plugins/context';
 import { requireUser } from '../../../core/http/guards';
 import { notFound } from '../../../core/http/errors';
-import { pageFrom, pageLinks } from '../../../core/http/pagination';
+import { pageFrom, pager } from '../../../core/http/pagination';
 import { parseForm, type FieldErrors } from '../../../core/http/validation';
 import { Order } from '../models/order';
 import { Shop } from '../models/shop';
@@ -38,7 +38,7 @@ export function accountOrderRoutes(ctx: PluginContext): void {
     await res.renderPage('shops/orders/account-list', {
       title: 'My orders',
       orders: rows.map((order) => ({ order, shop: shops.find((s) => s.id === order.shop_id) })),
-      pages: pageLinks('/account/orders', req.query as Record<string, unknown>, page.page, count, PER_PAGE),
+      pager: pager('/account/orders', req.query as Record<string, unknown>, { page: page.page, perPage: PER_PAGE, total: count, noun: 'orders' }),
       statusLabels: STATUS_LABELS,
     });
   });

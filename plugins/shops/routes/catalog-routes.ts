@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PluginContext } from '../../../core/plugins/context';
 import { notFound } from '../../../core/http/errors';
 import { formatMoney, parseMoney } from '../../../core/http/money';
-import { pageFrom, pageUrl } from '../../../core/http/pagination';
+import { pageFrom, pager, type Pager } from '../../../core/http/pagination';
 import { Category } from '../models/category';
 import { Product } from '../models/product';
 import { ProductImage } from '../models/product-image';
@@ -30,25 +30,9 @@ const catalogQuery = z.object({
 /** Price filters are typed in major units; every shop currency has two decimals, so one scale fits all. */
 const priceFilter = (v: string | undefined) => (v ? parseMoney(v, 'EUR') : undefined);
 
-export interface Pager {
-  page: number;
-  pages?: number;
-  prev?: string;
-  next?: string;
-  /** "1,234 products" or "1,000+ products". */
-  label: string;
-}
-
+/** The pager of a catalog page, whose total may be a lower bound (see catalog-service). */
 export function pagerFor(basePath: string, query: Record<string, unknown>, result: CatalogResult, noun = 'products'): Pager {
-  const link = (p: number) => pageUrl(basePath, query, p);
-  const count = `${result.total.toLocaleString('en')}${result.exact ? '' : '+'}`;
-  return {
-    page: result.page,
-    pages: result.pages,
-    prev: result.page > 1 ? link(result.page - 1) : undefined,
-    next: result.hasNext ? link(result.page + 1) : undefined,
-    label: `${count} ${result.total === 1 && result.exact ? noun.replace(/s$/, '') : noun}`,
-  };
+  return pager(basePath, query, { page: result.page, perPage: result.perPage, total: result.total, exact: result.exact, hasNext: result.hasNext, noun });
 }
 
 /** The categories in display order, each with the ids a filter on it covers (itself and its descendants). */
@@ -140,12 +124,10 @@ export function catalogRoutes(ctx: PluginContext): void {
       Shop.findAll({ where, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: page.perPage, offset: page.offset }),
       Shop.count({ where }),
     ]);
-    const pages = Math.max(1, Math.ceil(total / page.perPage));
-    const link = (p: number) => (p > 1 ? `/shops?page=${p}` : '/shops');
     await res.renderPage('shops/shops', {
       title: 'Shops',
       shops,
-      pager: { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : undefined, next: page.page < pages ? link(page.page + 1) : undefined, label: `${total.toLocaleString('en')} ${total === 1 ? 'shop' : 'shops'}` },
+      pager: pager('/shops', {}, { page: page.page, perPage: page.perPage, total, noun: 'shops' }),
     });
   });
 

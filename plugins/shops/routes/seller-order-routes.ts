@@ -5,7 +5,7 @@ import type { PluginContext } from '../../../core/plugins/context';
 import { requireUser } from '../../../core/http/guards';
 import { notFound } from '../../../core/http/errors';
 import { formatMoney } from '../../../core/http/money';
-import { pageFrom, pageLinks } from '../../../core/http/pagination';
+import { pageFrom, pager } from '../../../core/http/pagination';
 import { parseForm, type FieldErrors } from '../../../core/http/validation';
 import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
 import { Shop } from '../models/shop';
@@ -97,7 +97,7 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
       status: status ?? '',
       statuses: ORDER_STATUSES,
       statusLabels: STATUS_LABELS,
-      pages: pageLinks('/seller/orders', req.query as Record<string, unknown>, page.page, count, PER_PAGE),
+      pager: pager('/seller/orders', req.query as Record<string, unknown>, { page: page.page, perPage: PER_PAGE, total: count, noun: 'orders' }),
       manyShops: !req.orderShopIds || req.orderShopIds.length > 1,
       navShop: await navShop(req),
     });

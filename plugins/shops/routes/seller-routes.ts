@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { PluginContext } from '../../../core/plugins/context';
 import { requireUser } from '../../../core/http/guards';
 import { forbidden, notFound } from '../../../core/http/errors';
-import { pageFrom } from '../../../core/http/pagination';
+import { pageFrom, pager } from '../../../core/http/pagination';
 import type { FieldErrors } from '../../../core/http/validation';
 import { Announcement } from '../models/announcement';
 import { Product } from '../models/product';
@@ -121,13 +121,11 @@ export function sellerRoutes(ctx: PluginContext): void {
     const shop = shopOf(req);
     const page = pageFrom(req.query, PRODUCTS_PER_PAGE);
     const { rows, count } = await Product.findAndCountAll({ where: { shop_id: shop.id }, order: [['id', 'DESC']], limit: page.perPage, offset: page.offset });
-    const pages = Math.max(1, Math.ceil(count / page.perPage));
-    const link = (p: number) => (p > 1 ? `/seller/products?page=${p}` : '/seller/products');
     await res.renderPage('shops/seller/products', {
       title: 'Your products',
       shop,
       products: rows,
-      pages: { page: page.page, pages, prev: page.page > 1 ? link(page.page - 1) : undefined, next: page.page < pages ? link(page.page + 1) : undefined },
+      pager: pager('/seller/products', {}, { page: page.page, perPage: page.perPage, total: count, noun: 'products' }),
     });
   });
 
