@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../../helpers/app';
+import { csrfFrom, login, startTestApp, type TestApp } from '../../../helpers/app';
 import { log } from '../../../../core/log';
 import type * as OrderPaymentsModule from '../../../../plugins/shops/services/order-payments';
 import type { Order } from '../../../../plugins/shops/models/order';
@@ -130,6 +130,30 @@ describe('shops: refunds in two phases', function () {
     // A refund in another currency is not applied.
     await deliver(t, { id: eventId('dash'), type: 'refund_settled', status: 'succeeded', groupId: group.id, orderId: b.id, amount: 100, currency: 'USD', providerRef: 're_dash_3' });
     expect((await fresh(b)).refunded_total).to.equal(1000);
+  });
+
+  it("answers the seller's refund form with the provider's refusal on the page (422), and a pending refund with its status", async () => {
+    const { orders, shops } = await paidTestpayCheckout(t);
+    const seller = t.agent();
+    await login(seller, shops[0].seller.email, shops[0].password);
+    const url = `/seller/orders/${encodeURIComponent(orders[0].number)}`;
+    const post = async (fields: Record<string, string>) => {
+      const page = await seller.get(url);
+      const refundKey = /name="idempotency_key" value="([^"]+)"/.exec(page.text)![1];
+      return seller.post(`${url}/refund`).type('form').send({ _csrf: csrfFrom(page.text), idempotency_key: refundKey, reason: '', ...fields });
+    };
+    gateway.refundMode = 'failed';
+    const refused = await post({ amount: '5.00' });
+    expect(refused.status).to.equal(422);
+    expect(refused.text).to.include('TestPay refused the refund; nothing was refunded.').and.include('card was closed');
+    expect((await fresh(orders[0])).refunded_total).to.equal(0);
+    gateway.refundMode = 'pending';
+    const asked = await post({ amount: '5.00' });
+    expect(asked.status).to.equal(303);
+    const page = await seller.get(url);
+    expect(page.text).to.include('asked; it is recorded when the provider confirms it').and.include('waiting for the provider').and.include('failed, nothing refunded');
+    // €35.00 less the €5.00 on its way.
+    expect(page.text).to.include('Up to €30.00');
   });
 
   it('derives the payment idempotency key from group and attempt: stable for one attempt, new for the next', async () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loginAsAdmin, login, startTestApp, type TestApp } from '../../../helpers/app';
 import { log } from '../../../../core/log';
 import type * as OrderPaymentsModule from '../../../../plugins/shops/services/order-payments';
+import type * as PaymentsApi from '../../../../plugins/shops/payments';
 import { addToCart, makeProduct, makeShop, pluginModule, postForm } from '../order-helpers';
 import { shopModels } from '../shop-models';
 import { SignedTestGateway, deliver, eventId, registerTestGateway, sign, testpayCheckout } from '../payments/test-gateway';
@@ -152,7 +153,10 @@ describe('shops: payment webhooks', function () {
   it("records the provider's word on a shop's payout account", async () => {
     const { shop } = await makeShop(t);
     const { Shop } = shopModels();
-    await Shop.update({ payout_account: 'acct_123' }, { where: { id: shop.id } });
+    // The provider's plugin links the account when the seller finishes onboarding, through shops' payments API.
+    const api = await pluginModule<typeof PaymentsApi>('payments/index.ts');
+    expect(await api.setPayoutAccount(shop.id, 'acct_123')).to.equal(true);
+    expect(await api.payoutAccountOf(shop.id)).to.deep.equal({ account: 'acct_123', enabled: false });
     await deliver(t, { id: eventId('acct'), type: 'payout_account_updated', providerRef: 'acct_123', enabled: true });
     expect((await Shop.findByPk(shop.id))!.payout_enabled).to.equal(true);
     await deliver(t, { id: eventId('acct'), type: 'payout_account_updated', providerRef: 'acct_123', enabled: false });
