@@ -28,7 +28,16 @@ export class PaymentEvent extends Model<InferAttributes<PaymentEvent>, InferCrea
         provider_ref: { type: DataTypes.STRING(200), allowNull: true },
         created_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'payment_events', modelName: 'PaymentEvent', underscored: true, createdAt: 'created_at', updatedAt: false },
+      {
+        sequelize,
+        tableName: 'payment_events',
+        modelName: 'PaymentEvent',
+        underscored: true,
+        createdAt: 'created_at',
+        updatedAt: false,
+        // An event is applied once: the migration's unique index, which the webhook handling relies on.
+        indexes: [{ unique: true, fields: ['gateway', 'event_id'] }],
+      },
     );
   }
 }
