@@ -9,6 +9,8 @@ export { definePlugin } from './plugins/define-plugin';
 export type { PluginDefinition } from './plugins/define-plugin';
 export type { PluginContext } from './plugins/context';
 export type { PluginManifest } from './plugins/manifest';
+export { CORE_VERSION } from './plugins/plugin-dependencies';
+export { PUBLIC_API } from './plugins/plugin-loader';
 
 // Hooks
 export type {
@@ -33,12 +35,18 @@ export { pageFrom, pageUrl, pager } from './http/pagination';
 export type { Page, Pager, PagerInput } from './http/pagination';
 export { requireUser, requireCapability } from './http/guards';
 export type { FlashMessage } from './http/express-types';
+export { escapeHtml, html, raw, TrustedHtml } from './http/html';
+
+// Admin shell
+export type { MenuItem, DashboardWidget } from './admin/menu';
+export type { SettingField, SettingsDefinition, SettingsErrors } from './admin/settings-registry';
 
 // Auth and capabilities
 export { ROLES } from './auth/capabilities';
 export type { Role, Actor, ObjectRule, Capabilities } from './auth/capabilities';
 export { User } from './auth/user-model';
 export { hashPassword, verifyPassword } from './auth/passwords';
+export { ROLE_RANK, regenerateSession, type RoleChange } from './auth/privilege';
 
 // Database
 export type { Migration, MigrationContext } from './db/migrator';

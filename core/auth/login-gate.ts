@@ -40,6 +40,8 @@ export function holdLoginGate(): RequestHandler {
       return next();
     }
     if (req.path === LOGIN_GATE_PATH || (req.path === '/logout' && req.method === 'POST')) return next();
+    // Plugins' public files (scripts and styles the gate page itself may load) are served behind this.
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith('/plugins/')) return next();
     res.redirect(303, LOGIN_GATE_PATH);
   };
 }

@@ -66,6 +66,8 @@ describe('form sections: core.login.after (the gate after login)', function () {
       expect(held.status, path).to.equal(303);
       expect(held.headers.location, path).to.equal('/login/continue');
     }
+    // Plugins' public files still load (the gate page may need them): a missing one is a 404, not the gate.
+    expect((await agent.get('/plugins/nobody/app.js')).status).to.equal(404);
     const gate = await agent.get('/login/continue').expect(200);
     expect(gate.text).to.contain('I accept the terms of version 2').and.contain('Before you go on');
     const token = csrfFrom(gate.text);
