@@ -80,7 +80,7 @@ export function registerOrderPrivacy(ctx: PluginContext): void {
           items: items.filter((i) => i.order_id === o.id).map((i) => ({ title: i.title, unit_price: i.unit_price, quantity: i.quantity, line_total: i.line_total })),
           notes: notes.filter((n) => n.order_id === o.id).map((n) => ({ from: n.author_side, body: n.body, at: n.created_at })),
           history: history.filter((h) => h.order_id === o.id).map((h) => ({ from: h.from_status, to: h.to_status, note: h.note, at: h.created_at })),
-          refunds: refunds.filter((r) => r.order_id === o.id).map((r) => ({ amount: r.amount, reason: r.reason, at: r.created_at })),
+          refunds: refunds.filter((r) => r.order_id === o.id).map((r) => ({ amount: r.amount, reason: r.reason, status: r.status, at: r.created_at })),
         },
       }));
       // Notes the person wrote on other people's orders (as a seller) are theirs too.
