@@ -10,6 +10,7 @@ export type { PluginDefinition } from './plugins/define-plugin';
 export type { PluginContext } from './plugins/context';
 export type { PluginManifest } from './plugins/manifest';
 export { CORE_VERSION } from './plugins/plugin-dependencies';
+export { CORE_VERSION } from './plugins/plugin-dependencies';
 export { PUBLIC_API } from './plugins/plugin-loader';
 
 // Hooks
@@ -40,12 +41,18 @@ export { escapeHtml, html, raw, TrustedHtml } from './http/html';
 // Admin shell
 export type { MenuItem, DashboardWidget } from './admin/menu';
 export type { SettingField, SettingsDefinition, SettingsErrors } from './admin/settings-registry';
+export { escapeHtml, html, raw, TrustedHtml } from './http/html';
+
+// Admin shell
+export type { MenuItem, DashboardWidget } from './admin/menu';
+export type { SettingField, SettingsDefinition, SettingsErrors } from './admin/settings-registry';
 
 // Auth and capabilities
 export { ROLES } from './auth/capabilities';
 export type { Role, Actor, ObjectRule, Capabilities } from './auth/capabilities';
 export { User } from './auth/user-model';
 export { hashPassword, verifyPassword } from './auth/passwords';
+export { ROLE_RANK, regenerateSession, type RoleChange } from './auth/privilege';
 export { ROLE_RANK, regenerateSession, type RoleChange } from './auth/privilege';
 
 // Database
