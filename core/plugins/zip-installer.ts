@@ -40,6 +40,7 @@ export async function installPluginZip(
   }
   if (!entries.some((e) => e.name === `${prefix}${manifest.main}`)) throw new PluginUploadError(`The entry file "${manifest.main}" named in plugin.json is missing.`);
   if (options.nameTaken(manifest.name)) throw new PluginUploadError(`A plugin named "${manifest.name}" already exists.`);
+  checkModuleType(entries.find((e) => e.name === `${prefix}package.json`));
 
   const target = path.join(installDir, manifest.name);
   const staging = fs.mkdtempSync(path.join(installDir, '.upload-'));
@@ -58,6 +59,21 @@ export async function installPluginZip(
     throw error;
   }
   return manifest;
+}
+
+/**
+ * Plugins are ES modules, like core, so that their `import ... from '@agora/core'` reaches the one running
+ * core (see plugin-loader). A zip without package.json gets one on activation; one that says otherwise is refused.
+ */
+function checkModuleType(entry: ZipEntryData | undefined): void {
+  if (!entry) return;
+  let type: unknown;
+  try {
+    type = (JSON.parse(entry.data.toString('utf8')) as { type?: unknown }).type;
+  } catch {
+    throw new PluginUploadError('The package.json of the plugin is not valid JSON.');
+  }
+  if (type !== 'module') throw new PluginUploadError('Plugins are ES modules: the package.json of the plugin must say "type": "module" (or leave it out).');
 }
 
 function readEntries(zip: Buffer): Promise<ZipEntryData[]> {

@@ -85,6 +85,11 @@ describe('installing a plugin from a .zip upload', () => {
     await expectRefused(file, 'The entry &#34;secrets&#34; is a link; links are not allowed.');
   });
 
+  it('refuses a plugin whose package.json makes it CommonJS', async () => {
+    const file = await zip([{ name: 'plugin.json', data: manifest() }, { name: 'index.ts', data: entry }, { name: 'package.json', data: '{ "type": "commonjs" }' }]);
+    await expectRefused(file, 'the package.json of the plugin must say &#34;type&#34;: &#34;module&#34;');
+  });
+
   it('refuses a name that already exists', async () => {
     await expectRefused(await zip([{ name: 'plugin.json', data: manifest({ name: 'hello', title: 'Another hello' }) }, { name: 'index.ts', data: entry }]), 'A plugin named &#34;hello&#34; already exists.');
   });
