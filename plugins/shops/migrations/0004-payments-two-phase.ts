@@ -1,5 +1,5 @@
 import type { MigrationParams } from 'umzug';
-import type { MigrationContext } from '../../../core/db/migrator';
+import type { MigrationContext } from '@agora/core';
 
 /**
  * What the payment-gateway interface needs for marketplace providers (Stripe Connect):
@@ -30,7 +30,21 @@ export async function up({ context: { queryInterface: q, DataTypes: T } }: Migra
   await q.addColumn('payment_events', 'provider_ref', { type: T.STRING(200), allowNull: true });
 }
 
-export async function down({ context: { queryInterface: q } }: MigrationParams<MigrationContext>): Promise<void> {
+/**
+ * SQLite removes a column by copying the table and dropping the original, which its foreign-key check
+ * refuses while other tables refer to the rows (orders to shops): the check is off while that runs.
+ */
+export async function down({ context: { queryInterface: q, sequelize } }: MigrationParams<MigrationContext>): Promise<void> {
+  const sqlite = sequelize.getDialect() === 'sqlite';
+  if (sqlite) await sequelize.query('PRAGMA foreign_keys = OFF');
+  try {
+    await removeAll(q);
+  } finally {
+    if (sqlite) await sequelize.query('PRAGMA foreign_keys = ON');
+  }
+}
+
+async function removeAll(q: MigrationContext['queryInterface']): Promise<void> {
   for (const c of ['provider_ref', 'order_id', 'currency']) await q.removeColumn('payment_events', c);
   await q.removeIndex('refunds', ['order_id', 'status']);
   await q.removeIndex('refunds', ['provider_ref']);
