@@ -129,8 +129,8 @@ async function targetOf(outcome: { groupId?: number; orderId?: number }, transac
   const order = outcome.orderId ? await Order.findByPk(outcome.orderId, { transaction }) : null;
   const groupId = outcome.groupId ?? order?.group_id;
   const group = groupId ? await CheckoutGroup.findByPk(groupId, { transaction }) : null;
-  // An order of another group than the one named is no target at all.
-  if (order && group && order.group_id !== group.id) return { group, order: null };
+  // An order named but unknown, or of another group than the one named, makes the event about nothing we know.
+  if ((outcome.orderId && !order) || (order && group && order.group_id !== group.id)) return { group: null, order: null };
   return { group, order };
 }
 

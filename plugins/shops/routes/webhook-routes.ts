@@ -6,10 +6,17 @@ import { findGateway } from '../payments/gateways';
 
 const OUTCOME_TYPES: ReadonlySet<string> = new Set<WebhookOutcome['type']>(['payment_succeeded', 'payment_failed', 'payment_expired', 'refund_settled', 'payout_account_updated', 'ignore']);
 
+const MONEY_TYPES: ReadonlySet<string> = new Set<WebhookOutcome['type']>(['payment_succeeded', 'payment_failed', 'payment_expired', 'refund_settled']);
+
 /** A gateway's parse result is a third party's code: check the shape before acting on it. */
 function wellFormed(outcome: WebhookOutcome | undefined): outcome is WebhookOutcome {
   if (!outcome || typeof outcome.eventId !== 'string' || outcome.eventId === '' || outcome.eventId.length > 200 || !OUTCOME_TYPES.has(outcome.type)) return false;
-  if ('amount' in outcome && !(Number.isInteger(outcome.amount) && outcome.amount >= 0 && /^[A-Za-z]{3}$/.test(outcome.currency))) return false;
+  if (MONEY_TYPES.has(outcome.type)) {
+    const money = outcome as { amount?: unknown; currency?: unknown; groupId?: unknown; orderId?: unknown };
+    if (!(Number.isInteger(money.amount) && (money.amount as number) >= 0 && typeof money.currency === 'string' && /^[A-Za-z]{3}$/.test(money.currency))) return false;
+    const id = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) > 0);
+    if (!id(money.groupId) || !id(money.orderId) || (money.groupId === undefined && money.orderId === undefined)) return false;
+  }
   if ('providerRef' in outcome && typeof outcome.providerRef !== 'string') return false;
   return true;
 }

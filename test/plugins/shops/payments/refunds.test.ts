@@ -127,6 +127,10 @@ describe('shops: refunds in two phases', function () {
       [a.id, a.total, 'succeeded'],
       [b.id, 300, 'succeeded'],
     ]);
+    // An order of another checkout named with this group: about nothing we know, nothing refunded.
+    const other = await paidTestpayCheckout(t);
+    await deliver(t, { id: eventId('dash'), type: 'refund_settled', status: 'succeeded', groupId: group.id, orderId: other.orders[0].id, amount: 100, currency: 'EUR', providerRef: 're_dash_x' });
+    expect([(await fresh(b)).refunded_total, (await fresh(other.orders[0])).refunded_total]).to.deep.equal([1000, 0]);
     // A refund in another currency is not applied.
     await deliver(t, { id: eventId('dash'), type: 'refund_settled', status: 'succeeded', groupId: group.id, orderId: b.id, amount: 100, currency: 'USD', providerRef: 're_dash_3' });
     expect((await fresh(b)).refunded_total).to.equal(1000);

@@ -60,6 +60,8 @@ describe('shops: payment webhooks', function () {
     // Signed, but the outcome is not one the plugin knows, or its amount is not money.
     expect((await deliver(t, { ...event, type: 'payment_maybe' })).status).to.equal(400);
     expect((await deliver(t, { ...event, amount: '30.00' })).status).to.equal(400);
+    expect((await deliver(t, { ...event, currency: undefined })).status).to.equal(400);
+    expect((await deliver(t, { ...event, groupId: undefined })).status, 'a payment about nothing').to.equal(400);
     const { Order, PaymentEvent } = shopModels();
     expect((await Order.findByPk(orders[0].id))!.status).to.equal('pending');
     expect(await PaymentEvent.count({ where: { event_id: event.id } })).to.equal(0);
