@@ -1,5 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '../../../core/privacy/personal-data';
+// The `personal: true` column option is core's Sequelize augmentation, brought in with its public API.
+import type {} from '@agora/core';
 
 /** `needs_review`: the provider reported an amount or currency that differs from the checkout (or paid a group no longer pending); an admin decides. */
 export type GroupStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'cancelled' | 'needs_review';
