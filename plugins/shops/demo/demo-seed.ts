@@ -9,6 +9,9 @@ import { User } from '../../../core/auth/user-model';
 import { DEMO_CATEGORIES, DEMO_SHOPS } from './demo-data';
 import { demoProductImage } from './svg-image';
 
+/** Every n-th demo product (the first of each shop among them) has two pictures. */
+export const DEMO_GALLERY_EVERY = 3;
+
 /**
  * The demo marketplace, made on the first start of an empty store with DEMO_SEED on (core fires
  * `core.demo.seeded` once). It goes through the same services as the seller forms, so the demo shows
@@ -24,12 +27,15 @@ export async function seedDemoCatalog(ctx: PluginContext): Promise<void> {
     categoryIds.set(c.slug, row.id);
   }
 
-  // The slow parts (password hashes, drawing 30 pictures) run in parallel first; rows are then written one by one.
+  // The slow parts (password hashes, drawing the pictures) run in parallel first; rows are then written one by one.
+  // Every third product gets a second picture, so the demo shows the product page's gallery.
+  const draw = async (title: string, category: string, variant: number) =>
+    processImage(await demoProductImage(title, category, variant), PRODUCT_VARIANTS, Number.MAX_SAFE_INTEGER, { effort: 1 });
   const [hashes, pictures] = await Promise.all([
     Promise.all(DEMO_SHOPS.map((d) => hashPassword(d.seller.password))),
     Promise.all(
       DEMO_SHOPS.map((d) =>
-        Promise.all(d.products.map(async (p) => processImage(await demoProductImage(p.title, d.shop.color), PRODUCT_VARIANTS, Number.MAX_SAFE_INTEGER, { effort: 1 }))),
+        Promise.all(d.products.map((p, i) => Promise.all(i % DEMO_GALLERY_EVERY === 0 ? [draw(p.title, p.category, 0), draw(p.title, p.category, 1)] : [draw(p.title, p.category, 0)]))),
       ),
     ),
   ]);
@@ -78,7 +84,7 @@ export async function seedDemoCatalog(ctx: PluginContext): Promise<void> {
           status: 'published',
           remove_images: [],
         },
-        [pictures[s][i]],
+        pictures[s][i],
       );
     }
   }
