@@ -25,6 +25,8 @@ export type {
   FilterListener,
   ListenerOptions,
   Disposer,
+  Hooks,
+  HookFailure,
 } from './hooks';
 
 // HTTP helpers
@@ -59,7 +61,8 @@ export { ROLE_RANK, regenerateSession, type RoleChange } from './auth/privilege'
 export type { Migration, MigrationContext } from './db/migrator';
 export { isPostgres } from './db/database';
 
-// Privacy
+// Privacy (personal-data also marks model columns `personal: true`, a Sequelize augmentation)
+export { personalAttributes } from './privacy/personal-data';
 export type {
   Person,
   ExportItem,

@@ -31,9 +31,10 @@ function tableInfoFor(filename: string): TableInfo {
 class TableInfoCachingDatabase extends sqlite3.Database {
   private readonly tableInfo: TableInfo;
 
-  constructor(...args: ConstructorParameters<typeof sqlite3.Database>) {
-    super(...args);
-    this.tableInfo = tableInfoFor(args[0]);
+  constructor(filename: string, mode?: number | ((err: Error | null) => void), callback?: (err: Error | null) => void) {
+    if (typeof mode === 'function') super(filename, mode);
+    else super(filename, mode, callback);
+    this.tableInfo = tableInfoFor(filename);
   }
 
   override all(sql: string, ...rest: unknown[]): this {
