@@ -18,7 +18,6 @@ import { FormProblem } from '../services/form-problem';
 import { ProductNotFound, ProductService } from '../services/product-service';
 import { requireSellerShop, sellerShopOf } from '../services/shop-access';
 import { ShopService } from '../services/shop-service';
-import { multipartForm } from '../services/uploads';
 import { categoryTree } from './catalog-routes';
 import { formUploadProblem, idParam, imagesFrom } from './upload-helpers';
 
@@ -77,7 +76,7 @@ export function sellerRoutes(ctx: PluginContext): void {
   router.post(
     '/seller/open',
     requireUser,
-    multipartForm([{ name: 'logo', maxCount: 1 }, { name: 'banner', maxCount: 1 }], maxBytes),
+    ctx.files.upload([{ name: 'logo', maxCount: 1 }, { name: 'banner', maxCount: 1 }]),
     async (req, res) => {
       if (!(await mayOpen(req, res))) return;
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -148,7 +147,8 @@ export function sellerRoutes(ctx: PluginContext): void {
     );
   };
 
-  const imageUpload = multipartForm([{ name: 'images', maxCount: MAX_PRODUCT_IMAGES }], maxBytes);
+  // Core's multipart parser, capped at UPLOAD_MAX_BYTES per file (ctx.files.upload).
+  const imageUpload = ctx.files.upload([{ name: 'images', maxCount: MAX_PRODUCT_IMAGES }]);
 
   router.get('/seller/products/new', ...seller, async (req, res) => {
     await productForm(res, shopOf(req), { values: { status: 'draft' } });
@@ -233,7 +233,7 @@ export function sellerRoutes(ctx: PluginContext): void {
   router.post(
     '/seller/settings',
     ...seller,
-    multipartForm([{ name: 'logo', maxCount: 1 }, { name: 'banner', maxCount: 1 }], maxBytes),
+    ctx.files.upload([{ name: 'logo', maxCount: 1 }, { name: 'banner', maxCount: 1 }]),
     async (req, res) => {
       const shop = shopOf(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
