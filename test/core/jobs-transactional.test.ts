@@ -258,6 +258,27 @@ describe('jobs written with their transaction, deduplicated and scheduled', () =
       expect(rows[0].dedupe_key).to.match(/^hello\.tally:after:\d+$/);
     });
 
+    it('lets core services called in a transaction join it: a mail sent in a rolled-back change is neither kept nor delivered', async () => {
+      const outboxRows = (to: string) => count(t.platform.sequelize, 'SELECT COUNT(*) AS n FROM outbox WHERE to_address = ?', [to]);
+      const deliveries = () => count(t.platform.sequelize, "SELECT COUNT(*) AS n FROM jobs WHERE name = 'core.mail.deliver'");
+      const before = await deliveries();
+      await t.platform.sequelize
+        .transaction(async () => {
+          await t.platform.mailer.send({ to: 'undone@example.test', subject: 'Never', template: 'hello/mail-thanks', data: { name: 'Un' } });
+          throw new Error('the change fails after the mail was written');
+        })
+        .catch(() => undefined);
+      expect(await outboxRows('undone@example.test'), 'no outbox row').to.equal(0);
+      expect(await deliveries(), 'no delivery job').to.equal(before);
+
+      await t.platform.sequelize.transaction(async () => {
+        await t.platform.mailer.send({ to: 'done@example.test', subject: 'Kept', template: 'hello/mail-thanks', data: { name: 'Do' } });
+      });
+      await t.platform.jobs.idle();
+      const [row] = await t.platform.sequelize.query<{ status: string }>("SELECT status FROM outbox WHERE to_address = 'done@example.test'", { type: QueryTypes.SELECT });
+      expect(row?.status, 'committed: kept in the outbox by its delivery job').to.equal('kept');
+    });
+
     it('schedules its hourly tally, and the schedule goes when the plugin is deactivated', async () => {
       const scheduled = () => count(t.platform.sequelize, "SELECT COUNT(*) AS n FROM job_schedules WHERE name = 'hello.tally'");
       await waitUntil('the schedule row', async () => (await scheduled()) === 1);
