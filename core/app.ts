@@ -10,6 +10,7 @@ import type { Platform } from './platform';
 import { createSession } from './http/session';
 import { createCsrf } from './http/csrf';
 import { localsMiddleware } from './http/locals';
+import { cleanInput } from './http/clean-input';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { authRoutes } from './auth/routes';
 import { holdLoginGate } from './auth/login-gate';
@@ -101,6 +102,8 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(rawBody.unless(passport.session()));
   const csrf = createCsrf(config.sessionSecret, secure, (req) => rawBody.matches(req.path));
   app.use(localsMiddleware(platform, csrf.token));
+  // A NUL byte or a broken character in the path, query or body is refused here, for every route (400).
+  app.use(cleanInput());
   app.use(csrf.protect);
   app.use(cookies.decide());
   // A person logged in but not yet through the login gate (form section core.login.after) sees only the gate.
