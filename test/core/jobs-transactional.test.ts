@@ -143,6 +143,23 @@ function transactionalContract(kind: 'database' | 'redis') {
     if (kind === 'redis') expect(await count(sequelize, 'SELECT COUNT(*) AS n FROM job_outbox WHERE job_id = ?', [id]), 'the outbox row is gone once handed on').to.equal(0);
   });
 
+  // Redis only: the database queue has no hand-off, its worker reads the jobs table itself.
+  if (kind === 'redis') it('hands on, while it runs, an outbox row another instance left behind (the periodic relay)', async () => {
+    const name = `agora-test-${RUN}-relay`;
+    const live = makeQueue(name);
+    const runs = recorder(live);
+    await live.start();
+    // Written as a crashed instance leaves it: committed, never handed to Redis.
+    const jobId = `left-behind-${RUN}`;
+    await sequelize.query('INSERT INTO job_outbox (job_id, name, payload, dedupe_key, max_attempts, run_at, created_at) VALUES (?, ?, ?, NULL, 5, ?, ?)', {
+      replacements: [jobId, 'test.tx.record', JSON.stringify({ label: 'left behind' }), new Date(), new Date()],
+    });
+    await waitUntil('the relay to hand it on and the job to run', () => runs.length > 0, 5000);
+    expect(runs).to.deep.equal(['left behind']);
+    expect((await live.get(jobId))?.status).to.be.oneOf(['running', 'done']);
+    expect(await count(sequelize, 'SELECT COUNT(*) AS n FROM job_outbox WHERE job_id = ?', [jobId])).to.equal(0);
+  });
+
   it('gives one job for one dedupe key, also to concurrent enqueues in and out of transactions', async () => {
     const q = makeQueue();
     const runs = recorder(q);
