@@ -53,10 +53,17 @@ export async function createResetToken(userId: number, now = new Date()): Promis
   return raw;
 }
 
-/** The unused, unexpired reset token with this value, if there is one. */
+/**
+ * The unused, unexpired reset token with this value, if it is the newest one sent to its person: asking
+ * again makes every earlier link stop working (checked here rather than by marking the older rows, so two
+ * requests at once cannot leave two links alive).
+ */
 export async function findResetToken(raw: string, transaction?: Transaction): Promise<AuthToken | null> {
   if (!/^[\w-]{20,100}$/.test(raw)) return null;
-  return AuthToken.findOne({ where: { token_hash: hash(raw), purpose: 'password_reset', used_at: null, expires_at: { [Op.gt]: new Date() } }, transaction });
+  const token = await AuthToken.findOne({ where: { token_hash: hash(raw), purpose: 'password_reset', used_at: null, expires_at: { [Op.gt]: new Date() } }, transaction });
+  if (!token) return null;
+  const newest = await AuthToken.findOne({ where: { user_id: token.user_id, purpose: 'password_reset' }, order: [['id', 'DESC']], attributes: ['id'], transaction });
+  return newest?.id === token.id ? token : null;
 }
 
 /**

@@ -63,6 +63,27 @@ describe('password reset', () => {
     expect(res.text).to.contain('This link does not work');
   });
 
+  it('keeps only the newest of several links working', async () => {
+    const { user } = await createUser();
+    await ask(user.email);
+    await t.platform.jobs.idle();
+    await t.smtp!.waitFor(user.email, /Reset your password/);
+    await ask(user.email);
+    await t.platform.jobs.idle();
+    const deadline = Date.now() + 10_000;
+    while (t.smtp!.to(user.email).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    const [first, second] = t.smtp!.to(user.email).map((mail) => linkIn(mail, '/password/reset/'));
+    expect(first).to.not.equal(second);
+    const older = await t.agent().get(first);
+    expect(older.status).to.equal(400);
+    expect(older.text).to.contain('newer one');
+    const refused = await submit(t.agent(), '/password/forgot', first, { password: 'older-link-should-not-work' });
+    expect(refused.status).to.equal(400);
+    await t.agent().get(second).expect(200);
+    expect((await submit(t.agent(), second, second, { password: 'the-newest-link-works-fine' })).status).to.equal(303);
+    await login(t.agent(), user.email, 'the-newest-link-works-fine');
+  });
+
   it('refuses a made-up token', async () => {
     expect((await t.agent().get('/password/reset/' + 'x'.repeat(43))).status).to.equal(400);
   });
