@@ -102,6 +102,11 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(rawBody.unless(passport.session()));
   const csrf = createCsrf(config.sessionSecret, secure, (req) => rawBody.matches(req.path));
   app.use(localsMiddleware(platform, csrf.token));
+  // The store's tagline, address and policy links (core's General settings), for the layout's header and footer.
+  app.use((_req, res, next) => {
+    res.locals.store = platform.settings.get('core');
+    next();
+  });
   // A NUL byte or a broken character in the path, query or body is refused here, for every route (400).
   app.use(cleanInput());
   app.use(csrf.protect);

@@ -26,9 +26,11 @@ export function registerCoreParts(platform: Platform): void {
     title: 'General',
     fields: [
       { key: 'siteName', label: 'Site name', type: 'text' },
+      { key: 'tagline', label: 'Tagline', type: 'text', help: 'One line under the store\'s name on the home page.' },
       { key: 'minimumAge', label: 'Minimum age to register', type: 'number', help: 'Younger people cannot open an account.' },
       { key: 'adultAge', label: 'Age of majority', type: 'number', help: 'Between the minimum age and this, a parent or guardian must hold the account.' },
       { key: 'storeAddress', label: 'Postal address', type: 'textarea', help: 'Shown in the footer of every email (one line per line).' },
+      { key: 'contactEmail', label: 'Contact email', type: 'email', help: 'Shown in the footer of every page, for shoppers\' questions.' },
       { key: 'logoUrl', label: 'Logo address', type: 'text', help: 'Shown at the top of every email: https://… or a path on this site such as /assets/logo.png.' },
       { key: 'termsUrl', label: 'Terms link', type: 'text', help: 'Linked from every email: https://… or a path such as /privacy/policies/terms.' },
       { key: 'privacyUrl', label: 'Privacy policy link', type: 'text', help: 'Linked from every email: https://… or a path such as /privacy/policies/privacy.' },
@@ -36,9 +38,11 @@ export function registerCoreParts(platform: Platform): void {
     schema: z
       .object({
         siteName: z.string().min(1, 'Give the site a name').max(80).default('Agora'),
+        tagline: z.string().max(160, 'Keep the tagline under 160 characters').default('Handmade and small-batch goods from independent shops.'),
         minimumAge: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0).max(30).default(16),
         adultAge: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0).max(30).default(18),
         storeAddress: z.string().max(500, 'Keep the address under 500 characters').default(''),
+        contactEmail: z.union([z.literal(''), z.email('Enter an email address such as help@example.com')]).default(''),
         logoUrl: z.string().max(500).refine(isStoreLink, 'Enter an https:// address or a path on this site').default(''),
         termsUrl: z.string().max(500).refine(isStoreLink, 'Enter an https:// address or a path on this site').default(''),
         privacyUrl: z.string().max(500).refine(isStoreLink, 'Enter an https:// address or a path on this site').default(''),

@@ -21,10 +21,14 @@ export interface SlotMap {
   'core.head': object;
   /** The header's action area (beside the account links), on every page. */
   'core.header.actions': object;
+  /** Under the header's main row, on every page: secondary navigation such as a store's categories. */
+  'core.header.nav': object;
   /** Above the page's own content, below the flash messages, on every page. */
   'core.before_content': object;
   /** The site footer, on every page. */
   'core.footer': object;
+  /** The footer's list of policy links (beside core's terms and privacy links); each filler gives `<li>` items. */
+  'core.footer.links': object;
   /** The home page's hero; filled, it replaces the default welcome heading. */
   'core.home.hero': object;
   /** The home page's body, below the hero. */

@@ -1,11 +1,11 @@
-import type { PluginContext } from '../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { Shop } from './models/shop';
 import { registerShopCapabilities } from './capabilities';
 import { registerShopPrivacy } from './privacy-shops';
 import { catalogRoutes } from './routes/catalog-routes';
 import { sellerRoutes } from './routes/seller-routes';
 import { announcementRoutes } from './routes/announcement-routes';
-import { newestProducts } from './services/catalog-service';
+import { productsFromSeveralShops, topCategories } from './services/home-showcase';
 import { seedDemoCatalog } from './demo/demo-seed';
 
 const HOME_PRODUCTS = 8;
@@ -27,11 +27,18 @@ export function setupCatalog(ctx: PluginContext): void {
   ]);
 
   ctx.slot('core.home.content', async () => {
-    const [products, shops] = await Promise.all([
-      newestProducts(HOME_PRODUCTS),
+    const [products, shops, categories] = await Promise.all([
+      productsFromSeveralShops(HOME_PRODUCTS),
       Shop.findAll({ where: { vacation_mode: false }, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: HOME_SHOPS }),
+      topCategories(),
     ]);
-    return { template: 'shops/home-content', data: { homeProducts: products, homeShops: shops } };
+    return { template: 'shops/home-content', data: { homeProducts: products, homeShops: shops, homeCategories: categories } };
+  });
+  // The store's categories under the header, on every page.
+  ctx.slot('core.header.nav', async ({ query }) => {
+    const categories = await topCategories();
+    if (!categories.length) return undefined;
+    return { template: 'shops/partials/category-nav', data: { navCategories: categories, activeCategory: typeof query.category === 'string' ? query.category : '' } };
   });
 
   ctx.hooks.on('core.demo.seeded', () => seedDemoCatalog(ctx), { priority: 10 });

@@ -1,4 +1,4 @@
-import type { PluginContext } from '../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { OrderNote } from './models/order-note';
 import { ORDER_STATUSES, Order } from './models/order';
 import { ManualGateway } from './payments/manual-gateway';
@@ -49,9 +49,16 @@ export function setupOrders(ctx: PluginContext): void {
   webhookRoutes(ctx);
   paymentReviewRoutes(ctx);
 
-  ctx.hooks.filter('core.nav.items', async (items, { req }) => {
-    const n = req ? await cartCount(req) : 0;
-    return [...items, { label: `Cart (${n})`, href: '/cart', order: 90 }];
+  // The cart and its count beside the account links in the header, on every page. A slot is not given the
+  // request, so an early middleware leaves a counter in the locals; it runs only when a page is rendered.
+  ctx.http.use('early', (req, res, next) => {
+    res.locals.shopsCartCount = () => cartCount(req);
+    next();
+  });
+  ctx.slot('core.header.actions', async ({ locals }) => {
+    const count = locals.shopsCartCount;
+    const n = typeof count === 'function' ? Number(await (count as () => Promise<number>)()) : 0;
+    return { html: `<a class="cart-link" href="/cart"${locals.currentPath === '/cart' ? ' aria-current="page"' : ''}>Cart (${n})</a>` };
   });
   ctx.slot('core.account.sections', () => ({
     html: '<section class="panel account-orders"><h2>Orders</h2><p><a href="/account/orders">My orders</a>: what you bought, where it is, and notes with the sellers.</p></section>',

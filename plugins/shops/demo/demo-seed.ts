@@ -1,11 +1,9 @@
-import type { PluginContext } from '../../../core/plugins/context';
-import { hashPassword } from '../../../core/auth/passwords';
+import { hashPassword, User, type PluginContext } from '@agora/core';
 import { Category } from '../models/category';
 import { Shop } from '../models/shop';
 import { ProductService } from '../services/product-service';
 import { ShopService } from '../services/shop-service';
 import { processImage, PRODUCT_VARIANTS } from '../services/images';
-import { User } from '../../../core/auth/user-model';
 import { DEMO_CATEGORIES, DEMO_SHOPS } from './demo-data';
 import { demoProductImage } from './svg-image';
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -27,11 +28,18 @@ describe('shops: the demo seed', () => {
     expect(await Product.count({ where: { status: 'published' } })).to.equal(30);
   });
 
-  it('gives every product an image file on disk, some a discount, some limited stock and one none', async () => {
+  it('gives every product an image file on disk (pictures differ from product to product), some a discount, some limited stock and one none', async () => {
     const { Product, ProductImage } = shopModels();
     const products = await Product.findAll();
     const images = await ProductImage.findAll();
-    expect(images).to.have.length(30);
+    // Every third product of each shop (10 each) has a second picture, for the product page's gallery.
+    expect(images).to.have.length(30 + 3 * 4);
+    const perProduct = new Map<number, number>();
+    for (const img of images) perProduct.set(img.product_id, (perProduct.get(img.product_id) ?? 0) + 1);
+    expect([...perProduct.values()].filter((n) => n === 2)).to.have.length(12);
+    // Not thirty identical squares: every picture's bytes differ.
+    const digests = new Set(images.map((img) => crypto.createHash('sha256').update(fs.readFileSync(path.join(t.config.uploadsDir, img.thumb_path))).digest('hex')));
+    expect(digests.size).to.equal(images.length);
     for (const img of images) {
       expect(fs.existsSync(path.join(t.config.uploadsDir, img.path)), img.path).to.equal(true);
       expect(fs.existsSync(path.join(t.config.uploadsDir, img.thumb_path)), img.thumb_path).to.equal(true);

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN } from '../../helpers/app';
+import { hasChromium, startBrowserApp, type BrowserApp } from '../../helpers/browser';
+import { DEMO_SHOPS } from '../../../plugins/shops/demo/demo-data';
+import { DEMO_BUYER } from '../../../plugins/shops/demo-orders';
+import { shopModels } from '../../plugins/shops/shop-models';
+
+/**
+ * The store as its three kinds of users see it, in Chromium at a desktop width and a phone's: on every page
+ * nothing scrolls sideways and axe-core finds no serious or critical problem. With SCREENSHOTS=<folder> set,
+ * each page is also saved there as <width>-<name>.png (how the README's pictures are made).
+ */
+const WIDTHS = [1280, 390] as const;
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const shotsDir = process.env.SCREENSHOTS;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/** Runs axe-core in the page. Evaluated through the DevTools protocol, so the page's nonce CSP stays as it is. */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+interface Problem {
+  page: string;
+  width: number;
+  what: string;
+}
+
+async function loggedIn(browser: Browser, url: string, login: string, password: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email or username').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
+}
+
+/** Visits each page at each width; records sideways scrolling, axe's serious/critical findings and bad statuses. */
+async function walk(page: Page, url: string, pages: Array<[name: string, path: string]>, problems: Problem[]): Promise<void> {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    for (const [name, address] of pages) {
+      const response = await page.goto(url + address);
+      if (!response || response.status() !== 200) problems.push({ page: name, width, what: `status ${response?.status()}` });
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      if (scrollWidth > innerWidth) problems.push({ page: name, width, what: `scrolls sideways: ${scrollWidth} > ${innerWidth}` });
+      for (const v of await axeViolations(page)) problems.push({ page: name, width, what: `axe ${v.impact} ${v.id}: ${v.help} ${JSON.stringify(v.nodes)}` });
+      if (shotsDir) await page.screenshot({ path: path.join(shotsDir, `${width}-${name}.png`), fullPage: true });
+    }
+  }
+}
+
+describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px', () => {
+  let env: BrowserApp;
+  before(async function () {
+    if (!hasChromium) this.skip();
+    this.timeout(90_000);
+    // The demo marketplace (three shops, thirty products, a buyer with orders) is what a first visitor sees.
+    env = await startBrowserApp({ plugins: ['shops'], env: { DEMO_SEED: '1' } });
+    if (shotsDir) fs.mkdirSync(shotsDir, { recursive: true });
+  });
+  after(async () => env?.close());
+
+  it('fits the screen and passes axe-core on every page of the three journeys', async function () {
+    this.timeout(120_000);
+    const { browser, url } = env;
+    const { Product, Order, Shop } = shopModels();
+    const product = await Product.findOne({ where: { title: DEMO_SHOPS[0].products[0].title } });
+    const shop = await Shop.findOne({ where: { slug: DEMO_SHOPS[0].shop.slug } });
+    const sellersOrder = await Order.findOne({ where: { shop_id: shop!.id }, order: [['id', 'ASC']] });
+    expect(product, 'demo product').to.not.equal(null);
+    expect(sellersOrder, "the demo seller's order").to.not.equal(null);
+    const problems: Problem[] = [];
+
+    // A guest: home, catalog, a product, a shop, the cart with something in it, the login and register forms.
+    const guest = await browser.newPage();
+    await guest.goto(`${url}/products/${product!.slug}`);
+    await guest.getByRole('button', { name: 'Add to cart' }).click();
+    await guest.waitForURL('**/cart');
+    await walk(
+      guest,
+      url,
+      [
+        ['home', '/'],
+        ['catalog', '/products'],
+        ['product', `/products/${product!.slug}`],
+        ['shop', `/shops/${shop!.slug}`],
+        ['cart', '/cart'],
+        ['login', '/login'],
+        ['register', '/register'],
+      ],
+      problems,
+    );
+    await guest.close();
+
+    const buyer = await loggedIn(browser, url, DEMO_BUYER.email, DEMO_BUYER.password);
+    await walk(buyer, url, [['account-orders', '/account/orders']], problems);
+    await buyer.close();
+
+    const seller = await loggedIn(browser, url, DEMO_SHOPS[0].seller.email, DEMO_SHOPS[0].seller.password);
+    await walk(
+      seller,
+      url,
+      [
+        ['seller-dashboard', '/seller'],
+        ['seller-products', '/seller/products'],
+        ['seller-order', `/seller/orders/${encodeURIComponent(sellersOrder!.number)}`],
+      ],
+      problems,
+    );
+    await seller.close();
+
+    const admin = await loggedIn(browser, url, ADMIN.email, ADMIN.password);
+    await walk(
+      admin,
+      url,
+      [
+        ['admin', '/admin'],
+        ['admin-plugins', '/admin/plugins'],
+        ['admin-users', '/admin/users'],
+      ],
+      problems,
+    );
+    await admin.close();
+
+    expect(problems.map((p) => `${p.width}px ${p.page}: ${p.what}`)).to.deep.equal([]);
+  });
+});
