@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Hooks } from '../core/hooks';
 import { pino } from 'pino';
 
-declare module '../core/hooks' {
+declare module '@agora/core' {
   interface ActionMap {
     'bench.thing.happened': [payload: { n: number }];
   }

@@ -1,10 +1,8 @@
 import { Op } from 'sequelize';
-import type { PluginContext } from '../../core/plugins/context';
-import { hashPassword } from '../../core/auth/passwords';
+import { type PluginContext, hashPassword, User } from '@agora/core';
 import { Product } from './models/product';
 import { Shop } from './models/shop';
 import { MANUAL_GATEWAY_ID } from './payments/manual-gateway';
-import { User } from '../../core/auth/user-model';
 import type { CheckoutService } from './services/checkout-service';
 import { markOrderPaid } from './services/order-payments';
 import { moveOrder } from './services/order-state';

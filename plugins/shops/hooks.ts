@@ -27,7 +27,7 @@ export interface ProductPageContext {
 }
 
 /** The hooks the shops plugin fires; other plugins listen to these. */
-declare module '../../core/hooks' {
+declare module '@agora/core' {
   interface ActionMap {
     'shops.shop.opened': [shop: Shop, ownerId: number];
     'shops.shop.updated': [shop: Shop];
@@ -54,7 +54,7 @@ declare module '../../core/hooks' {
  * The slots shops' templates call, each with the page objects its fillers get (besides viewer, query and
  * template). The objects are the page's locals of the same names: change a route's locals, change this.
  */
-declare module '../../core/themes/slots' {
+declare module '@agora/core' {
   interface SlotMap {
     'shops.product.before_summary': { product: Product; shop: Shop; tabs: ProductTab[] };
     'shops.product.after_price': { product: Product; shop: Shop; tabs: ProductTab[] };

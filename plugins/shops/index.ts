@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/plugins/define-plugin';
+import { definePlugin } from '@agora/core';
 import './hooks';
 import { initShopModels } from './models';
 import { defineShopsSettings } from './settings';

@@ -4,7 +4,7 @@ import type { JobMap } from '@agora/core';
 // augmentation of a re-export does not merge).
 
 /** The background jobs of the shops plugin and their payloads (see JobMap in core/jobs/job-map.ts). */
-declare module '../../core/jobs/job-map' {
+declare module '@agora/core' {
   interface JobMap {
     /** The buyer's and the sellers' mails after a checkout; `instructions` are the manual gateway's payment instructions. */
     'shops.checkout-mails': { groupId: number; instructions: string };

@@ -1,4 +1,4 @@
-import type { PluginContext } from '../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { Order } from './models/order';
 import { isMember } from './services/shop-access';
 

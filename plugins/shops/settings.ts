@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PluginContext } from '../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 
 export const shopsSettingsSchema = z.object({
   feePercent: z.number({ message: 'Enter a number' }).min(0, 'Cannot be negative').max(50, 'At most 50%').default(5),

@@ -5,7 +5,7 @@ import { Hooks, type HookFailure } from '../../core/hooks';
 import type { Logger } from '../../core/log';
 
 // Hook names that exist only in this test, declared the way a plugin declares its own.
-declare module '../../core/hooks' {
+declare module '@agora/core' {
   interface ActionMap {
     'test.thing.happened': [what: string];
     'test.order.placed': [id: number, total: number];

@@ -13,7 +13,7 @@ import type { PluginContext } from '../../core/plugins/context';
 const REDIS_URL = process.env.TEST_REDIS_JOBS_URL ?? 'redis://127.0.0.1:6379/7';
 const RUN = `${process.pid}-${Date.now()}`;
 
-declare module '../../core/jobs/job-map' {
+declare module '@agora/core' {
   interface JobMap {
     'test.tx.record': { label: string };
     'test.tx.tick': Record<string, never>;

@@ -7,7 +7,7 @@ import type { JobInfo, JobStatus } from '../../core/jobs/job-queue';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 
 // The jobs these tests define on the platform's queue (JobMap is how every job name gets its payload type).
-declare module '../../core/jobs/job-map' {
+declare module '@agora/core' {
   interface JobMap {
     'test.flaky': Record<string, never>;
     'test.doomed': Record<string, never>;

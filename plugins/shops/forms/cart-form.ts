@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldErrors } from '../../../core/http/validation';
+import type { FieldErrors } from '@agora/core';
 
 /** The largest number any quantity field accepts before the per-item setting is even looked at. */
 const QUANTITY_CEILING = 1_000_000;

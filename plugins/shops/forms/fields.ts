@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseMoney } from '../../../core/http/money';
+import { parseMoney } from '@agora/core';
 import { SLUG_PATTERN } from '../services/text';
 
 /** The largest amount a form accepts: one million in major units. */

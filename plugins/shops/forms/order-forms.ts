@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseMoney } from '../../../core/http/money';
+import { parseMoney } from '@agora/core';
 import { NOTE_MAX } from '../services/order-notes';
 
 const text = (max: number) => z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string('Enter text').trim().max(max, `At most ${max} characters`));

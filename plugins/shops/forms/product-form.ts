@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parseForm, type Parsed } from '../../../core/http/validation';
+import { parseForm, type Parsed, minorPerMajor } from '@agora/core';
 import type { Product } from '../models/product';
-import { minorPerMajor } from '../../../core/http/money';
 import { MAX_STOCK, moneyField, slugField, stringList, text, wholeNumberOrBlank } from './fields';
 
 export const MAX_TAGS = 20;

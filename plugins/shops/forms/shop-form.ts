@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { parseForm, type FieldErrors, type Parsed } from '../../../core/http/validation';
+import { parseForm, type FieldErrors, type Parsed, minorPerMajor } from '@agora/core';
 import { checkbox, moneyField, slugField, text } from './fields';
 import type { Shop } from '../models/shop';
 import type { ShippingMethod } from '../models/shipping-method';
-import { minorPerMajor } from '../../../core/http/money';
 
 /** Currencies a shop may sell in: all with two decimals, so price filters compare like with like. */
 export const SHOP_CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'DKK', 'NOK', 'PLN', 'CZK', 'CAD', 'AUD'] as const;

@@ -1,5 +1,5 @@
 import type { MigrationParams } from 'umzug';
-import type { MigrationContext } from '../../../core/db/migrator';
+import type { MigrationContext } from '@agora/core';
 
 export async function up({ context: { queryInterface: q, DataTypes: T } }: MigrationParams<MigrationContext>): Promise<void> {
   const ts = { created_at: { type: T.DATE, allowNull: false }, updated_at: { type: T.DATE, allowNull: false } };

@@ -1,5 +1,5 @@
 import type { MigrationParams } from 'umzug';
-import type { MigrationContext } from '../../../core/db/migrator';
+import type { MigrationContext } from '@agora/core';
 
 /**
  * Full-text search over products (title, tags, description), kept in step with the rows by the database

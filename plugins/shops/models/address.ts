@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '../../../core/privacy/personal-data';
+import '@agora/core';
 
 /** A shipping address a buyer saved at checkout, offered again next time. */
 export class Address extends Model<InferAttributes<Address>, InferCreationAttributes<Address>> {

@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '../../../core/privacy/personal-data';
+import '@agora/core';
 
 /** A message on an order between its buyer and the shop's sellers; each is emailed to the other side. */
 export class OrderNote extends Model<InferAttributes<OrderNote>, InferCreationAttributes<OrderNote>> {

@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '../../../core/privacy/personal-data';
+import '@agora/core';
 
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunded', 'partially_refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

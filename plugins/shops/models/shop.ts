@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '../../../core/privacy/personal-data';
+import '@agora/core';
 
 export class Shop extends Model<InferAttributes<Shop>, InferCreationAttributes<Shop>> {
   declare id: CreationOptional<number>;

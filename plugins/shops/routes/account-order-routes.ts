@@ -1,9 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PluginContext } from '../../../core/plugins/context';
-import { requireUser } from '../../../core/http/guards';
-import { notFound } from '../../../core/http/errors';
-import { pageFrom, pager } from '../../../core/http/pagination';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { type PluginContext, requireUser, notFound, pageFrom, pager, parseForm, type FieldErrors } from '@agora/core';
 import { Order } from '../models/order';
 import { Shop } from '../models/shop';
 import { unknownFields } from '../forms/cart-form';

@@ -1,10 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
-import type { PluginContext } from '../../../core/plugins/context';
-import { requireUser } from '../../../core/http/guards';
-import { forbidden, notFound } from '../../../core/http/errors';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { type PluginContext, requireUser, forbidden, notFound, parseForm, type FieldErrors } from '@agora/core';
 import { Announcement } from '../models/announcement';
 import { escapeHtml } from '../services/text';
 import { idParam } from './upload-helpers';

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PluginContext } from '../../../core/plugins/context';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { type PluginContext, parseForm, type FieldErrors } from '@agora/core';
 import { Product } from '../models/product';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';

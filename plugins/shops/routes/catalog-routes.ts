@@ -1,9 +1,6 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import type { PluginContext } from '../../../core/plugins/context';
-import { notFound } from '../../../core/http/errors';
-import { formatMoney, parseMoney } from '../../../core/http/money';
-import { pageFrom, pager, type Pager } from '../../../core/http/pagination';
+import { type PluginContext, notFound, formatMoney, parseMoney, pageFrom, pager, type Pager } from '@agora/core';
 import { Category } from '../models/category';
 import { Product } from '../models/product';
 import { ProductImage } from '../models/product-image';

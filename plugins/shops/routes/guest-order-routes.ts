@@ -1,7 +1,5 @@
 import type { Request, Response } from 'express';
-import type { PluginContext } from '../../../core/plugins/context';
-import { notFound } from '../../../core/http/errors';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { type PluginContext, notFound, parseForm, type FieldErrors } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order } from '../models/order';
 import { OrderItem } from '../models/order-item';

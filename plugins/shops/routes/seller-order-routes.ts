@@ -1,12 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { Op, type WhereOptions } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
-import { requireUser } from '../../../core/http/guards';
-import { notFound } from '../../../core/http/errors';
-import { formatMoney } from '../../../core/http/money';
-import { pageFrom, pager } from '../../../core/http/pagination';
-import { parseForm, type FieldErrors } from '../../../core/http/validation';
+import { type PluginContext, requireUser, notFound, formatMoney, pageFrom, pager, parseForm, type FieldErrors } from '@agora/core';
 import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
 import { Shop } from '../models/shop';
 import { findGateway } from '../payments/gateways';

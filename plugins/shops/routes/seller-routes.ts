@@ -1,10 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import type { Request, Response } from 'express';
-import type { PluginContext } from '../../../core/plugins/context';
-import { requireUser } from '../../../core/http/guards';
-import { forbidden, notFound } from '../../../core/http/errors';
-import { pageFrom, pager } from '../../../core/http/pagination';
-import type { FieldErrors } from '../../../core/http/validation';
+import { type PluginContext, requireUser, forbidden, notFound, pageFrom, pager, type FieldErrors } from '@agora/core';
 import { Announcement } from '../models/announcement';
 import { Product } from '../models/product';
 import { ProductImage } from '../models/product-image';

@@ -1,6 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
-import type { FieldErrors } from '../../../core/http/validation';
+import type { PluginContext, FieldErrors } from '@agora/core';
 import { Address } from '../models/address';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order } from '../models/order';

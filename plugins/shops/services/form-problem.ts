@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../../../core/http/validation';
+import type { FieldErrors } from '@agora/core';
 
 /** Input that passed the schema but not the database (a slug taken, a category gone): re-render with 422. */
 export class FormProblem extends Error {

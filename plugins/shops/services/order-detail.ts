@@ -6,7 +6,7 @@ import { OrderNote } from '../models/order-note';
 import { OrderStatusHistory } from '../models/order-status-history';
 import { Refund } from '../models/refund';
 import { Shop } from '../models/shop';
-import { User } from '../../../core/auth/user-model';
+import { User } from '@agora/core';
 
 export interface OrderDetail {
   order: Order;

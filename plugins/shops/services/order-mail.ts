@@ -1,13 +1,11 @@
 import { Op } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
+import { type PluginContext, User, formatMoney } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order, type OrderStatus } from '../models/order';
 import { OrderItem } from '../models/order-item';
 import type { OrderNote } from '../models/order-note';
 import { Shop } from '../models/shop';
-import { User } from '../../../core/auth/user-model';
 import { ShopMember } from '../models/shop-member';
-import { formatMoney } from '../../../core/http/money';
 import { countryName } from './countries';
 import { groupPath } from './order-links';
 import { STATUS_LABELS } from './order-state';

@@ -1,4 +1,4 @@
-import type { PluginContext } from '../../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import type { Order } from '../models/order';
 import { OrderNote } from '../models/order-note';
 

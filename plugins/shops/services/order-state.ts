@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import type { PluginContext } from '../../../core/plugins/context';
+import type { PluginContext } from '@agora/core';
 import { Order, type OrderStatus } from '../models/order';
 import { OrderItem } from '../models/order-item';
 import { OrderStatusHistory } from '../models/order-status-history';

@@ -1,5 +1,5 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
-import type { Hooks } from '../../../core/hooks';
+import type { Hooks } from '@agora/core';
 import { Category } from '../models/category';
 import { Product, type ProductStatus } from '../models/product';
 import { ProductImage } from '../models/product-image';

@@ -1,7 +1,5 @@
 import type { RequestHandler } from 'express';
-import { requireUser } from '../../../core/http/guards';
-import { forbidden, notFound } from '../../../core/http/errors';
-import type { Actor } from '../../../core/auth/capabilities';
+import { requireUser, forbidden, notFound, type Actor } from '@agora/core';
 import { Shop } from '../models/shop';
 import { ShopMember } from '../models/shop-member';
 

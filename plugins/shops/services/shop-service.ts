@@ -1,5 +1,5 @@
 import { UniqueConstraintError, type Transaction } from 'sequelize';
-import type { Hooks } from '../../../core/hooks';
+import type { Hooks } from '@agora/core';
 import { Shop } from '../models/shop';
 import { ShopMember } from '../models/shop-member';
 import { ShippingMethod } from '../models/shipping-method';

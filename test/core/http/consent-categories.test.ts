@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AssetRegistry, type ConsentCategory } from '../../../core/http/assets';
 
 // A plugin adds a consent category by declaration merging, as it would from its own hooks.ts.
-declare module '../../../core/http/assets' {
+declare module '@agora/core' {
   interface ConsentCategoryMap {
     'test-social': true;
   }
