@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Sequelize, Transaction, TransactionOptions } from 'sequelize';
+import { log } from '../log';
 
 /**
  * Ambient transactions: inside `sequelize.transaction(async () => ...)` every query of that Sequelize
@@ -38,13 +39,17 @@ export function rootTransaction(t: Transaction): Transaction {
 /**
  * Runs `fn` once the change is committed for good: after the outermost transaction commits (a savepoint's
  * own commit is not one), at once when there is no transaction. Never run when it rolls back.
+ * The commit does not wait for `fn` (a hand-off to a Redis that is down must not hold the request), and
+ * an error of `fn` is logged: the change is committed whatever `fn` does.
  */
 export function afterCommit(t: Transaction | null | undefined, fn: () => void | Promise<void>): void {
-  if (!t) {
-    void Promise.resolve().then(fn);
-    return;
-  }
-  rootTransaction(t).afterCommit(() => fn());
+  const run = () => {
+    void Promise.resolve()
+      .then(fn)
+      .catch((error: unknown) => log.error({ err: error }, 'after-commit work failed'));
+  };
+  if (!t) run();
+  else rootTransaction(t).afterCommit(run);
 }
 
 /**

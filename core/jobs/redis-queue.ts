@@ -50,6 +50,7 @@ export class RedisQueue implements JobQueue {
   private worker: Worker | undefined;
   private relayTimer: NodeJS.Timeout | undefined;
   private relaying: Promise<void> | undefined;
+  private readonly handing = new Set<Promise<void>>();
   private stopped = true;
 
   constructor(
@@ -106,8 +107,17 @@ export class RedisQueue implements JobQueue {
       if (!existing) throw new Error(`job with dedupe key "${options.dedupeKey}" neither inserted nor found`);
       return existing.job_id;
     }
-    afterCommit(tx, () => outsideTransaction(this.sequelize, () => this.handOffById(id)));
+    // Outside a transaction the job is in Redis when enqueue returns, as a caller expects; with one, the
+    // hand-off follows the commit and the commit does not wait for it.
+    if (!tx) await this.track(this.handOffById(id));
+    else afterCommit(tx, () => outsideTransaction(this.sequelize, () => this.track(this.handOffById(id))));
     return jobId;
+  }
+
+  /** Keeps a hand-off in flight known, so that idle() waits for it. */
+  private track(handOff: Promise<void>): Promise<void> {
+    this.handing.add(handOff);
+    return handOff.finally(() => this.handing.delete(handOff));
   }
 
   /** After the commit: the row (if a savepoint's rollback did not take it back) goes to BullMQ. */
@@ -232,6 +242,7 @@ export class RedisQueue implements JobQueue {
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      await Promise.all(this.handing);
       const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       if (counts.waiting + counts.active + counts.prioritized === 0) return;
       await new Promise((r) => setTimeout(r, 25));

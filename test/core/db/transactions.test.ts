@@ -178,6 +178,7 @@ describe('ambient transactions', () => {
       events.push('savepoint done');
       afterCommit(outer, () => void events.push('outer'));
     });
+    await new Promise((r) => setImmediate(r)); // the commit does not wait for them
     expect(events).to.deep.equal(['savepoint done', 'inner', 'outer']);
 
     await a.sequelize
@@ -186,6 +187,7 @@ describe('ambient transactions', () => {
         throw new Error('no');
       })
       .catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
     expect(events).not.to.include('rolled back');
   });
 
