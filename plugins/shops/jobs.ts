@@ -14,7 +14,7 @@ declare module '@agora/core' {
     'shops.order-status-mail': { orderId: number; to: string };
     /** Expires one checkout group left unpaid past the pending-order hours. */
     'shops.expire-group': { groupId: number };
-    /** Expires every unpaid group past the pending-order hours (run at start). */
+    /** Expires every unpaid group past the pending-order hours (at start, and every quarter hour). */
     'shops.expire-pending': Record<string, never>;
   }
 }

@@ -94,6 +94,8 @@ export function setupOrders(ctx: PluginContext): void {
     await expirePending(ctx, settings().pendingOrderHours);
   });
   void ctx.jobs.enqueue(SWEEP_JOB, {}).catch((error: unknown) => ctx.log.warn({ err: error }, 'could not schedule the pending-order sweep'));
+  // And every quarter hour, once across all instances: a shortened pending-order setting takes effect without a restart.
+  ctx.jobs.schedule(SWEEP_JOB, '*/15 * * * *');
 
   ctx.hooks.on('core.demo.seeded', () => seedDemoOrders(ctx, checkout), { priority: 20 });
 }
