@@ -142,4 +142,63 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
 
     expect(problems.map((p) => `${p.width}px ${p.page}: ${p.what}`)).to.deep.equal([]);
   });
+
+  it('on a phone: two products per row, filters behind a button, header tap targets of 44 px; tabs and gallery without script', async function () {
+    this.timeout(60_000);
+    const { browser, url } = env;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${url}/products`);
+    const lefts = await page.locator('.product-grid .product-card').evaluateAll((cards) => cards.slice(0, 4).map((c) => Math.round(c.getBoundingClientRect().left)));
+    expect(new Set(lefts).size, 'two columns').to.equal(2);
+    expect(lefts[0]).to.equal(lefts[2]);
+    const filters = page.locator('form.filter-form');
+    expect(await filters.isVisible(), 'filters hidden until asked for').to.equal(false);
+    await page.getByText('Filters and sorting').click();
+    expect(await filters.isVisible()).to.equal(true);
+    const small = await page.locator('.site-header a, .site-header button, .site-header input, main .button').evaluateAll((els) =>
+      els.filter((e) => (e as HTMLElement).offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => `${e.tagName} ${e.textContent?.trim() ?? ''} ${Math.round(e.getBoundingClientRect().height)}px`),
+    );
+    expect(small, 'tap targets under 44 px').to.deep.equal([]);
+
+    // At a desktop width the filters are shown without a click.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${url}/products`);
+    expect(await page.locator('form.filter-form').isVisible()).to.equal(true);
+
+    // The product page: one tab panel at a time, switched by its link; the thumbnails switch the picture.
+    const { Product } = shopModels();
+    const product = await Product.findOne({ where: { title: DEMO_SHOPS[0].products[0].title } });
+    await page.goto(`${url}/products/${product!.slug}`);
+    const visiblePanels = () => page.locator('.tab-panel').evaluateAll((ps) => ps.filter((p) => (p as HTMLElement).offsetParent !== null).map((p) => p.id));
+    const panels = await page.locator('.tab-panel').evaluateAll((ps) => ps.map((p) => p.id));
+    expect(panels.length).to.be.greaterThan(1);
+    expect(await visiblePanels()).to.deep.equal([panels[0]]);
+    await page.locator(`.tab-list a[href="#${panels[1]}"]`).click();
+    expect(await visiblePanels()).to.deep.equal([panels[1]]);
+    const visibleSlides = () => page.locator('.gallery-slide').evaluateAll((ss) => ss.filter((s) => (s as HTMLElement).offsetParent !== null).map((s) => s.id));
+    expect(await visibleSlides()).to.deep.equal(['picture-1']);
+    await page.locator('.product-thumbs a[href="#picture-2"]').click();
+    expect(await visibleSlides()).to.deep.equal(['picture-2']);
+    await page.close();
+  });
+
+  it('passes axe-core in the child theme too (the Register button among it)', async function () {
+    this.timeout(60_000);
+    const { browser, url, t } = env;
+    await t.platform.themes.activate('storefront-night');
+    try {
+      const page = await browser.newPage();
+      const problems: Problem[] = [];
+      await walk(page, url, [['night-home', '/'], ['night-login', '/login']], problems);
+      const register = await page.locator('.header-actions a.button').evaluate((a) => {
+        const style = getComputedStyle(a);
+        return { color: style.color, background: style.backgroundColor };
+      });
+      expect(register.color).to.not.equal(register.background);
+      await page.close();
+      expect(problems.map((p) => `${p.width}px ${p.page}: ${p.what}`)).to.deep.equal([]);
+    } finally {
+      await t.platform.themes.activate('storefront');
+    }
+  });
 });
