@@ -45,6 +45,20 @@ export async function sendEmailInUseMail(platform: Platform, email: string): Pro
   await platform.mailer.send({ to: email, subject: 'Someone tried to use your email address', template: 'core/mail/email-in-use', data: {} });
 }
 
+/**
+ * Sent instead of a second account when someone registers with an address that already has one: the person
+ * registering is told the same as for a new address, and the owner learns how to get back in.
+ */
+export async function sendRegisterInUseMail(platform: Platform, email: string): Promise<void> {
+  const base = platform.config.baseUrl;
+  await platform.mailer.send({
+    to: email,
+    subject: 'You already have an account',
+    template: 'core/mail/register-in-use',
+    data: { loginUrl: `${base}/login`, resetUrl: `${base}/password/forgot` },
+  });
+}
+
 /** Tells the old address that the account moved, so a hijacked account does not go unnoticed. */
 export async function sendEmailChangedMail(platform: Platform, oldEmail: string, newEmail: string): Promise<void> {
   await platform.mailer.send({ to: oldEmail, subject: 'Your email address was changed', template: 'core/mail/email-changed', data: { newEmail } });

@@ -50,7 +50,7 @@ export const registerSchema = z.object({
   birth_date: z
     .string({ message: 'Enter your date of birth' })
     .trim()
-    .refine(isCalendarDate, 'Enter your date of birth as a date (YYYY-MM-DD)'),
+    .refine(isCalendarDate, 'Enter your date of birth: the day, the month and the year'),
   guardian_confirmed: checkbox,
   next: z.string().optional(),
 });

@@ -1,20 +1,37 @@
 import express, { type Router } from 'express';
-import { Op, UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import type { Platform } from '../platform';
 import type { FieldErrors } from '../http/validation';
 import type { AuthLimits } from './limits';
 import { registerSchema, echo } from './forms';
 import { ageBand, ageOn, type AgeRule } from './age';
-import { passwordProblem } from './password-policy';
+import { registrationProblems } from './register-checks';
 import { hashPassword } from './passwords';
 import { User } from './user-model';
 import { toSessionUser } from './passport-setup';
-import { sendVerificationMail } from './account-mail';
-import { logInFresh, safeNext } from './login-session';
+import { sendRegisterInUseMail, sendVerificationMail } from './account-mail';
+import { safeNext } from './login-session';
+
+declare module 'express-session' {
+  interface SessionData {
+    /**
+     * Set by every accepted registration form, whether or not it made an account: the address the "check your
+     * email" page names, where to go after, and (only when an account was made) which account this browser
+     * made, so that its verification link, opened here, logs the person in.
+     */
+    registration?: { email: string; next: string; userId?: number };
+  }
+}
+
+export const REGISTER_SENT_PATH = '/register/sent';
 
 const ECHOED = ['first_name', 'last_name', 'username', 'display_name', 'email', 'birth_date', 'guardian_confirmed', 'next'];
 
-/** `/register`: the age rule, the password policy, a verification mail, and the person logged in. */
+/**
+ * `/register`: the age rule, the password policy, then a mail either way. An address that already has an
+ * account gets a notice instead of a second account, and the person registering sees the same answer as for
+ * a new address (as the email-change form does), so the form cannot tell anyone who has an account.
+ */
 export function registerRoutes(platform: Platform, limits: AuthLimits): Router {
   const router = express.Router();
   const ageRule = () => platform.settings.get<AgeRule>('core');
@@ -29,33 +46,40 @@ export function registerRoutes(platform: Platform, limits: AuthLimits): Router {
     await form(req, res, { next: safeNext(req.query.next, '/account') });
   });
 
+  router.get(REGISTER_SENT_PATH, async (req, res) => {
+    const registration = req.session.registration;
+    if (!registration) return res.redirect('/register');
+    await res.renderPage('core/register-sent', { title: 'Check your email', email: registration.email });
+  });
+
   router.post('/register', limits.register, async (req, res) => {
     const values = echo(req.body, ECHOED);
-    // The owner's fields and every extension's are checked together, so all messages show at once.
-    const parsed = await platform.forms.parse('core.register', registerSchema, req.body, { req, context: {} });
-    if (!parsed.ok) return form(req, res, values, parsed.errors, 422);
-    const { data: input, sections } = parsed;
-    const errors: FieldErrors = {};
-
-    const problem = passwordProblem(input.password, { username: input.username, email: input.email });
-    if (problem) errors.password = problem;
-
     // The rule is read now, so a change in the settings applies to the next registration.
     const rule = ageRule();
-    const band = ageBand(ageOn(input.birth_date), rule);
-    if (ageOn(input.birth_date) > 130 || new Date(`${input.birth_date}T00:00:00Z`) > new Date()) errors.birth_date = 'Enter your real date of birth';
-    else if (band === 'too_young') errors.birth_date = `You must be at least ${rule.minimumAge} years old to open an account.`;
-    else if (band === 'guardian' && !input.guardian_confirmed) {
-      errors.guardian_confirmed = `Under ${rule.adultAge}, a parent or guardian must hold the account: tick the statement to confirm that they do and that they supervise it.`;
-    }
-
-    const taken = await User.findAll({ where: { [Op.or]: [{ username: input.username }, { email: input.email }] }, attributes: ['username', 'email'] });
-    if (taken.some((u) => u.username === input.username)) errors.username = 'This username is taken; choose another.';
-    if (taken.some((u) => u.email === input.email)) errors.email = 'An account with this email address already exists. Log in, or reset your password if you forgot it.';
+    // The owner's fields and every extension's are checked together, and the password and age rules run on
+    // what was typed even when other fields were refused: every message shows after one submission.
+    const parsed = await platform.forms.parse('core.register', registerSchema, req.body, { req, context: {} });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!parsed.ok) return form(req, res, values, { ...parsed.errors, ...registrationProblems(body, rule, parsed.errors) }, 422);
+    const { data: input, sections } = parsed;
+    const errors = registrationProblems(input, rule);
+    if (await User.findOne({ where: { username: input.username }, attributes: ['id'] })) errors.username = 'This username is taken; choose another.';
     if (Object.keys(errors).length) return form(req, res, values, errors, 422);
 
-    // Hashed before the transaction: on SQLite transactions take turns, and hashing is the slow part.
+    const next = safeNext(input.next, '/account');
+    // Hashed before anything else, whether or not the address is free, so both answers cost the same; and
+    // before the transaction, because on SQLite transactions take turns and hashing is the slow part.
     const passwordHash = await hashPassword(input.password);
+    const answer = (userId?: number) => {
+      req.session.registration = { email: input.email, next, userId };
+      res.redirect(303, REGISTER_SENT_PATH);
+    };
+    const addressTaken = async () => {
+      await sendRegisterInUseMail(platform, input.email);
+      answer();
+    };
+    if (await User.findOne({ where: { email: input.email }, attributes: ['id'] })) return addressTaken();
+
     let user: User;
     try {
       // The user row and what every extension keeps (consent, a referral) are written together or not at all.
@@ -69,7 +93,7 @@ export function registerRoutes(platform: Platform, limits: AuthLimits): Router {
             display_name: input.display_name,
             password_hash: passwordHash,
             birth_date: input.birth_date,
-            guardian_confirmed: band === 'guardian',
+            guardian_confirmed: ageBand(ageOn(input.birth_date), rule) === 'guardian',
             role: 'customer',
             email_verified_at: null,
           },
@@ -81,17 +105,15 @@ export function registerRoutes(platform: Platform, limits: AuthLimits): Router {
     } catch (error) {
       const refused = platform.forms.refusal(error);
       if (refused) return form(req, res, values, refused, 422);
-      // Someone took the name or address between the check and the insert.
       if (!(error instanceof UniqueConstraintError)) throw error;
-      return form(req, res, values, { form: 'This username or email address was just taken. Please choose another.' }, 422);
+      // Someone took the name or the address between the check and the insert.
+      if (await User.findOne({ where: { email: input.email }, attributes: ['id'] })) return addressTaken();
+      return form(req, res, values, { username: 'This username was just taken; choose another.' }, 422);
     }
 
-    const sessionUser = toSessionUser(user);
     await sendVerificationMail(platform, user);
-    await platform.hooks.do('core.user.registered', sessionUser);
-    await logInFresh(platform, req, sessionUser);
-    res.flash('success', `Welcome, ${user.display_name}! We sent a link to ${user.email}: open it to verify your email address.`);
-    res.redirect(303, safeNext(input.next, '/account'));
+    await platform.hooks.do('core.user.registered', toSessionUser(user));
+    answer(user.id);
   });
 
   return router;

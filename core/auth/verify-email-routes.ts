@@ -5,6 +5,8 @@ import { readEmailToken } from './tokens';
 import { User } from './user-model';
 import { toSessionUser } from './passport-setup';
 import { sendEmailChangedMail } from './account-mail';
+import { logInFresh } from './login-session';
+import { afterLogin } from './login-gate';
 
 /**
  * `/verify-email/:token`, the link in verification mail. The token names the account and the address;
@@ -26,9 +28,20 @@ export function verifyEmailRoutes(platform: Platform): Router {
     if (!claim || !user) return result(req, res, 400, broken);
 
     if (claim.email === user.email) {
-      if (!user.email_verified_at) {
+      const firstTime = !user.email_verified_at;
+      if (firstTime) {
         await user.update({ email_verified_at: new Date() });
         await platform.hooks.do('core.user.email.verified', toSessionUser(user));
+      }
+      // Registration does not log anyone in (its answer must not say whether the address was free): the link,
+      // opened in the browser that registered, finishes it. Opened anywhere else it only verifies.
+      const registration = req.session.registration;
+      if (firstTime && !req.user && registration?.userId === user.id) {
+        const sessionUser = toSessionUser(user);
+        await logInFresh(platform, req, sessionUser);
+        const target = await afterLogin(platform, req, sessionUser, registration.next);
+        res.flash('success', `Welcome, ${user.display_name}! Your email address ${user.email} is verified.`);
+        return res.redirect(303, target);
       }
       return result(req, res, 200, `Thank you: ${user.email} is verified.`, user);
     }

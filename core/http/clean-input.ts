@@ -13,8 +13,11 @@ export const UNSTORABLE_MESSAGE =
 /** Nesting deeper than this is not a form; the body parsers already cap it lower. */
 const MAX_DEPTH = 32;
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (String#isWellFormed, ES2024). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function isStorableText(value: string): boolean {
-  return !value.includes('\u0000') && value.isWellFormed();
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
 /** True when every string in a parsed query or body (keys too) is storable text. */
