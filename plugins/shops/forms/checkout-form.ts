@@ -24,7 +24,7 @@ declare module '@agora/core' {
 export const ITEM_FIELD = /^item_(\d{1,10})$/;
 export const SHIPPING_FIELD = /^shipping_(\d{1,10})$/;
 
-const FIELDS = new Set(['email', 'name', 'line1', 'line2', 'city', 'postcode', 'country', 'phone', 'gateway', 'address_id', 'save_address', 'currency']);
+const FIELDS = new Set(['email', 'name', 'line1', 'line2', 'city', 'postcode', 'country', 'phone', 'gateway', 'address_id', 'save_address', 'currency', 'cart_token']);
 
 /**
  * Money is never read from the browser. A form that sends prices or totals anyway (an old page, a

@@ -6,6 +6,8 @@ export class Cart extends Model<InferAttributes<Cart>, InferCreationAttributes<C
   declare user_id: number;
   /** JSON: {"<shopId>": <shippingMethodId>}. */
   declare shipping_choices: CreationOptional<string>;
+  /** Moves on at each checkout, by a conditional update in the order's transaction: a cart is checked out once per version. */
+  declare version: CreationOptional<number>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -15,6 +17,7 @@ export class Cart extends Model<InferAttributes<Cart>, InferCreationAttributes<C
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         user_id: { type: DataTypes.INTEGER, allowNull: false, unique: true },
         shipping_choices: { type: DataTypes.TEXT, allowNull: false, defaultValue: '{}' },
+        version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

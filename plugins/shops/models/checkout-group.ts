@@ -21,6 +21,8 @@ export class CheckoutGroup extends Model<InferAttributes<CheckoutGroup>, InferCr
   declare attempt: CreationOptional<number>;
   /** Why the group is in review, for the admin and the seller. */
   declare review_reason: CreationOptional<string | null>;
+  /** The cart (and its version) or guest cart token this checkout consumed; unique, so a cart is checked out once. */
+  declare cart_claim: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -38,6 +40,7 @@ export class CheckoutGroup extends Model<InferAttributes<CheckoutGroup>, InferCr
         status: { type: DataTypes.STRING(20), allowNull: false },
         attempt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         review_reason: { type: DataTypes.STRING(500), allowNull: true },
+        cart_claim: { type: DataTypes.STRING(100), allowNull: true, unique: true },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -1,13 +1,15 @@
 import type { Request, Response } from 'express';
 import type { FieldErrors, PluginContext } from '@agora/core';
 import { Address } from '../models/address';
+import { CheckoutGroup } from '../models/checkout-group';
 import { availableGateways } from '../payments/gateways';
 import type { ShopsSettings } from '../settings';
 import { checkoutSchema, isCheckoutField, readCartFields } from '../forms/checkout-form';
 import { unknownFields } from '../forms/cart-form';
 import { buildCartView, type CartShopGroup, type CartView } from '../services/cart-service';
 import { cartStoreFor, type CartStore } from '../services/cart-store';
-import { CheckoutProblem, type CheckoutAddress, type CheckoutService } from '../services/checkout-service';
+import { CartAlreadyCheckedOut, CheckoutProblem, type CheckoutAddress, type CheckoutService } from '../services/checkout-service';
+import { groupPath } from '../services/order-links';
 import { COUNTRY_CHOICES, countryName } from '../services/countries';
 
 declare module 'express-session' {
@@ -31,11 +33,10 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
 
   const guard = (req: Request, res: Response): boolean => {
     if (req.user || settings().guestCheckout) return true;
+    // The login page says why the guest is there; its register link brings them back here too.
+    res.flash('info', 'This store takes orders only from people with an account: log in, or create an account, to check out.');
     if (req.method === 'GET') res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
-    else {
-      res.flash('info', 'Log in or create an account to check out.');
-      res.redirect(303, '/login?next=/checkout');
-    }
+    else res.redirect(303, '/login?next=/checkout');
     return false;
   };
 
@@ -49,7 +50,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const totals = view.totals.find((t) => t.currency === selection.currency);
     await res.renderPage(
       'shops/cart/checkout',
-      { title: 'Checkout', view, selection, totals, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections },
+      { title: 'Checkout', view, selection, totals, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections, cartToken: (await store.claim()).token },
       status,
     );
   };
@@ -83,6 +84,21 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => isCheckoutField(k) && typeof v === 'string'));
     const fail = (errors: FieldErrors, status = 422) => render(req, res, store, currency, values, errors, status);
 
+    // A second submit of a cart already checked out (a double click, another window): to the order it made.
+    const toPlaced = async (key: string | null, lines: number[]): Promise<boolean> => {
+      const group = key ? await CheckoutGroup.findOne({ where: { cart_claim: key } }) : null;
+      if (!group) return false;
+      if (!req.user) {
+        await store.remove(lines);
+        await store.claimed();
+      }
+      res.flash('info', 'This order was already placed; here it is.');
+      res.redirect(303, groupPath(ctx.config.sessionSecret, group.reference));
+      return true;
+    };
+    const sentToken = typeof body.cart_token === 'string' ? body.cart_token : '';
+    if (sentToken && (await toPlaced(await store.claimKeyOf(sentToken), [...readCartFields(body).items.keys()]))) return;
+
     // A field is refused unless the page sent it: checkout's own, or one an active extension declared.
     const tampered = unknownFields(body, (key) => isCheckoutField(key) || ctx.forms.accepts('shops.checkout', key));
     if (tampered) return fail(tampered);
@@ -113,6 +129,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       address = { name: saved.name, line1: saved.line1, line2: saved.line2, city: saved.city, postcode: saved.postcode, country: saved.country };
       phone = form.phone || saved.phone;
     }
+    const claim = await store.claim();
     // The choice made on this page wins over the one made in the cart; a shop with neither gets its first method that ships there.
     const shipping = new Map(contents.shipping);
     for (const [shopId, methodId] of listed.shipping) shipping.set(shopId, methodId);
@@ -127,6 +144,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
         lines,
         shipping,
         saveAddress: !!req.user && form.address_id === undefined && form.save_address,
+        claim,
         inTransaction: async (transaction, placed) => {
           if (req.user) await store.remove(lines.map((l) => l.productId), transaction);
           const context = { groupId: placed.group.id, orders: placed.orders, email: placed.group.email, userId: req.user?.id ?? null };
@@ -134,6 +152,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
         },
       });
       if (!req.user) await store.remove(lines.map((l) => l.productId));
+      await store.claimed();
       const instructions = outcome.payment.kind === 'immediate' ? (outcome.payment.instructions ?? '') : '';
       req.session.lastCheckout = { reference: outcome.group.reference, instructions };
       if (outcome.payment.kind === 'redirect') return res.redirect(303, outcome.payment.url);
@@ -142,6 +161,10 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     } catch (error) {
       const refused = ctx.forms.refusal(error);
       if (refused) return fail(refused);
+      if (error instanceof CartAlreadyCheckedOut) {
+        if (await toPlaced(error.key, lines.map((l) => l.productId))) return;
+        return fail({ form: 'This cart is being checked out in another window. Reload the page to see your order.' }, 409);
+      }
       if (error instanceof CheckoutProblem) {
         if (error.afterOrders && req.user) for (const l of lines) await store.setQuantity(l.productId, l.quantity);
         return fail(error.errors);

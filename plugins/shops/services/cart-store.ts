@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { Cart } from '../models/cart';
@@ -9,6 +10,8 @@ export interface SessionCart {
   items: Record<string, number>;
   /** shopId → shipping method id. */
   shipping: Record<string, number>;
+  /** One-time checkout token: a checkout group records it, so this cart is checked out once. */
+  token?: string;
 }
 
 declare module 'express-session' {
@@ -23,13 +26,36 @@ export interface CartContents {
   shipping: Map<number, number>;
 }
 
+/**
+ * The right to check out a cart once. A double click, or one account checking out from two windows,
+ * sends two requests that read the same cart: the one whose `take` wins (a conditional update on the
+ * cart's version, or the unique `cart_claim` of the checkout group) writes the orders; the others find
+ * the group that recorded `key` and are sent to it.
+ */
+export interface CartClaim {
+  /** Recorded on the checkout group (unique). */
+  key: string;
+  /** Put in the checkout page, so a request that arrives after the winner's commit still finds its order. */
+  token: string;
+  /** Inside the order's transaction: false when another checkout took this cart first. */
+  take(transaction: Transaction): Promise<boolean>;
+}
+
 /** One interface over the two places a cart lives, so routes never ask which. */
 export interface CartStore {
   read(): Promise<CartContents>;
   setQuantity(productId: number, quantity: number): Promise<void>;
   remove(productIds: number[], transaction?: Transaction): Promise<void>;
   setShipping(shopId: number, methodId: number | null): Promise<void>;
+  /** The claim a checkout of the cart as it is now must take. */
+  claim(): Promise<CartClaim>;
+  /** The claim key a token from a checkout page stands for (null when it cannot be this cart's). */
+  claimKeyOf(token: string): Promise<string | null>;
+  /** After a checkout: the next checkout of this cart needs a new claim. */
+  claimed(): Promise<void>;
 }
+
+const GUEST_TOKEN = /^[a-f0-9]{32}$/;
 
 const positiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
@@ -48,9 +74,27 @@ class SessionCartStore implements CartStore {
 
   private get cart(): SessionCart {
     const current = contentsOfSessionCart(this.req.session.cart);
+    const token = this.req.session.cart?.token;
     const cart: SessionCart = { items: Object.fromEntries(current.items), shipping: Object.fromEntries(current.shipping) };
+    if (typeof token === 'string' && GUEST_TOKEN.test(token)) cart.token = token;
     this.req.session.cart = cart;
     return cart;
+  }
+
+  // A guest's cart lives in a session that concurrent requests each read as it was: only the database
+  // can tell who was first, through the unique `cart_claim` the group records.
+  async claim(): Promise<CartClaim> {
+    const cart = this.cart;
+    cart.token ??= randomBytes(16).toString('hex');
+    return { key: `guest:${cart.token}`, token: cart.token, take: async () => true };
+  }
+
+  async claimKeyOf(token: string): Promise<string | null> {
+    return GUEST_TOKEN.test(token) ? `guest:${token}` : null;
+  }
+
+  async claimed(): Promise<void> {
+    if (this.req.session.cart) delete this.req.session.cart.token;
   }
 
   async read(): Promise<CartContents> {
@@ -114,6 +158,27 @@ class DatabaseCartStore implements CartStore {
     const cart = await Cart.findOne({ where: { user_id: this.userId }, transaction });
     if (!cart || productIds.length === 0) return;
     await CartItem.destroy({ where: { cart_id: cart.id, product_id: { [Op.in]: productIds } }, transaction });
+  }
+
+  async claim(): Promise<CartClaim> {
+    const cart = await cartOf(this.userId);
+    const version = cart.version;
+    return {
+      key: `cart:${cart.id}:${version}`,
+      token: String(version),
+      // Row-locking in PostgreSQL: a second checkout waits for the first to commit, then matches nothing.
+      take: async (transaction) => (await Cart.update({ version: version + 1 }, { where: { id: cart.id, version }, transaction }))[0] === 1,
+    };
+  }
+
+  async claimKeyOf(token: string): Promise<string | null> {
+    if (!/^\d{1,10}$/.test(token)) return null;
+    const cart = await Cart.findOne({ where: { user_id: this.userId }, attributes: ['id'] });
+    return cart ? `cart:${cart.id}:${Number(token)}` : null;
+  }
+
+  async claimed(): Promise<void> {
+    // The version moved on in the order's transaction.
   }
 
   async setShipping(shopId: number, methodId: number | null): Promise<void> {

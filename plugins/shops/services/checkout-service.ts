@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { PluginContext, FieldErrors } from '@agora/core';
 import { Address } from '../models/address';
 import { CheckoutGroup } from '../models/checkout-group';
@@ -13,6 +13,7 @@ import { availableGateways } from '../payments/gateways';
 import { paymentRequestFor } from '../payments/payment-request';
 import type { ShopsSettings } from '../settings';
 import { optionsFor, problemWith, type ShippingOption } from './cart-service';
+import type { CartClaim } from './cart-store';
 import { countryName } from './countries';
 import { groupPath, newReference, orderNumber } from './order-links';
 import { moveOrder } from './order-state';
@@ -39,6 +40,8 @@ export interface CheckoutRequest {
   /** shopId → chosen shipping method id. */
   shipping: Map<number, number>;
   saveAddress: boolean;
+  /** The right to consume the cart: taken first in the order's transaction, so one cart makes one checkout. */
+  claim?: CartClaim;
   /**
    * Runs inside the order's transaction once the group and its orders are written (the logged-in buyer's cart
    * rows go with the orders, and the checkout form's sections commit here). Throwing rolls the checkout back.
@@ -62,6 +65,13 @@ export class CheckoutProblem extends Error {
     readonly afterOrders = false,
   ) {
     super(Object.values(errors)[0] ?? 'The checkout could not be completed');
+  }
+}
+
+/** Another checkout of the same cart (a double click, a second window) was first; `key` names the group it made. */
+export class CartAlreadyCheckedOut extends Error {
+  constructor(readonly key: string) {
+    super('This cart was already checked out');
   }
 }
 
@@ -184,68 +194,83 @@ export class CheckoutService {
   private async write(request: CheckoutRequest, plans: ShopPlan[], currency: string, gatewayId: string): Promise<{ group: CheckoutGroup; orders: Order[] }> {
     const sequelize = this.ctx.sequelize;
     const email = request.email.toLowerCase();
-    return sequelize.transaction(async (transaction) => {
-      // Lowest product id first in every checkout, so two transactions never wait on each other in a circle.
-      const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id);
-      for (const { product, quantity } of taking) {
-        // `quantity` is a validated whole number, so the literal is safe; the model's typing has no place for an expression.
-        const [count] = await Product.update(
-          { stock: sequelize.literal(`stock - ${Math.trunc(quantity)}`) as unknown as number },
-          { where: { id: product.id, [Op.or]: [{ stock: null }, { stock: { [Op.gte]: quantity } }] }, transaction, validate: false, hooks: false },
+    const claim = request.claim;
+    try {
+      return await sequelize.transaction(async (transaction) => {
+        // The cart first: a second checkout of it stops here, before it takes any stock.
+        if (claim && !(await claim.take(transaction))) throw new CartAlreadyCheckedOut(claim.key);
+        const total = plans.reduce((s, p) => s + p.subtotal + p.shipping.cost, 0);
+        const group = await CheckoutGroup.create(
+          { reference: newReference(), buyer_id: request.buyer?.id ?? null, email, currency, total, gateway: gatewayId, status: 'pending', cart_claim: claim?.key ?? null },
+          { transaction },
         );
-        if (count !== 1) {
-          const now = await Product.findByPk(product.id, { attributes: ['stock'], transaction });
-          const left = now?.stock ?? 0;
-          throw new CheckoutProblem({
-            form: left === 0 ? `Sorry, “${product.title}” just sold out. Remove it from your cart to check out the rest.` : `Sorry, only ${left} of “${product.title}” left now. Lower the quantity in your cart.`,
-          });
-        }
-      }
+        return await this.writeOrders(request, plans, currency, group, transaction);
+      });
+    } catch (error) {
+      // The unique cart_claim refused a second group for the same guest cart.
+      if (claim && error instanceof UniqueConstraintError && (await CheckoutGroup.count({ where: { cart_claim: claim.key } }))) throw new CartAlreadyCheckedOut(claim.key);
+      throw error;
+    }
+  }
 
-      const total = plans.reduce((s, p) => s + p.subtotal + p.shipping.cost, 0);
-      const group = await CheckoutGroup.create(
-        { reference: newReference(), buyer_id: request.buyer?.id ?? null, email, currency, total, gateway: gatewayId, status: 'pending' },
+  private async writeOrders(request: CheckoutRequest, plans: ShopPlan[], currency: string, group: CheckoutGroup, transaction: Transaction): Promise<{ group: CheckoutGroup; orders: Order[] }> {
+    const sequelize = this.ctx.sequelize;
+    const email = request.email.toLowerCase();
+    // Lowest product id first in every checkout, so two transactions never wait on each other in a circle.
+    const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id);
+    for (const { product, quantity } of taking) {
+      // `quantity` is a validated whole number, so the literal is safe; the model's typing has no place for an expression.
+      const [count] = await Product.update(
+        { stock: sequelize.literal(`stock - ${Math.trunc(quantity)}`) as unknown as number },
+        { where: { id: product.id, [Op.or]: [{ stock: null }, { stock: { [Op.gte]: quantity } }] }, transaction, validate: false, hooks: false },
+      );
+      if (count !== 1) {
+        const now = await Product.findByPk(product.id, { attributes: ['stock'], transaction });
+        const left = now?.stock ?? 0;
+        throw new CheckoutProblem({
+          form: left === 0 ? `Sorry, “${product.title}” just sold out. Remove it from your cart to check out the rest.` : `Sorry, only ${left} of “${product.title}” left now. Lower the quantity in your cart.`,
+        });
+      }
+    }
+
+    const orders: Order[] = [];
+    let n = 0;
+    for (const plan of [...plans].sort((a, b) => a.shop.id - b.shop.id)) {
+      const a = request.address;
+      const order = await Order.create(
+        {
+          number: orderNumber(group.reference, ++n),
+          group_id: group.id,
+          shop_id: plan.shop.id,
+          buyer_id: request.buyer?.id ?? null,
+          status: 'pending',
+          currency,
+          subtotal: plan.subtotal,
+          shipping_total: plan.shipping.cost,
+          total: plan.subtotal + plan.shipping.cost,
+          platform_fee: plan.fee,
+          shipping_method: plan.shipping.name.slice(0, 100),
+          email,
+          ship_name: a.name,
+          ship_line1: a.line1,
+          ship_line2: a.line2,
+          ship_city: a.city,
+          ship_postcode: a.postcode,
+          ship_country: a.country,
+          phone: request.phone,
+        },
         { transaction },
       );
-      const orders: Order[] = [];
-      let n = 0;
-      for (const plan of [...plans].sort((a, b) => a.shop.id - b.shop.id)) {
-        const a = request.address;
-        const order = await Order.create(
-          {
-            number: orderNumber(group.reference, ++n),
-            group_id: group.id,
-            shop_id: plan.shop.id,
-            buyer_id: request.buyer?.id ?? null,
-            status: 'pending',
-            currency,
-            subtotal: plan.subtotal,
-            shipping_total: plan.shipping.cost,
-            total: plan.subtotal + plan.shipping.cost,
-            platform_fee: plan.fee,
-            shipping_method: plan.shipping.name.slice(0, 100),
-            email,
-            ship_name: a.name,
-            ship_line1: a.line1,
-            ship_line2: a.line2,
-            ship_city: a.city,
-            ship_postcode: a.postcode,
-            ship_country: a.country,
-            phone: request.phone,
-          },
-          { transaction },
-        );
-        await OrderItem.bulkCreate(
-          plan.lines.map((l) => ({ order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.product.price, quantity: l.quantity, line_total: l.lineTotal })),
-          { transaction },
-        );
-        await OrderStatusHistory.create({ order_id: order.id, from_status: null, to_status: 'pending', note: 'Order placed', actor_id: request.buyer?.id ?? null }, { transaction });
-        orders.push(order);
-      }
-      if (request.buyer && request.saveAddress) await this.saveAddress(request.buyer.id, request.address, request.phone, transaction);
-      await request.inTransaction?.(transaction, { group, orders });
-      return { group, orders };
-    });
+      await OrderItem.bulkCreate(
+        plan.lines.map((l) => ({ order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.product.price, quantity: l.quantity, line_total: l.lineTotal })),
+        { transaction },
+      );
+      await OrderStatusHistory.create({ order_id: order.id, from_status: null, to_status: 'pending', note: 'Order placed', actor_id: request.buyer?.id ?? null }, { transaction });
+      orders.push(order);
+    }
+    if (request.buyer && request.saveAddress) await this.saveAddress(request.buyer.id, request.address, request.phone, transaction);
+    await request.inTransaction?.(transaction, { group, orders });
+    return { group, orders };
   }
 
   /** Keeps the address for next time, once: the same address saved again only moves to the top. */
@@ -263,7 +288,8 @@ export class CheckoutService {
   private async abandon(group: CheckoutGroup, orders: Order[], note: string): Promise<void> {
     await this.ctx.sequelize.transaction(async (transaction) => {
       for (const order of orders) if (order.status === 'pending') await moveOrder(this.ctx, order, 'cancelled', { note, transaction });
-      await group.update({ status: 'failed' }, { transaction });
+      // The cart is given back, so its claim is too: the buyer may try again from the same page.
+      await group.update({ status: 'failed', cart_claim: null }, { transaction });
     });
   }
 }

@@ -79,7 +79,7 @@ export async function checkoutForm(agent: supertest.Agent, url = '/checkout'): P
   const res = await agent.get(url);
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
   const form: Record<string, string> = { _csrf: csrfFrom(res.text) };
-  for (const m of res.text.matchAll(/<input type="hidden" name="((?:item|currency)[^"]*)" value="([^"]*)"/g)) form[m[1]] = m[2];
+  for (const m of res.text.matchAll(/<input type="hidden" name="((?:item|currency|cart_token)[^"]*)" value="([^"]*)"/g)) form[m[1]] = m[2];
   for (const m of res.text.matchAll(/<select id="f-shipping-\d+" name="(shipping_\d+)">([\s\S]*?)<\/select>/g)) {
     const selected = /<option value="([^"]*)" selected/.exec(m[2]) ?? /<option value="([^"]*)"/.exec(m[2]);
     form[m[1]] = selected ? selected[1] : '';
