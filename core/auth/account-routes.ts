@@ -100,7 +100,7 @@ export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
     res.redirect(303, '/account');
   });
 
-  router.post('/account/password', limits.login, async (req, res) => {
+  router.post('/account/password', limits.currentPassword, async (req, res) => {
     const user = await me(req);
     const parsed = parseForm(passwordChangeSchema, req.body);
     if (!parsed.ok) return accountPage(req, res, user, {}, parsed.errors, 422);
@@ -136,7 +136,7 @@ export function accountRoutes(platform: Platform, limits: AuthLimits): Router {
 
   router.get('/account/close', async (_req, res) => closeForm(res));
 
-  router.post('/account/close', limits.login, async (req, res) => {
+  router.post('/account/close', limits.currentPassword, async (req, res) => {
     const user = await me(req);
     const parsed = parseForm(closeSchema, req.body);
     if (!parsed.ok) return closeForm(res, parsed.errors, 422);

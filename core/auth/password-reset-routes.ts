@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Platform } from '../platform';
 import { parseForm } from '../http/validation';
-import type { AuthLimits } from './limits';
+import { accountThrottleKey, type AuthLimits } from './limits';
 import { forgotSchema, resetSchema } from './forms';
 import { passwordProblem } from './password-policy';
 import { hashPassword } from './passwords';
@@ -63,6 +63,8 @@ export function passwordResetRoutes(platform: Platform, limits: AuthLimits): Rou
       return true;
     });
     if (!done) return invalid(res);
+    // Whoever can read the mail is the owner: the waits strangers caused on this account end here.
+    await limits.account.succeeded(accountThrottleKey(user.id));
     await platform.hooks.do('core.user.updated', toSessionUser(user), ['password']);
     res.flash('success', 'Your password was changed, and every device where you were logged in was logged out. Log in with your new password.');
     res.redirect(303, '/login');

@@ -1,10 +1,12 @@
 import express, { type Router } from 'express';
+import { Op } from 'sequelize';
 import { z } from 'zod';
 import type { Platform } from '../platform';
 import { parseForm } from '../http/validation';
 import { SESSION_COOKIE } from '../http/session';
 import './hooks';
-import { authLimits } from './limits';
+import { authLimits, accountThrottleKey } from './limits';
+import { User } from './user-model';
 import { sessionRefOf } from './passport-setup';
 import { regenerateSession } from './privilege';
 import { registerRoutes } from './register-routes';
@@ -22,6 +24,13 @@ const loginSchema = z.object({
   password: z.string({ message: 'Enter your password' }).min(1, 'Enter your password').max(1000),
   next: z.string().optional(),
 });
+
+/** Whose failures a login attempt counts against: the account when the name is one, else the name as typed. */
+async function throttleKey(login: string): Promise<string> {
+  const key = login.trim().toLowerCase();
+  const user = await User.findOne({ where: { [Op.or]: [{ email: key }, { username: key }] }, attributes: ['id'] });
+  return user ? accountThrottleKey(user.id) : `name:${key}`;
+}
 
 /** Everything about who a person is: login, registration, account, email verification, password reset. */
 export function authRoutes(platform: Platform): Router {
@@ -46,13 +55,28 @@ export function authRoutes(platform: Platform): Router {
     const parsed = parseForm(loginSchema, req.body);
     const values = { login: String(req.body?.login ?? '').slice(0, 320), next: safeNext(req.body?.next) };
     if (!parsed.ok) return res.renderPage('core/login', { title: 'Log in', values, errors: parsed.errors }, 422);
+    // The account's own count (an unknown name is counted under the name, so the answer is the same for both).
+    const account = await throttleKey(parsed.data.login);
+    const wait = await limits.account.wait(account);
+    if (wait > 0) {
+      // The password is not even checked while the account waits: that is what slows guessing down.
+      const seconds = Math.ceil(wait / 1000);
+      res.setHeader('Retry-After', String(seconds));
+      const message = `Too many failed attempts for this account. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again, or reset your password.`;
+      return res.renderPage('core/login', { title: 'Log in', values, errors: { form: message } }, 429);
+    }
     platform.passport.authenticate('local', (error: unknown, user: Express.User | false) => {
       if (error) return next(error);
       if (!user) {
         // One message for an unknown account and a wrong password: the form must not reveal which emails exist.
-        return void res.renderPage('core/login', { title: 'Log in', values, errors: { form: 'That email or username and password do not match an account.' } }, 401).catch(next);
+        return void limits.account
+          .failed(account)
+          .then(() => res.renderPage('core/login', { title: 'Log in', values, errors: { form: 'That email or username and password do not match an account.' } }, 401))
+          .catch(next);
       }
-      logInFresh(platform, req, user)
+      limits.account
+        .succeeded(account)
+        .then(() => logInFresh(platform, req, user))
         .then(() => afterLogin(platform, req, user, values.next))
         .then((target) => res.redirect(303, target))
         .catch(next);

@@ -33,6 +33,11 @@ export class RateLimits {
     });
   }
 
+  /** The platform's Redis connection when REDIS_URL is set, for counts that are not express-rate-limit's (the login throttle). */
+  redisConnection(): Redis | undefined {
+    return this.connection();
+  }
+
   close(): void {
     this.redis?.disconnect();
     this.redis = undefined;
