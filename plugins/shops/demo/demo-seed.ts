@@ -3,9 +3,9 @@ import { Category } from '../models/category';
 import { Shop } from '../models/shop';
 import { ProductService } from '../services/product-service';
 import { ShopService } from '../services/shop-service';
-import { processImage, PRODUCT_VARIANTS } from '../services/images';
+import { PRODUCT_VARIANTS } from '../services/images';
 import { DEMO_CATEGORIES, DEMO_SHOPS } from './demo-data';
-import { demoProductImage } from './svg-image';
+import { demoProductPicture } from './svg-image';
 
 /** Every n-th demo product (the first of each shop among them) has two pictures. */
 export const DEMO_GALLERY_EVERY = 3;
@@ -27,8 +27,7 @@ export async function seedDemoCatalog(ctx: PluginContext): Promise<void> {
 
   // The slow parts (password hashes, drawing the pictures) run in parallel first; rows are then written one by one.
   // Every third product gets a second picture, so the demo shows the product page's gallery.
-  const draw = async (title: string, category: string, variant: number) =>
-    processImage(await demoProductImage(title, category, variant), PRODUCT_VARIANTS, Number.MAX_SAFE_INTEGER, { effort: 1 });
+  const draw = (title: string, category: string, variant: number) => demoProductPicture(title, category, variant, PRODUCT_VARIANTS);
   const [hashes, pictures] = await Promise.all([
     Promise.all(DEMO_SHOPS.map((d) => hashPassword(d.seller.password))),
     Promise.all(

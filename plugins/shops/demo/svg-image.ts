@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { escapeHtml } from '../services/text';
+import type { ImageVariant, ProcessedImage } from '../services/images';
 
 /**
  * The demo products' pictures, drawn here from SVG and rasterised with sharp at seed time (no download).
@@ -109,18 +110,18 @@ function motif(category: string, p: Palette, seed: number, title: string): strin
 }
 
 /**
- * A square PNG for a demo product: a gradient in the category's colours, the category's motif and the product's
- * name on a label. `variant` 1 draws a second picture of the same product (another palette and a closer crop),
- * so the demo shows the product page's gallery.
+ * A square picture of a demo product, as SVG: a gradient in the category's colours, the category's motif and the
+ * product's name on a label. `variant` 1 draws a second picture of the same product (another palette and a
+ * closer crop), so the demo shows the product page's gallery.
  */
-export async function demoProductImage(title: string, category: string, variant = 0): Promise<Buffer> {
+export function demoProductSvg(title: string, category: string, variant = 0): string {
   const palettes = PALETTES[category] ?? FALLBACK;
   const seed = hashOf(title);
   const palette = palettes[(seed + variant) % palettes.length];
   const angle = (seed % 4) * 45;
   const zoom = variant ? 'translate(-120 -100) scale(1.3)' : '';
   const label = escapeHtml(title.length > 26 ? `${title.slice(0, 25)}…` : title);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800" viewBox="0 0 800 800">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600" viewBox="0 0 800 800">
   <defs><linearGradient id="bg" gradientTransform="rotate(${angle} .5 .5)"><stop offset="0" stop-color="${palette.from}"/><stop offset="1" stop-color="${palette.to}"/></linearGradient></defs>
   <rect width="800" height="800" fill="url(#bg)"/>
   <circle cx="${640 - (seed % 5) * 30}" cy="${140 + (seed % 3) * 20}" r="170" fill="#ffffff" fill-opacity="0.16"/>
@@ -128,5 +129,22 @@ export async function demoProductImage(title: string, category: string, variant 
   ${variant ? '' : `<rect x="60" y="690" width="680" height="70" rx="35" fill="#ffffff" fill-opacity="0.88"/>
   <text x="400" y="737" text-anchor="middle" font-family="DejaVu Sans, Arial, sans-serif" font-size="34" font-weight="700" fill="#1f2328">${label}</text>`}
 </svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/**
+ * The demo picture in every size the product form would make, as WebP. The SVG is rasterised once and each
+ * variant encoded from those pixels: no PNG in between and no upload checks (the picture is ours), because the
+ * whole seed runs inside one hook listener, under the hooks' time budget, on a machine that may be busy.
+ */
+export async function demoProductPicture(title: string, category: string, variant: number, variants: ImageVariant[]): Promise<ProcessedImage> {
+  const { data, info } = await sharp(Buffer.from(demoProductSvg(title, category, variant))).raw().toBuffer({ resolveWithObject: true });
+  const out: ProcessedImage['variants'] = [];
+  for (const v of variants) {
+    const webp = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+      .resize({ width: v.width, height: v.height, fit: v.fit, withoutEnlargement: v.fit === 'inside' })
+      .webp({ quality: 80, effort: 0 })
+      .toBuffer();
+    out.push({ suffix: v.suffix, data: webp });
+  }
+  return { variants: out };
 }
