@@ -34,7 +34,9 @@ export function adminRoutes(platform: Platform): Router {
       widgets.push({ title: w.title, owner: w.owner, html });
     }
     const problems = platform.plugins.list().filter((p) => p.problem);
-    await res.renderPage('core/admin/dashboard', { title: 'Dashboard', widgets, problems, failures: platform.hooks.recentFailures.slice(0, 10) });
+    // Links on the dashboard go only where the viewer may go (a moderator cannot open the plugins page).
+    const mayManagePlugins = await platform.capabilities.can(req.user, 'core.plugins.manage');
+    await res.renderPage('core/admin/dashboard', { title: 'Dashboard', widgets, problems, mayManagePlugins, failures: platform.hooks.recentFailures.slice(0, 10) });
   });
 
   // Plugins

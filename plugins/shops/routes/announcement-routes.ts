@@ -51,13 +51,15 @@ export function announcementRoutes(ctx: PluginContext): void {
     id: 'shops-marketplace',
     title: 'Marketplace',
     capability: 'core.admin.access',
-    async render() {
+    async render(req) {
       const [row] = await ctx.sequelize.query<{ shops: number | string; products: number | string }>(
         "SELECT (SELECT COUNT(*) FROM shops) AS shops, (SELECT COUNT(*) FROM products WHERE status = 'published') AS products",
         { type: QueryTypes.SELECT },
       );
       const n = (v: number | string) => Number(v).toLocaleString('en');
-      return `<p><strong>${escapeHtml(n(row.shops))}</strong> shops · <strong>${escapeHtml(n(row.products))}</strong> products published</p><p><a href="/admin/announcements">Post an announcement to sellers</a></p>`;
+      // Everyone in the admin sees the counts; only who may post announcements gets the link (a moderator would get a 403).
+      const link = (await ctx.capabilities.can(req.user, CAP)) ? '<p><a href="/admin/announcements">Post an announcement to sellers</a></p>' : '';
+      return `<p><strong>${escapeHtml(n(row.shops))}</strong> shops · <strong>${escapeHtml(n(row.products))}</strong> products published</p>${link}`;
     },
   });
 }
