@@ -7,6 +7,13 @@ import { RedisStore } from 'connect-redis';
 import { Redis } from 'ioredis';
 
 export const SESSION_COOKIE = 'agora.sid';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** When a session cookie the server did not know was replaced by this session (see renewUnknownSession). */
+    renewedAt?: number;
+  }
+}
 const TWO_WEEKS = 14 * 24 * 3600 * 1000;
 
 /** Sessions in the database (the `sessions` table), or in Redis when `REDIS_URL` is set. */
@@ -37,7 +44,7 @@ export function createSession(options: { secret: string; secure: boolean; sequel
       sequelizeStore.stopExpiringSessions();
     };
   }
-  const middleware = session({
+  const load = session({
     name: SESSION_COOKIE,
     secret: options.secret,
     store,
@@ -46,7 +53,27 @@ export function createSession(options: { secret: string; secure: boolean; sequel
     rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: TWO_WEEKS },
   });
+  const middleware: RequestHandler = (req, res, next) => load(req, res, (error?: unknown) => (error ? next(error) : renewUnknownSession(req, res, next)));
   return { middleware, close };
+}
+
+/**
+ * A cookie naming a session the server does not know (signed with a rotated secret, its row wiped, a restore)
+ * makes express-session start a new, unsaved session on every request, so the CSRF token a page hands out is
+ * bound to an id the next request never carries: every form would answer 403 until the person cleared their
+ * cookies. Such a session is stored at once, so its cookie replaces the stale one and its forms validate.
+ */
+const renewUnknownSession: RequestHandler = (req, _res, next) => {
+  const sent: unknown = req.cookies?.[SESSION_COOKIE];
+  if (typeof sent === 'string' && req.session && sessionIdIn(sent) !== req.sessionID) req.session.renewedAt = Date.now();
+  next();
+};
+
+/** The session id inside an express-session cookie value (`s:<id>.<signature>`), unchecked. */
+function sessionIdIn(cookie: string): string | undefined {
+  if (!cookie.startsWith('s:')) return undefined;
+  const dot = cookie.lastIndexOf('.');
+  return dot > 2 ? cookie.slice(2, dot) : undefined;
 }
 
 /**
