@@ -1,6 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { megabytes } from './images';
+import { HttpError } from '../http/errors';
+import { isStorableInput, UNSTORABLE_MESSAGE } from '../http/clean-input';
 
 /** Why a multipart upload was cut short, to show beside its field on a 422 page. */
 export interface UploadProblem {
@@ -31,7 +33,8 @@ export function multipartForm(fields: UploadField[], maxBytes: number): RequestH
   }).fields(fields);
   return (req, res, next) => {
     upload(req, res, (error: unknown) => {
-      if (!error) return next();
+      // The body is parsed only now, after core's rule for unstorable text ran: the same rule, here.
+      if (!error) return next(isStorableInput(req.body) ? undefined : new HttpError(400, UNSTORABLE_MESSAGE));
       if (!(error instanceof multer.MulterError)) return next(error);
       // A count limit names no field; with one file field it can only be that one.
       const field = error.field ?? (fields.length === 1 ? fields[0].name : 'form');

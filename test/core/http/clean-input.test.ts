@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { startTestApp, tokenFor, type TestApp } from '../../helpers/app';
 import { User } from '../../../core/auth/user-model';
 import { registrationFields } from '../auth/support';
+import { createProduct, sellerWithShop } from '../../plugins/shops/catalog-helpers';
+import { shopModels } from '../../plugins/shops/shop-models';
 
 const REFUSED = 'cannot be stored';
 
@@ -47,6 +49,14 @@ describe('input that cannot be stored (NUL bytes, unpaired surrogates)', functio
     const res = await agent.post('/cart/items').type('form').send(`_csrf=${encodeURIComponent(token)}&product_id=1%00&quantity=1`);
     expect(res.status).to.equal(400);
     expect(res.text).to.contain(REFUSED);
+  });
+
+  it('refuses a NUL byte in a multipart shops form (a new product) and writes no product', async () => {
+    const { agent, shop } = await sellerWithShop(t);
+    const res = await createProduct(agent, { title: 'Nul\u0000mug' });
+    expect(res.status, res.text.slice(0, 300)).to.equal(400);
+    expect(res.text).to.contain(REFUSED);
+    expect(await shopModels().Product.count({ where: { shop_id: shop.id } })).to.equal(0);
   });
 
   it('refuses a NUL byte or an unpaired surrogate in a query parameter', async () => {
