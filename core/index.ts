@@ -33,6 +33,8 @@ export type {
 export { HttpError, notFound, forbidden } from './http/errors';
 export { parseForm } from './http/validation';
 export type { FieldErrors, Parsed } from './http/validation';
+/** For a plugin that parses a body itself (core checks urlencoded, JSON and multipart forms already). */
+export { isStorableInput, isStorableText, UNSTORABLE_MESSAGE } from './http/clean-input';
 export { formatMoney, minorPerMajor, parseMoney } from './http/money';
 export { pageFrom, pageUrl, pager } from './http/pagination';
 export type { Page, Pager, PagerInput } from './http/pagination';
