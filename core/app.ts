@@ -11,6 +11,7 @@ import { createSession } from './http/session';
 import { createCsrf } from './http/csrf';
 import { localsMiddleware } from './http/locals';
 import { cleanInput } from './http/clean-input';
+import { privatePages } from './http/private-pages';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { authRoutes } from './auth/routes';
 import { holdLoginGate } from './auth/login-gate';
@@ -109,6 +110,8 @@ export function buildApp(platform: Platform): BuiltApp {
   });
   // A NUL byte or a broken character in the path, query or body is refused here, for every route (400).
   app.use(cleanInput());
+  // Cache-Control: no-store on every page rendered for a session or a signed link (core/http/private-pages.ts).
+  app.use(privatePages());
   app.use(csrf.protect);
   app.use(cookies.decide());
   // A person logged in but not yet through the login gate (form section core.login.after) sees only the gate.
