@@ -3,6 +3,7 @@ import type { Product } from './models/product';
 import type { Order, OrderStatus } from './models/order';
 import type { OrderNote } from './models/order-note';
 import type { CheckoutGroup } from './models/checkout-group';
+import type { Refund } from './models/refund';
 import type { PaymentGateway } from './payments/gateway';
 import type { CatalogResult } from './services/catalog-service';
 import type { CartView } from './services/cart-service';
@@ -37,6 +38,8 @@ declare module '@agora/core' {
     'shops.order.created': [order: Order];
     'shops.order.paid': [order: Order];
     'shops.order.status.changed': [order: Order, from: OrderStatus, to: OrderStatus];
+    /** A refund the provider confirmed; the order keeps its status (a full refund of an unshipped order also cancels it). */
+    'shops.order.refunded': [order: Order, refund: Refund];
     'shops.order.note.added': [note: OrderNote, order: Order];
     'shops.checkout.completed': [group: CheckoutGroup, orders: Order[]];
   }

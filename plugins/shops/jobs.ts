@@ -12,6 +12,8 @@ declare module '@agora/core' {
     'shops.order-note-mail': { noteId: number };
     /** Tells the buyer an order moved to status `to`. */
     'shops.order-status-mail': { orderId: number; to: string };
+    /** Tells the buyer a refund was made on an order. */
+    'shops.refund-mail': { refundId: number };
     /** Expires one checkout group left unpaid past the pending-order hours. */
     'shops.expire-group': { groupId: number };
     /** Expires every unpaid group past the pending-order hours (at start, and every quarter hour). */

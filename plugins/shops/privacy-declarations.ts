@@ -89,7 +89,7 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
       inTransaction(transaction, async (tx) => {
         const [anonymized] = await Order.update(
           { email: ERASED_EMAIL, phone: '' },
-          { where: { buyer_id: null, status: ['completed', 'refunded', ...UNPAID_STATUSES], email: { [Op.ne]: ERASED_EMAIL }, updated_at: { [Op.lt]: cutoff } }, transaction: tx },
+          { where: { buyer_id: null, status: ['completed', ...UNPAID_STATUSES], email: { [Op.ne]: ERASED_EMAIL }, updated_at: { [Op.lt]: cutoff } }, transaction: tx },
         );
         return { removed: 0, anonymized };
       }),

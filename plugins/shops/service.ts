@@ -1,4 +1,5 @@
 import { Order, OrderItem, Product, Shop, ShopMember } from './models';
+import { Op, col } from 'sequelize';
 import type { OrderStatus } from './models/order';
 
 /**
@@ -68,8 +69,8 @@ declare module '@agora/core' {
   }
 }
 
-/** Orders whose money was taken and kept (a full refund gives the purchase back). */
-const KEPT_PAID: OrderStatus[] = ['paid', 'shipped', 'completed', 'partially_refunded'];
+/** Orders whose money was taken; kept only while not all of it was refunded (a full refund gives the purchase back). */
+const KEPT_PAID: OrderStatus[] = ['paid', 'shipped', 'completed'];
 
 const uploadUrl = (path: string | null | undefined): string | null => (path ? `/uploads/${path}` : null);
 
@@ -87,7 +88,7 @@ export function createShopsService(): ShopsService {
   return {
     async hasPaidOrderContaining(userId, productId) {
       const found = await Order.findOne({
-        where: { buyer_id: userId, status: KEPT_PAID },
+        where: { buyer_id: userId, status: KEPT_PAID, refunded_total: { [Op.lt]: col('Order.total') } },
         attributes: ['id'],
         include: [{ model: OrderItem, as: 'items', attributes: [], required: true, where: { product_id: productId } }],
       });

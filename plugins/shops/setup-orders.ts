@@ -17,11 +17,13 @@ import { paymentReviewRoutes } from './payments/review-routes';
 import { cartCount, contentsOfSessionCart } from './services/cart-store';
 import { mergeGuestCart } from './services/cart-merge';
 import { CHECKOUT_MAIL_JOB, CheckoutService, PENDING_EXPIRY_JOB } from './services/checkout-service';
-import { sendCheckoutMails, sendNoteMail, sendStatusMail } from './services/order-mail';
+import { sendCheckoutMails, sendNoteMail, sendRefundMail, sendStatusMail } from './services/order-mail';
+import { Refund } from './models/refund';
 import { NOTE_MAIL_JOB } from './services/order-notes';
 import { expirePending } from './services/order-payments';
 
 const STATUS_MAIL_JOB = 'order-status-mail';
+const REFUND_MAIL_JOB = 'refund-mail';
 const SWEEP_JOB = 'expire-pending';
 
 /**
@@ -83,6 +85,15 @@ export function setupOrders(ctx: PluginContext): void {
   });
   ctx.hooks.on('shops.order.status.changed', async (order, _from, to) => {
     await ctx.jobs.enqueue(STATUS_MAIL_JOB, { orderId: order.id, to });
+  });
+  ctx.jobs.define(REFUND_MAIL_JOB, async (payload) => {
+    const refund = await Refund.findByPk(Number(payload.refundId));
+    const order = refund ? await Order.findByPk(refund.order_id) : null;
+    // A refund that cancelled the order is told by the cancellation's mail, which shows what was refunded.
+    if (refund && order && order.status !== 'cancelled') await sendRefundMail(ctx, order, refund);
+  });
+  ctx.hooks.on('shops.order.refunded', async (_order, refund) => {
+    await ctx.jobs.enqueue(REFUND_MAIL_JOB, { refundId: refund.id });
   });
 
   // Each checkout schedules the expiry of its own group; the sweep at start catches what a stopped

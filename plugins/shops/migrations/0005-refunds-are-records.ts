@@ -19,6 +19,11 @@ export async function up({ context: { queryInterface: q, DataTypes: T, sequelize
   await q.addColumn('checkout_groups', 'cart_claim', { type: T.STRING(100), allowNull: true });
   await q.addIndex('checkout_groups', ['cart_claim'], { unique: true, name: 'checkout_groups_cart_claim_unique' });
 
+  await restoreFulfilmentStatuses(sequelize);
+}
+
+/** Gives each order a refund had moved back the fulfilment status it had (exported for its test). */
+export async function restoreFulfilmentStatuses(sequelize: MigrationContext['sequelize']): Promise<void> {
   const [rows] = await sequelize.query(`SELECT id, status, total, refunded_total FROM orders WHERE status IN ('refunded', 'partially_refunded')`);
   for (const row of rows as Array<{ id: number; status: string; total: number; refunded_total: number }>) {
     const [history] = await sequelize.query(

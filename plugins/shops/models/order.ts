@@ -1,7 +1,8 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import '@agora/core';
 
-export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunded', 'partially_refunded'] as const;
+/** Fulfilment only: refunds are records of their own (models/refund.ts) with the sum in `refunded_total`. */
+export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** One shop's part of a checkout group. */

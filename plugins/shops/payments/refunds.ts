@@ -4,7 +4,8 @@ import { CheckoutGroup } from '../models/checkout-group';
 import { Order, type OrderStatus } from '../models/order';
 import { Refund, type RefundStatus } from '../models/refund';
 import { Shop } from '../models/shop';
-import { IllegalTransition, canMove, moveOrder } from '../services/order-state';
+import { OrderStatusHistory } from '../models/order-status-history';
+import { STATUS_LABELS, moveOrder } from '../services/order-state';
 import { findGateway } from './gateways';
 
 type Ctx = { hooks: Pick<PluginContext['hooks'], 'do' | 'apply'> } & Pick<PluginContext, 'log' | 'sequelize'>;
@@ -38,7 +39,8 @@ export const REFUND_LABELS: Readonly<Record<RefundStatus, string>> = {
 
 /** Statuses of a refund whose money is on its way: counted against what is left to refund. */
 export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['requested', 'processing', 'pending'];
-const REFUNDABLE: readonly OrderStatus[] = ['paid', 'shipped', 'partially_refunded'];
+/** Orders whose money was taken and not all given back; a refund leaves their fulfilment status as it is. */
+export const REFUNDABLE: readonly OrderStatus[] = ['paid', 'shipped', 'completed'];
 
 /** What is left to refund on an order: its total, less what was refunded and what is being refunded. */
 export async function refundableLeft(order: Order, transaction?: Transaction): Promise<number> {
@@ -70,7 +72,7 @@ export async function refundOrder(ctx: Ctx, order: Order, input: RefundInput): P
         const fresh = await Order.findByPk(order.id, { transaction, lock: transaction.LOCK.UPDATE });
         if (!fresh) throw new RefundProblem('The order is gone.');
         const left = await refundableLeft(fresh, transaction);
-        if (!REFUNDABLE.includes(fresh.status)) throw new IllegalTransition(fresh.number, fresh.status, input.amount >= left ? 'refunded' : 'partially_refunded');
+        if (!REFUNDABLE.includes(fresh.status)) throw new RefundProblem(`Order ${fresh.number} is ${STATUS_LABELS[fresh.status].toLowerCase()}; there is no payment to refund.`);
         if (input.amount < 1 || input.amount > left) throw new RefundProblem(`Refund at most what is left to refund: ${formatMoney(Math.max(0, left), fresh.currency)}.`);
         return Refund.create(
           { order_id: fresh.id, amount: input.amount, idempotency_key: input.idempotencyKey, reason: input.reason.slice(0, 500), status: 'requested', actor_id: input.actorId },
@@ -153,11 +155,19 @@ export async function settleRefund(ctx: Ctx, refund: Refund, settlement: Settlem
   if (n !== 1) return false;
   const refunded = order.refunded_total + amount;
   await Order.update({ refunded_total: refunded }, { where: { id: order.id }, transaction });
-  const to: OrderStatus = refunded >= order.total ? 'refunded' : 'partially_refunded';
-  if (order.status !== to && canMove(order.status, to)) {
-    const note = `Refunded ${formatMoney(amount, order.currency)}${settlement.note ? `: ${settlement.note}` : ''}`;
-    await moveOrder(ctx, order, to, { actorId: settlement.actorId ?? refund.actor_id ?? null, note, transaction });
+  order.refunded_total = refunded;
+  const actorId = settlement.actorId ?? refund.actor_id ?? null;
+  const note = `Refunded ${formatMoney(amount, order.currency)}${settlement.note ? `: ${settlement.note}` : ''}`;
+  // The refund is a record on the order; the order moves only when all was refunded before it shipped.
+  if (refunded >= order.total && order.status === 'paid') {
+    await moveOrder(ctx, order, 'cancelled', { actorId, note: `${note} (all of it, before shipping)`, transaction, fullRefund: true });
+  } else {
+    await OrderStatusHistory.create({ order_id: order.id, from_status: order.status, to_status: order.status, note: note.slice(0, 500), actor_id: actorId }, { transaction });
   }
+  const settled = await Refund.findByPk(refund.id, { transaction });
+  transaction.afterCommit(async () => {
+    if (settled) await ctx.hooks.do('shops.order.refunded', order, settled);
+  });
   return true;
 }
 

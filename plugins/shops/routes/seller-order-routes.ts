@@ -6,7 +6,7 @@ import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
 import { Shop } from '../models/shop';
 import { findGateway } from '../payments/gateways';
 import { MANUAL_GATEWAY_ID } from '../payments/manual-gateway';
-import { REFUND_LABELS } from '../payments/refunds';
+import { REFUNDABLE, REFUND_LABELS } from '../payments/refunds';
 import { unknownFields } from '../forms/cart-form';
 import { NOTE_FIELDS, REFUND_FIELDS, STATUS_FIELDS, noteSchema, refundSchema, statusSchema } from '../forms/order-forms';
 import { countryName } from '../services/countries';
@@ -55,7 +55,7 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
 
   const renderOrder = async (req: Request, res: Response, order: Order, errors: FieldErrors = {}, status = 200, values: Record<string, unknown> = {}) => {
     const detail = await orderDetail(order);
-    const moves = ORDER_TRANSITIONS[order.status].filter((to) => to !== 'refunded' && to !== 'partially_refunded' && to !== 'expired');
+    const moves = ORDER_TRANSITIONS[order.status].filter((to) => to !== 'expired');
     await res.renderPage(
       'shops/orders/seller-order',
       {
@@ -63,7 +63,7 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
         ...detail,
         moves: moves.filter((to) => to !== 'paid' || detail.group.gateway === MANUAL_GATEWAY_ID),
         gatewayTitle: (await findGateway(ctx, detail.group.gateway))?.title ?? detail.group.gateway,
-        refundable: ['paid', 'shipped', 'partially_refunded'].includes(order.status),
+        refundable: REFUNDABLE.includes(order.status) && order.refunded_total < order.total,
         refundLeft: Math.max(0, await refundableLeft(order)),
         refundLabels: REFUND_LABELS,
         refundKey: crypto.randomUUID(),
@@ -151,7 +151,12 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
       else res.flash('success', `Refunded ${formatMoney(refund.amount, order.currency)}.`);
     } catch (error) {
       if (error instanceof IllegalTransition) return renderOrder(req, res, await order.reload(), { form: error.message }, 409, values);
-      if (error instanceof RefundProblem) return renderOrder(req, res, await order.reload(), { amount: error.message }, 422, values);
+      if (error instanceof RefundProblem) {
+        // Beside the amount while the refund form is shown; at the top once there is nothing left to refund.
+        const now = await order.reload();
+        const field = REFUNDABLE.includes(now.status) && now.refunded_total < now.total ? 'amount' : 'form';
+        return renderOrder(req, res, now, { [field]: error.message }, 422, values);
+      }
       throw error;
     }
     res.redirect(303, `/seller/orders/${encodeURIComponent(order.number)}`);

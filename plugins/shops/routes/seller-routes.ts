@@ -27,7 +27,7 @@ export interface SalesSummary {
   sales: number;
 }
 
-const SOLD = "('paid', 'shipped', 'completed', 'partially_refunded', 'refunded')";
+const SOLD = "('paid', 'shipped', 'completed')";
 
 export async function salesSummary(shopId: number): Promise<SalesSummary> {
   const [row] = await Product.sequelize!.query<Record<keyof SalesSummary, number | string | null>>(

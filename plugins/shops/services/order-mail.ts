@@ -2,6 +2,7 @@ import { Op } from 'sequelize';
 import { type PluginContext, User, formatMoney } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order, type OrderStatus } from '../models/order';
+import type { Refund } from '../models/refund';
 import { OrderItem } from '../models/order-item';
 import type { OrderNote } from '../models/order-note';
 import { Shop } from '../models/shop';
@@ -103,7 +104,7 @@ export async function sendNoteMail(ctx: Ctx, note: OrderNote, order: Order): Pro
   }
 }
 
-const TOLD_TO_BUYER: readonly OrderStatus[] = ['paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunded', 'partially_refunded'];
+const TOLD_TO_BUYER: readonly OrderStatus[] = ['paid', 'shipped', 'completed', 'cancelled', 'expired'];
 
 /** Tells the buyer what happened to their order (payment received, shipped with tracking, refunded...). */
 export async function sendStatusMail(ctx: Ctx, order: Order, to: OrderStatus): Promise<void> {
@@ -116,5 +117,19 @@ export async function sendStatusMail(ctx: Ctx, order: Order, to: OrderStatus): P
     subject: `Order ${order.number}: ${STATUS_LABELS[to].toLowerCase()}`,
     template: 'shops/mail/order-status',
     data: { money: formatMoney, order, shop, status: to, label: STATUS_LABELS[to], link: buyerLink(ctx, order, group.reference) },
+  });
+}
+
+/** Tells the buyer a refund was made: how much, why, and what was refunded in all. */
+export async function sendRefundMail(ctx: Ctx, order: Order, refund: Refund): Promise<void> {
+  if (order.anonymized_at) return;
+  const shop = await Shop.findByPk(order.shop_id);
+  const group = await CheckoutGroup.findByPk(order.group_id);
+  if (!shop || !group) return;
+  await ctx.mail.send({
+    to: order.email,
+    subject: `Order ${order.number}: ${formatMoney(refund.amount, order.currency)} refunded`,
+    template: 'shops/mail/order-refunded',
+    data: { money: formatMoney, order, shop, refund, label: STATUS_LABELS[order.status], link: buyerLink(ctx, order, group.reference) },
   });
 }

@@ -10,21 +10,21 @@ import { Shop } from '../models/shop';
  * The one state machine every order follows:
  *   pending → paid → shipped → completed
  *   pending → cancelled | expired
- *   paid | shipped → refunded | partially_refunded;  partially_refunded → refunded
+ * Refunds do not move an order: they are records on it (payments/refunds.ts), summed in `refunded_total`,
+ * and the order keeps its fulfilment status. The one exception is a full refund of an order not yet
+ * shipped, which cancels it (`fullRefund` below): there is nothing left to send.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ['paid', 'cancelled', 'expired'],
-  paid: ['shipped', 'refunded', 'partially_refunded'],
-  shipped: ['completed', 'refunded', 'partially_refunded'],
+  paid: ['shipped'],
+  shipped: ['completed'],
   completed: [],
   cancelled: [],
   expired: [],
-  refunded: [],
-  partially_refunded: ['refunded'],
 };
 
 /** Statuses of an order whose money was taken: kept for tax, counted in sales. */
-export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed', 'refunded', 'partially_refunded'];
+export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed'];
 
 export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   pending: 'Awaiting payment',
@@ -33,8 +33,6 @@ export const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   completed: 'Completed',
   cancelled: 'Cancelled',
   expired: 'Expired',
-  refunded: 'Refunded',
-  partially_refunded: 'Partially refunded',
 };
 
 /** A move the state machine does not allow; routes answer 409 with its message. */
@@ -58,6 +56,8 @@ export interface MoveOptions {
   actorId?: number | null;
   note?: string;
   trackingNumber?: string;
+  /** The order's whole total was refunded: a paid order not yet shipped may then be cancelled. */
+  fullRefund?: boolean;
   /** Run inside this transaction (its commit fires the hooks); otherwise the move has its own. */
   transaction?: Transaction;
 }
@@ -73,7 +73,8 @@ type Hooks = { hooks: Pick<PluginContext['hooks'], 'do'> };
 export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, options: MoveOptions = {}): Promise<Order> {
   const run = async (transaction: Transaction): Promise<Order> => {
     const from = order.status;
-    if (!canMove(from, to)) throw new IllegalTransition(order.number, from, to);
+    const refundCancels = options.fullRefund === true && from === 'paid' && to === 'cancelled';
+    if (!canMove(from, to) && !refundCancels) throw new IllegalTransition(order.number, from, to);
     const now = new Date();
     const changes: Partial<Order> = { status: to, updated_at: now };
     if (to === 'paid') changes.paid_at = now;

@@ -69,7 +69,7 @@ describe('shops: the service other plugins use (ctx.service("shops"))', function
     expect(await shops.hasPaidOrderContaining(user.id, mug.id), 'partly refunded: still bought').to.equal(true);
     await sellerPost(order.number, 'refund', { amount: '10.00', idempotency_key: 'service-refund-0002', reason: '' });
     const { Order } = shopModels();
-    expect((await Order.findByPk(order.id))!.status).to.equal('refunded');
+    expect((await Order.findByPk(order.id))!.status).to.equal('cancelled');
     expect(await shops.hasPaidOrderContaining(user.id, mug.id), 'refunded in full').to.equal(false);
   });
 

@@ -126,7 +126,7 @@ describe('shops: the seller’s orders', function () {
     const { Order, Refund } = shopModels();
     expect(await Refund.count({ where: { order_id: order.id } })).to.equal(1);
     let fresh = (await Order.findByPk(order.id))!;
-    expect([fresh.status, fresh.refunded_total]).to.deep.equal(['partially_refunded', 500]);
+    expect([fresh.status, fresh.refunded_total]).to.deep.equal(['paid', 500]);
     const refund = (await Refund.findOne({ where: { order_id: order.id } }))!;
     expect(refund.provider_ref).to.equal(`manual-refund:${key}`);
 
@@ -137,11 +137,13 @@ describe('shops: the seller’s orders', function () {
     res = await postOn(sellerA, order, 'refund', { amount: '20.00', idempotency_key: 'refund-key-0003-abcdef', reason: '' });
     expect(res.status).to.equal(303);
     fresh = (await Order.findByPk(order.id))!;
-    expect([fresh.status, fresh.refunded_total]).to.deep.equal(['refunded', 2500]);
+    // All of an unshipped order refunded: it is cancelled.
+    expect([fresh.status, fresh.refunded_total]).to.deep.equal(['cancelled', 2500]);
     expect(await Refund.count({ where: { order_id: order.id } })).to.equal(2);
-    // A refunded order has no refund form and refuses another.
+    // A cancelled order has no refund form and refuses another.
     res = await postOn(sellerA, order, 'refund', { amount: '1.00', idempotency_key: 'refund-key-0004-abcdef', reason: '' });
-    expect(res.status).to.equal(409);
+    expect(res.status).to.equal(422);
+    expect(res.text).to.include('is cancelled; there is no payment to refund');
   });
 
   it('sends order notes to the other side by email, and shows them to both', async () => {

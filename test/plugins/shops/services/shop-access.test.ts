@@ -73,7 +73,7 @@ describe('shops: who runs which shop', () => {
     await q.bulkInsert('orders', [
       order(1, shop.id, 'paid', 2000),
       order(2, shop.id, 'shipped', 3000),
-      order(3, shop.id, 'partially_refunded', 5000, 1000),
+      order(3, shop.id, 'completed', 5000, 1000),
       order(4, shop.id, 'pending', 7000),
       order(5, other.shop.id, 'paid', 99900),
     ]);
