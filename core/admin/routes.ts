@@ -7,6 +7,7 @@ import { HttpError, notFound } from '../http/errors';
 import { parseForm } from '../http/validation';
 import { PluginError } from '../plugins/plugin-manager';
 import { PluginUploadError } from '../plugins/zip-installer';
+import { unreadableForm } from '../files/multipart';
 import { overrideReport } from '../themes/override-report';
 import { ThemeError } from '../themes/theme-service';
 import { usersAdminRoutes } from '../auth/users-admin-routes';
@@ -58,7 +59,7 @@ export function adminRoutes(platform: Platform): Router {
           throw new PluginUploadError(`The file is larger than ${(platform.config.PLUGIN_ZIP_MAX_BYTES / 1048576).toFixed(1)} MB; plugins may be at most that size.`);
         }
         if (uploadError instanceof multer.MulterError) throw new PluginUploadError('Upload one .zip file, chosen in the plugin field of the form.');
-        if (uploadError) throw uploadError;
+        if (uploadError) throw unreadableForm();
         if (!req.file) throw new PluginUploadError('Choose a .zip file to upload.');
         if (!/\.zip$/i.test(req.file.originalname)) throw new PluginUploadError('Upload a plugin as a .zip file.');
         const manifest = await platform.plugins.installZip(req.file.buffer);

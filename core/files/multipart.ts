@@ -2,6 +2,15 @@ import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { megabytes } from './images';
 import { HttpError } from '../http/errors';
+
+/**
+ * A body the multipart parser could not read to its end (cut off before its closing boundary, a malformed part
+ * header): the person's browser or connection failed, not the server, so it is a 400 with a message, not a 500.
+ */
+export function unreadableForm(): HttpError {
+  return new HttpError(400, 'The form arrived incomplete, so nothing was saved. Check your connection, reload the page and send it again.');
+}
+import { HttpError } from '../http/errors';
 import { isStorableInput, UNSTORABLE_MESSAGE } from '../http/clean-input';
 
 /** Why a multipart upload was cut short, to show beside its field on a 422 page. */
@@ -35,7 +44,8 @@ export function multipartForm(fields: UploadField[], maxBytes: number): RequestH
     upload(req, res, (error: unknown) => {
       // The body is parsed only now, after core's rule for unstorable text ran: the same rule, here.
       if (!error) return next(isStorableInput(req.body) ? undefined : new HttpError(400, UNSTORABLE_MESSAGE));
-      if (!(error instanceof multer.MulterError)) return next(error);
+      // Anything else busboy raises ("Unexpected end of form", "Malformed part header") is an unreadable body.
+      if (!(error instanceof multer.MulterError)) return next(unreadableForm());
       // A count limit names no field; with one file field it can only be that one.
       const field = error.field ?? (fields.length === 1 ? fields[0].name : 'form');
       const max = fields.find((f) => f.name === field)?.maxCount ?? 1;
