@@ -92,10 +92,22 @@ function motif(category: string, p: Palette, seed: number, title: string): strin
         const x = 80 + ((seed >>> i) % 5) * 40;
         return `<path d="M0 ${y} H${x} l40 40 H800" stroke="${i % 2 ? p.soft : p.ink}" stroke-opacity="0.35" stroke-width="6" fill="none"/><circle cx="${x + 40}" cy="${y + 40}" r="10" fill="${p.ink}" fill-opacity="0.6"/>`;
       }).join('');
-      return `${traces}
-        <rect x="220" y="250" width="360" height="300" rx="40" fill="#0f1220" fill-opacity="0.85" stroke="${p.ink}" stroke-width="8"/>
-        <circle cx="400" cy="400" r="${70 + r(1) * 6}" fill="none" stroke="${p.soft}" stroke-width="16"/>
-        <circle cx="400" cy="400" r="18" fill="${p.ink}"/>`;
+      // The device: a keyboard (rows of keys), a round thing (earbuds, a charging pad) or a box with a dial.
+      let device: string;
+      if (/keyboard/i.test(title)) {
+        const keys = Array.from({ length: 4 }, (_, row) =>
+          Array.from({ length: 10 }, (_, col) => `<rect x="${150 + col * 50 + (row % 2) * 12}" y="${330 + row * 50}" width="40" height="40" rx="8" fill="${(row + col + seed) % 7 === 0 ? p.soft : p.ink}" fill-opacity="0.85"/>`).join(''),
+        ).join('');
+        device = `<rect x="120" y="300" width="560" height="240" rx="30" fill="#0f1220" fill-opacity="0.9" stroke="${p.ink}" stroke-width="6"/>${keys}`;
+      } else if (/earbud|charg|pad|audio/i.test(title)) {
+        device = `<circle cx="400" cy="400" r="190" fill="#0f1220" fill-opacity="0.9" stroke="${p.ink}" stroke-width="8"/>
+          <circle cx="340" cy="400" r="60" fill="${p.soft}"/><circle cx="470" cy="400" r="60" fill="${p.ink}"/>`;
+      } else {
+        device = `<rect x="220" y="250" width="360" height="300" rx="40" fill="#0f1220" fill-opacity="0.85" stroke="${p.ink}" stroke-width="8"/>
+          <circle cx="400" cy="400" r="${70 + r(1) * 6}" fill="none" stroke="${p.soft}" stroke-width="16"/>
+          <circle cx="400" cy="400" r="18" fill="${p.ink}"/>`;
+      }
+      return `${traces}${device}`;
     }
     case 'stationery': {
       // A notebook page with lines and a pen across it.
