@@ -51,12 +51,22 @@ describe('sessions and rate limits on Redis', () => {
     await redis.del(`agora:sess:${sid}`);
   });
 
-  it('counts failed logins in Redis and refuses the 11th', async () => {
+  it('counts failed logins in Redis, per account (a wait after 5) and per address (the 101st refused)', async function () {
+    this.timeout(60_000);
     const { user } = await createUser();
-    for (let i = 1; i <= 10; i++) expect((await post(t.agent(), { login: user.email, password: `wrong-${i}` })).status).to.equal(401);
+    // Ids repeat across test databases that share this Redis: a count left by an earlier run must not count.
+    await redis.del(`agora:login-throttle:user:${user.id}`);
+    for (let i = 1; i <= 5; i++) expect((await post(t.agent(), { login: user.email, password: `wrong-${i}` })).status).to.equal(401);
+    expect(await redis.hget(`agora:login-throttle:user:${user.id}`, 'failures')).to.equal('5');
+    const waiting = await post(t.agent(), { login: user.username, password: 'wrong-6' });
+    expect(waiting.status).to.equal(429);
+    expect(waiting.text).to.contain('Too many failed attempts for this account');
     expect(await redis.keys(`agora:rl:login:*${ip}*`)).to.have.length(1);
-    const refused = await post(t.agent(), { login: user.email, password: 'wrong-11' });
+    // Six refusals so far; 94 more (without a password: no hashing) make 100 from this address.
+    for (let i = 1; i <= 94; i++) expect((await post(t.agent(), { login: `nobody-${i}@example.test`, password: '' })).status).to.equal(422);
+    const refused = await post(t.agent(), { login: 'nobody@example.test', password: 'wrong' });
     expect(refused.status).to.equal(429);
-    expect(refused.text).to.contain('Too many attempts');
+    expect(refused.text).to.contain('Too many attempts from your address');
+    await redis.del(`agora:login-throttle:user:${user.id}`);
   });
 });
