@@ -12,6 +12,8 @@ import { createCsrf } from './http/csrf';
 import { localsMiddleware } from './http/locals';
 import { cleanInput } from './http/clean-input';
 import { privatePages } from './http/private-pages';
+import { proxyCheck } from './http/proxy-check';
+import { announcedBodyLimit, largestBody } from './http/body-limit';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { authRoutes } from './auth/routes';
 import { holdLoginGate } from './auth/login-gate';
@@ -32,6 +34,13 @@ export function buildApp(platform: Platform): BuiltApp {
   const secure = config.TRUST_PROXY !== '0' && config.baseUrl.startsWith('https:');
   app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
+  // Secure cookies behind a proxy that does not say "https": logged at start-up and on the first such request,
+  // and shown on the admin dashboard (req.app.locals.proxyWarning).
+  const proxy = proxyCheck(secure, config.TRUST_PROXY);
+  app.locals.proxyWarning = proxy.warning;
+  app.use(proxy.middleware);
+  // A body announced above what any form takes is refused (413) before it is read (core/http/body-limit.ts).
+  app.use(announcedBodyLimit(largestBody(config)));
 
   app.use(
     pinoHttp({
@@ -66,6 +75,9 @@ export function buildApp(platform: Platform): BuiltApp {
         },
       },
       strictTransportSecurity: secure,
+      // The same answer as CSP frame-ancestors 'none' for browsers that only read the older header (helmet's own
+      // default, SAMEORIGIN, would let this site frame itself while the CSP forbids it).
+      xFrameOptions: { action: 'deny' },
     }),
   );
 

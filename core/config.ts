@@ -41,6 +41,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   PLUGIN_ZIP_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** How long a shutdown (SIGTERM, SIGINT) waits for in-flight requests before it closes what is left and exits. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).positive('must be a number of seconds above 0').default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -8,6 +8,7 @@ import { parseForm } from '../http/validation';
 import { PluginError } from '../plugins/plugin-manager';
 import { PluginUploadError } from '../plugins/zip-installer';
 import { unreadableForm } from '../files/multipart';
+import type { ProxyWarning } from '../http/proxy-check';
 import { overrideReport } from '../themes/override-report';
 import { ThemeError } from '../themes/theme-service';
 import { usersAdminRoutes } from '../auth/users-admin-routes';
@@ -37,7 +38,9 @@ export function adminRoutes(platform: Platform): Router {
     const problems = platform.plugins.list().filter((p) => p.problem);
     // Links on the dashboard go only where the viewer may go (a moderator cannot open the plugins page).
     const mayManagePlugins = await platform.capabilities.can(req.user, 'core.plugins.manage');
-    await res.renderPage('core/admin/dashboard', { title: 'Dashboard', widgets, problems, mayManagePlugins, failures: platform.hooks.recentFailures.slice(0, 10) });
+    // Set by core/app.ts: Secure cookies, and a request that reached Agora without "X-Forwarded-Proto: https".
+    const proxyWarning = (req.app.locals.proxyWarning as (() => ProxyWarning | undefined) | undefined)?.();
+    await res.renderPage('core/admin/dashboard', { title: 'Dashboard', widgets, problems, mayManagePlugins, proxyWarning, failures: platform.hooks.recentFailures.slice(0, 10) });
   });
 
   // Plugins

@@ -1,7 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { megabytes } from './images';
-import { HttpError } from '../http/errors';
 
 /**
  * A body the multipart parser could not read to its end (cut off before its closing boundary, a malformed part
