@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { electronicFormatIBAN, friendlyFormatIBAN, isValidIBAN } from 'ibantools';
 import type { PluginContext } from '@agora/core';
+import { COUNTRY_CHOICES, COUNTRY_CODES } from './services/countries';
 
 export const shopsSettingsSchema = z.object({
   feePercent: z.number({ message: 'Enter a number' }).min(0, 'Cannot be negative').max(50, 'At most 50%').default(5),
@@ -7,9 +9,23 @@ export const shopsSettingsSchema = z.object({
   taxRetentionYears: z.number({ message: 'Enter a whole number of years' }).int().min(0).max(30).default(6),
   manualGatewayEnabled: z.boolean().default(true),
   manualGatewayInstructions: z.string().max(2000).default('Pay on delivery, or by bank transfer to the account shown on your invoice.'),
+  /** The account buyers transfer to, shown with the order's reference on the confirmation and in its email. */
+  manualBankName: z.string().trim().max(100, 'At most 100 characters').default(''),
+  manualIban: z
+    .string()
+    .transform((v) => electronicFormatIBAN(v.trim()) ?? '')
+    .refine((v) => v === '' || isValidIBAN(v), 'Enter a valid IBAN, such as FR76 3000 6000 0112 3456 7890 189, or leave it empty')
+    .transform((v) => (v ? (friendlyFormatIBAN(v) ?? v) : ''))
+    .default(''),
   guestCheckout: z.boolean().default(true),
   pendingOrderHours: z.number({ message: 'Enter a whole number of hours' }).int().min(1).max(24 * 30).default(72),
   maxQuantityPerItem: z.number({ message: 'Enter a whole number' }).int().min(1).max(10_000).default(99),
+  /** Where the store is: the country a checkout starts with until the buyer has a saved address. */
+  baseCountry: z
+    .string()
+    .transform((v) => v.trim().toUpperCase())
+    .refine((v) => COUNTRY_CODES.has(v), 'Choose a country (ISO 3166-1)')
+    .default('FR'),
 });
 
 export type ShopsSettings = z.infer<typeof shopsSettingsSchema>;
@@ -24,9 +40,12 @@ export function defineShopsSettings(ctx: PluginContext): void {
       { key: 'taxRetentionYears', label: 'Years to keep paid orders for tax', type: 'number', help: 'Paid orders are kept this long after erasure requests, with the buyer reduced to what an invoice needs.' },
       { key: 'manualGatewayEnabled', label: 'Offer "Pay on delivery / bank transfer"', type: 'checkbox' },
       { key: 'manualGatewayInstructions', label: 'Payment instructions for the manual method', type: 'textarea' },
+      { key: 'manualBankName', label: 'Bank (for transfers)', type: 'text', help: 'Shown with the IBAN and the order reference on the confirmation page and in the email.' },
+      { key: 'manualIban', label: 'IBAN (for transfers)', type: 'text' },
       { key: 'guestCheckout', label: 'Allow checkout without an account', type: 'checkbox' },
       { key: 'pendingOrderHours', label: 'Hours before an unpaid order expires', type: 'number' },
       { key: 'maxQuantityPerItem', label: 'Largest quantity of one product per order', type: 'number' },
+      { key: 'baseCountry', label: 'Store country', type: 'select', choices: [...COUNTRY_CHOICES], help: 'Checkout starts with this country until the buyer has a saved address.' },
     ],
   });
 }

@@ -20,12 +20,18 @@ export class ManualGateway implements PaymentGateway {
     return this.settings().manualGatewayEnabled;
   }
 
-  instructions(): string {
-    return this.settings().manualGatewayInstructions;
+  /** The admin's instructions, then the bank details and the reference to quote (one line each). */
+  instructions(reference: string): string {
+    const s = this.settings();
+    const lines = [s.manualGatewayInstructions.trim()];
+    if (s.manualBankName) lines.push(`Bank: ${s.manualBankName}`);
+    if (s.manualIban) lines.push(`IBAN: ${s.manualIban}`);
+    if (s.manualBankName || s.manualIban) lines.push(`Reference: ${reference}`);
+    return lines.filter(Boolean).join('\n');
   }
 
   async createPayment(request: PaymentRequest): Promise<PaymentStart> {
-    return { kind: 'immediate', status: 'pending', paymentRef: `manual:${request.reference}`, instructions: this.instructions() };
+    return { kind: 'immediate', status: 'pending', paymentRef: `manual:${request.reference}`, instructions: this.instructions(request.reference) };
   }
 
   async paymentStatus(paymentRef: string): Promise<PaymentStatus> {

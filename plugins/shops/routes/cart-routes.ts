@@ -8,6 +8,7 @@ import { ADD_ITEM_FIELDS, UPDATE_ITEM_FIELDS, addItemSchema, idField, unknownFie
 import { SHIPPING_FIELD } from '../forms/checkout-form';
 import { buildCartView, problemWith } from '../services/cart-service';
 import { cartStoreFor } from '../services/cart-store';
+import { renderProductPage } from './product-page';
 import { countryName } from '../services/countries';
 
 /** The cart page, with `errors` (422) when a change was refused. */
@@ -34,7 +35,19 @@ export function cartRoutes(ctx: PluginContext): void {
     const tampered = unknownFields(req.body, (k) => ADD_ITEM_FIELDS.has(k));
     if (tampered) return renderCart(ctx, req, res, tampered, 422);
     const parsed = parseForm(addItemSchema, req.body);
-    if (!parsed.ok) return renderCart(ctx, req, res, { form: Object.values(parsed.errors)[0] }, 422);
+    // The form is the product page's: a refusal is shown there, beside the quantity, not on the cart.
+    const onProductPage = async (errors: FieldErrors): Promise<boolean> => {
+      const id = Number((req.body as Record<string, unknown>)?.product_id);
+      const product = Number.isSafeInteger(id) && id > 0 ? await Product.findByPk(id) : null;
+      if (!product || product.status !== 'published') return false;
+      const typed = (req.body as Record<string, unknown>).quantity;
+      await renderProductPage(ctx, req, res, product, { errors, quantity: typeof typed === 'string' ? typed.slice(0, 12) : '1', status: 422 });
+      return true;
+    };
+    if (!parsed.ok) {
+      if (await onProductPage({ quantity: parsed.errors.quantity ?? Object.values(parsed.errors)[0] })) return;
+      return renderCart(ctx, req, res, { form: Object.values(parsed.errors)[0] }, 422);
+    }
     const product = await Product.findByPk(parsed.data.product_id);
     const shop = product ? await Shop.findByPk(product.shop_id) : null;
     const store = cartStoreFor(req);
@@ -43,7 +56,9 @@ export function cartRoutes(ctx: PluginContext): void {
     const problem = problemWith(product, shop, wanted, max());
     if (problem || !product) {
       const already = inCart > 0 ? ` You already have ${inCart} in your cart.` : '';
-      return renderCart(ctx, req, res, { form: `${problem ?? 'That product is not for sale.'}${problem && inCart > 0 ? already : ''}` }, 422);
+      const message = `${problem ?? 'That product is not for sale.'}${problem && inCart > 0 ? already : ''}`;
+      if (await onProductPage({ quantity: message })) return;
+      return renderCart(ctx, req, res, { form: message }, 422);
     }
     await store.setQuantity(product.id, wanted);
     res.flash('success', `Added “${product.title}” to your cart.`);

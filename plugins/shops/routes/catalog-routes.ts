@@ -1,16 +1,13 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import { type PluginContext, notFound, formatMoney, parseMoney, pageFrom, pager, type Pager } from '@agora/core';
+import { type PluginContext, notFound, parseMoney, pageFrom, pager, type Pager } from '@agora/core';
 import { Category } from '../models/category';
 import { Product } from '../models/product';
-import { ProductImage } from '../models/product-image';
-import { ProductTag } from '../models/product-tag';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
-import type { ProductPageContext, ProductTab } from '../hooks';
-import type { ShopsSettings } from '../settings';
+import { renderProductPage } from './product-page';
 import { CATALOG_SORTS, searchProducts, type CatalogResult } from '../services/catalog-service';
-import { paragraphs, escapeHtml, SLUG_PATTERN } from '../services/text';
+import { paragraphs, SLUG_PATTERN } from '../services/text';
 
 export const CATALOG_PER_PAGE = 24;
 const SHOPS_PER_PAGE = 24;
@@ -81,36 +78,9 @@ export function catalogRoutes(ctx: PluginContext): void {
     const slug = String(req.params.slug);
     const product = SLUG_PATTERN.test(slug) ? await Product.findOne({ where: { slug } }) : null;
     if (!product) throw notFound('product');
-    const preview = product.status !== 'published';
     // A draft is visible only to the people who run its shop, as a preview.
-    if (preview && !(await ctx.capabilities.can(req.user, 'shops.shop.manage', product))) throw notFound('product');
-    const [shop, images, tags, category, shipping] = await Promise.all([
-      Shop.findByPk(product.shop_id, { rejectOnEmpty: true }),
-      ProductImage.findAll({ where: { product_id: product.id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
-      ProductTag.findAll({ where: { product_id: product.id }, order: [['tag', 'ASC']] }),
-      product.category_id === null ? null : Category.findByPk(product.category_id),
-      ShippingMethod.findAll({ where: { shop_id: product.shop_id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
-    ]);
-    const baseTabs: ProductTab[] = [
-      { id: 'description', title: 'Description', html: paragraphs(product.description) || '<p class="muted">No description yet.</p>', order: 10 },
-      { id: 'shipping', title: 'Shipping & returns', html: shippingTabHtml(shop, shipping), order: 20 },
-    ];
-    const page: ProductPageContext = { product, shop, viewer: req.user, query: req.query };
-    const tabs = (await ctx.hooks.apply('shops.product.tabs', baseTabs, product, page)).slice().sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
-    const settings = ctx.settings.get<ShopsSettings>();
-    const purchasable = !preview && !shop.vacation_mode && product.inStock();
-    await res.renderPage('shops/product', {
-      title: product.title,
-      product,
-      shop,
-      images,
-      tags: tags.map((t) => t.tag),
-      category,
-      tabs,
-      preview,
-      purchasable,
-      maxQuantity: Math.max(1, Math.min(product.stock ?? Infinity, settings.maxQuantityPerItem ?? 99)),
-    });
+    if (product.status !== 'published' && !(await ctx.capabilities.can(req.user, 'shops.shop.manage', product))) throw notFound('product');
+    await renderProductPage(ctx, req, res, product);
   });
 
   router.get('/shops', async (req, res) => {
@@ -152,16 +122,4 @@ export function catalogRoutes(ctx: PluginContext): void {
       pager: pagerFor(`/shops/${shop.slug}`, { sort: sort === 'newest' ? '' : sort }, result),
     });
   });
-}
-
-function shippingTabHtml(shop: Shop, methods: ShippingMethod[]): string {
-  const money = formatMoney;
-  const rows = methods.map((m) => {
-    const where = m.countryList().length ? m.countryList().join(', ') : 'everywhere';
-    const free = m.free_over !== null ? `, free over ${escapeHtml(money(m.free_over, shop.currency))}` : '';
-    return `<li><strong>${escapeHtml(m.name)}</strong>: ${escapeHtml(money(m.price, shop.currency))}${free} <span class="muted">(ships to ${escapeHtml(where)})</span></li>`;
-  });
-  const list = rows.length ? `<ul class="shipping-list">${rows.join('')}</ul>` : '<p class="muted">This shop has not set up shipping yet.</p>';
-  const policy = [shop.policy_shipping, shop.policy_returns].map(paragraphs).filter(Boolean).join('\n');
-  return list + (policy ? `\n${policy}` : '');
 }

@@ -21,9 +21,11 @@ declare module 'express-session' {
 
 /** The part of the cart checked out now: all of it, or one currency's shops when it holds several. */
 function selectionOf(view: CartView, currency: string | undefined): { groups: CartShopGroup[]; currency?: string } {
-  if (view.currencies.length <= 1) return { groups: view.groups, currency: view.currencies[0] };
+  // What cannot be bought now (a shop on vacation) stays in the cart, out of the checkout.
+  const buyable = view.groups.map((g) => ({ ...g, lines: g.lines.filter((l) => !l.unavailable) })).filter((g) => g.lines.length > 0);
+  if (view.currencies.length <= 1) return { groups: buyable, currency: view.currencies[0] };
   if (!currency || !view.currencies.includes(currency)) return { groups: [] };
-  return { groups: view.groups.filter((g) => g.currency === currency), currency };
+  return { groups: buyable.filter((g) => g.currency === currency), currency };
 }
 
 /** /checkout and its form; the confirmation page is in guest-order-routes. */
@@ -63,10 +65,15 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       res.flash('info', 'Your cart is empty.');
       return res.redirect('/cart');
     }
+    if ((await buildCartView(contents, settings().maxQuantityPerItem)).available === 0) {
+      res.flash('info', 'Nothing in your cart can be bought right now; the cart says why.');
+      return res.redirect('/cart');
+    }
     const latest = req.user ? await Address.findOne({ where: { user_id: req.user.id }, order: [['updated_at', 'DESC'], ['id', 'DESC']] }) : null;
     const values: Record<string, unknown> = {
       email: req.user?.email ?? '',
-      country: 'FR',
+      // The store's country, unless the buyer's saved address (spread below) says otherwise.
+      country: settings().baseCountry,
       save_address: true,
       address_id: latest ? String(latest.id) : 'new',
       ...(latest ? { name: latest.name, line1: latest.line1, line2: latest.line2, city: latest.city, postcode: latest.postcode, country: latest.country, phone: latest.phone } : {}),

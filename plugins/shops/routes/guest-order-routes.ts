@@ -51,7 +51,7 @@ export function guestOrderRoutes(ctx: PluginContext): void {
       delete req.session.lastCheckout;
     } else if (group.gateway === MANUAL_GATEWAY_ID && orders.some((o) => o.status === 'pending')) {
       const manual = await findGateway(ctx, MANUAL_GATEWAY_ID);
-      if (manual instanceof ManualGateway) instructions = manual.instructions();
+      if (manual instanceof ManualGateway) instructions = manual.instructions(group.reference);
     }
     await res.renderPage(
       'shops/cart/confirmation',

@@ -10,6 +10,8 @@ export interface CartLine {
   lineTotal: number;
   /** Why this line cannot be bought as it is (sold out, draft, shop on vacation...). */
   problem?: string;
+  /** Cannot be bought at all now (shop on vacation, product withdrawn): left out of the totals and of checkout. */
+  unavailable?: boolean;
 }
 
 /** What a shop without any shipping method offers: the seller arranges delivery, at no charge. */
@@ -48,6 +50,8 @@ export interface CartView {
   totals: CurrencyTotals[];
   /** Units in the cart. */
   count: number;
+  /** Lines that can be checked out (whatever their quantity problems). */
+  available: number;
   hasProblems: boolean;
   /** Product ids in the cart that no longer exist. */
   gone: number[];
@@ -96,9 +100,10 @@ export async function buildCartView(contents: CartContents, maxQuantity: number)
       group = { shop, currency: product.currency, lines: [], subtotal: 0, options: [], chosen: undefined as unknown as ShippingOption };
       groups.set(shop.id, group);
     }
-    const line: CartLine = { product, quantity, lineTotal: product.price * quantity, problem: problemWith(product, shop, quantity, maxQuantity) };
+    const unavailable = product.status !== 'published' || shop.vacation_mode;
+    const line: CartLine = { product, quantity, lineTotal: product.price * quantity, problem: problemWith(product, shop, quantity, maxQuantity), unavailable };
     group.lines.push(line);
-    group.subtotal += line.lineTotal;
+    if (!unavailable) group.subtotal += line.lineTotal;
     count += quantity;
   }
   for (const group of groups.values()) {
@@ -111,8 +116,10 @@ export async function buildCartView(contents: CartContents, maxQuantity: number)
   const totals = currencies.map((currency) => {
     const of = list.filter((g) => g.currency === currency);
     const subtotal = of.reduce((s, g) => s + g.subtotal, 0);
-    const shipping = of.reduce((s, g) => s + g.chosen.cost, 0);
+    // A shop none of whose lines can be bought ships nothing.
+    const shipping = of.reduce((s, g) => s + (g.lines.some((l) => !l.unavailable) ? g.chosen.cost : 0), 0);
     return { currency, subtotal, shipping, total: subtotal + shipping };
   });
-  return { groups: list, currencies, totals, count, hasProblems: list.some((g) => g.lines.some((l) => l.problem)), gone };
+  const available = list.reduce((n, g) => n + g.lines.filter((l) => !l.unavailable).length, 0);
+  return { groups: list, currencies, totals, count, available, hasProblems: list.some((g) => g.lines.some((l) => l.problem)), gone };
 }

@@ -10,8 +10,9 @@ import { ShopMember } from '../models/shop-member';
 import { countryName } from './countries';
 import { groupPath } from './order-links';
 import { STATUS_LABELS } from './order-state';
+import { findGateway } from '../payments/gateways';
 
-type Ctx = Pick<PluginContext, 'mail' | 'config' | 'log'>;
+type Ctx = Pick<PluginContext, 'mail' | 'config' | 'log' | 'hooks'>;
 
 /** The emails of everyone who runs the shop. */
 export async function sellerEmails(shopId: number): Promise<string[]> {
@@ -54,9 +55,13 @@ export async function sendCheckoutMails(ctx: Ctx, groupId: number, instructions:
   const loaded = await loadGroup(groupId);
   if (!loaded) return;
   const { group, orders } = loaded;
-  const common = { group, orders, countryName, money: formatMoney, statusLabels: STATUS_LABELS };
+  // The payment method by its title ("Pay on delivery or by bank transfer"), not its id.
+  const gatewayTitle = (await findGateway(ctx, group.gateway))?.title ?? group.gateway;
+  const common = { group, orders, countryName, money: formatMoney, statusLabels: STATUS_LABELS, gatewayTitle };
   await ctx.mail.send({
     to: group.email,
+    // The buyer's account (none for a guest): the outbox eraser finds the mail by it even if the address differs.
+    userId: group.buyer_id ?? undefined,
     subject: `Your order ${group.reference}`,
     template: 'shops/mail/buyer-confirmation',
     data: { ...common, instructions, link: buyerLink(ctx, orders[0].order, group.reference) },
@@ -97,6 +102,7 @@ export async function sendNoteMail(ctx: Ctx, note: OrderNote, order: Order): Pro
   if (toBuyer) {
     await ctx.mail.send({
       to: order.email,
+      userId: order.buyer_id ?? undefined,
       subject: `Note from ${shop.name} on order ${order.number}`,
       template: 'shops/mail/order-note',
       data: { money: formatMoney, order, shop, note, from: note.author_side === 'admin' ? 'The marketplace team' : shop.name, link: buyerLink(ctx, order, group.reference) },
@@ -114,6 +120,7 @@ export async function sendStatusMail(ctx: Ctx, order: Order, to: OrderStatus): P
   if (!shop || !group) return;
   await ctx.mail.send({
     to: order.email,
+    userId: order.buyer_id ?? undefined,
     subject: `Order ${order.number}: ${STATUS_LABELS[to].toLowerCase()}`,
     template: 'shops/mail/order-status',
     data: { money: formatMoney, order, shop, status: to, label: STATUS_LABELS[to], link: buyerLink(ctx, order, group.reference) },
@@ -128,6 +135,7 @@ export async function sendRefundMail(ctx: Ctx, order: Order, refund: Refund): Pr
   if (!shop || !group) return;
   await ctx.mail.send({
     to: order.email,
+    userId: order.buyer_id ?? undefined,
     subject: `Order ${order.number}: ${formatMoney(refund.amount, order.currency)} refunded`,
     template: 'shops/mail/order-refunded',
     data: { money: formatMoney, order, shop, refund, label: STATUS_LABELS[order.status], link: buyerLink(ctx, order, group.reference) },
