@@ -57,20 +57,34 @@ export function catalogRoutes(ctx: PluginContext): void {
     const categories = await categoryTree();
     const category = filters.category ? categories.find((c) => c.slug === filters.category) : undefined;
     const page = pageFrom(req.query, CATALOG_PER_PAGE);
-    const minPrice = priceFilter(filters.min);
-    const maxPrice = priceFilter(filters.max);
+    let minPrice = priceFilter(filters.min);
+    let maxPrice = priceFilter(filters.max);
+    // A filter that makes no sense is left out of the search and said so beside it; the others still apply.
+    const filterErrors: Record<string, string> = {};
+    if (filters.category && !category) filterErrors.category = `There is no category “${filters.category}”; showing all categories.`;
+    else if (typeof req.query.category === 'string' && req.query.category !== '' && !filters.category) filterErrors.category = 'That is not a category; showing all categories.';
+    if (filters.min && minPrice === undefined) filterErrors.min = 'Enter a price such as 12.50.';
+    if (filters.max && maxPrice === undefined) filterErrors.max = 'Enter a price such as 12.50.';
+    if (minPrice !== undefined && maxPrice !== undefined && minPrice > maxPrice) {
+      filterErrors.max = 'The max price is below the min price; showing prices from the min up.';
+      maxPrice = undefined;
+    }
+    if (minPrice !== undefined && minPrice < 0) minPrice = undefined;
     const result = await searchProducts(
       { q: filters.q, categoryIds: category?.ids, minPrice, maxPrice, sort: filters.sort },
       { page: page.page, perPage: page.perPage },
     );
-    const values = { q: filters.q, category: category?.slug ?? '', min: minPrice === undefined ? '' : filters.min, max: maxPrice === undefined ? '' : filters.max, sort: result.sort };
+    // What was typed stays in the fields (to be corrected); the pager's links carry only what applied.
+    const values = { q: filters.q, category: category?.slug ?? '', min: filters.min ?? '', max: filters.max ?? '', sort: result.sort };
+    const applied = { ...values, min: minPrice === undefined ? '' : filters.min, max: maxPrice === undefined ? '' : filters.max };
     await res.renderPage('shops/catalog', {
       title: filters.q ? `Search: ${filters.q}` : category ? category.name : 'Products',
       result,
       categories,
       category,
       values,
-      pager: pagerFor('/products', values, result),
+      filterErrors,
+      pager: pagerFor('/products', applied, result),
     });
   });
 

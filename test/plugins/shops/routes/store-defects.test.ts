@@ -119,4 +119,24 @@ describe('shops: what trying the store found (issue 8)', function () {
       expect((await agent.get('/cart')).text).to.include('Cart (0)');
     });
   });
+
+  describe('catalog filters that make no sense (16)', () => {
+    it('says so beside the filter and keeps the rest of the query', async () => {
+      const { shop } = await makeShop(t);
+      await makeProduct(t, shop, { title: 'Filterable Teapot', price: 1500 });
+      const agent = t.agent();
+      let res = await agent.get('/products?q=Filterable&min=abc').expect(200);
+      expect(res.text).to.include('id="f-min-error"').and.include('Enter a price such as 12.50.').and.include('Filterable Teapot');
+      expect(res.text).to.include('value="abc"').and.include('value="Filterable"');
+
+      res = await agent.get('/products?q=Filterable&category=no-such-thing').expect(200);
+      expect(res.text).to.include('id="f-category-error"').and.include('There is no category “no-such-thing”').and.include('Filterable Teapot');
+
+      res = await agent.get('/products?q=Filterable&min=10&max=5').expect(200);
+      expect(res.text).to.include('id="f-max-error"').and.include('below the min price').and.include('Filterable Teapot');
+
+      res = await agent.get('/products?q=Filterable&min=20').expect(200);
+      expect(res.text).to.not.include('class="error"').and.not.include('Filterable Teapot');
+    });
+  });
 });
