@@ -31,6 +31,11 @@ export interface ListenerOptions {
   before?: string;
   /** Run after every listener of this plugin on the same hook. */
   after?: string;
+  /**
+   * Time this async listener may take before it is abandoned and counted as a failure; default the
+   * platform's budget (5 s). For one-off work such as seeding a demo store, at most 10 minutes.
+   */
+  budgetMs?: number;
 }
 
 export interface ListenerInfo {
@@ -47,6 +52,7 @@ type AnyFn = (...args: unknown[]) => unknown;
 interface Listener extends ListenerInfo {
   fn: AnyFn;
   seq: number;
+  budgetMs?: number;
 }
 
 export interface HookFailure {
@@ -69,6 +75,8 @@ export interface HooksOptions {
 export type Disposer = () => void;
 
 class ListenerTimeout extends Error {}
+
+const MAX_BUDGET_MS = 10 * 60_000;
 
 /** What invoke returns for a listener that threw or timed out: never a value a listener can return. */
 const FAILED: unique symbol = Symbol('failed');
@@ -168,7 +176,11 @@ export class Hooks {
       throw new RangeError(`Hook priority must be a finite number (${owner} on ${requested} asked for ${priority})`);
     }
     const name = this.resolveDeprecated(owner, requested);
-    const listener: Listener = { hook: name, kind, owner, priority, before: options.before, after: options.after, fn, seq: this.seq++ };
+    const budgetMs = options.budgetMs;
+    if (budgetMs !== undefined && !(Number.isFinite(budgetMs) && budgetMs > 0 && budgetMs <= MAX_BUDGET_MS)) {
+      throw new RangeError(`A listener's budget must be between 1 ms and ${MAX_BUDGET_MS} ms (${owner} on ${requested} asked for ${budgetMs})`);
+    }
+    const listener: Listener = { hook: name, kind, owner, priority, before: options.before, after: options.after, fn, seq: this.seq++, budgetMs };
     this.store(name, [...(this.ordered.get(name) ?? []), listener]);
     let disposed = false;
     return () => {
@@ -218,7 +230,7 @@ export class Hooks {
 
   private async settle(listener: Listener, promise: Promise<unknown>, started: number): Promise<unknown> {
     try {
-      const value = await this.withinBudget(promise);
+      const value = await this.withinBudget(promise, listener.budgetMs ?? this.budgetMs);
       this.checkSlow(listener, started);
       return value;
     } catch (error) {
@@ -232,10 +244,10 @@ export class Hooks {
     if (elapsed > this.slowMs) this.log.warn({ plugin: listener.owner, hook: listener.hook, ms: Math.round(elapsed) }, 'slow hook listener');
   }
 
-  private withinBudget(promise: Promise<unknown>): Promise<unknown> {
+  private withinBudget(promise: Promise<unknown>, budgetMs: number): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ListenerTimeout(`listener exceeded its ${this.budgetMs} ms budget`)), this.budgetMs);
+      timer = setTimeout(() => reject(new ListenerTimeout(`listener exceeded its ${budgetMs} ms budget`)), budgetMs);
       timer.unref();
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

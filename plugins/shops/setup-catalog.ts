@@ -41,5 +41,5 @@ export function setupCatalog(ctx: PluginContext): void {
     return { template: 'shops/partials/category-nav', data: { navCategories: categories, activeCategory: typeof query.category === 'string' ? query.category : '' } };
   });
 
-  ctx.hooks.on('core.demo.seeded', () => seedDemoCatalog(ctx), { priority: 10 });
+  ctx.hooks.on('core.demo.seeded', () => seedDemoCatalog(ctx), { priority: 10, budgetMs: 5 * 60_000 });
 }

@@ -11,6 +11,7 @@ import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
 import { guestOrderRoutes } from './routes/guest-order-routes';
 import { accountOrderRoutes } from './routes/account-order-routes';
+import { addressRoutes } from './routes/address-routes';
 import { sellerOrderRoutes } from './routes/seller-order-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 import { paymentReviewRoutes } from './payments/review-routes';
@@ -45,6 +46,7 @@ export function setupOrders(ctx: PluginContext): void {
   checkoutRoutes(ctx, checkout);
   guestOrderRoutes(ctx);
   accountOrderRoutes(ctx);
+  addressRoutes(ctx);
   sellerOrderRoutes(ctx);
   // Payment providers sign the raw body of their webhooks: no body parser, session or CSRF check under /payments/.
   ctx.http.rawBody('/payments/');
@@ -63,7 +65,9 @@ export function setupOrders(ctx: PluginContext): void {
     return { html: `<a class="cart-link" href="/cart"${locals.currentPath === '/cart' ? ' aria-current="page"' : ''}>Cart (${n})</a>` };
   });
   ctx.slot('core.account.sections', () => ({
-    html: '<section class="panel account-orders"><h2>Orders</h2><p><a href="/account/orders">My orders</a>: what you bought, where it is, and notes with the sellers.</p></section>',
+    html:
+      '<section class="panel account-orders"><h2>Orders</h2><p><a href="/account/orders">My orders</a>: what you bought, where it is, and notes with the sellers.</p>' +
+      '<p><a href="/account/addresses">My addresses</a>: where you have things delivered, and the one checkout offers first.</p></section>',
   }));
   ctx.admin.menu({ id: 'shops-orders', label: 'Orders', href: '/seller/orders', capability: 'shops.orders.manage_all', order: 30 });
 
@@ -108,5 +112,5 @@ export function setupOrders(ctx: PluginContext): void {
   // And every quarter hour, once across all instances: a shortened pending-order setting takes effect without a restart.
   ctx.jobs.schedule(SWEEP_JOB, '*/15 * * * *');
 
-  ctx.hooks.on('core.demo.seeded', () => seedDemoOrders(ctx, checkout), { priority: 20 });
+  ctx.hooks.on('core.demo.seeded', () => seedDemoOrders(ctx, checkout), { priority: 20, budgetMs: 5 * 60_000 });
 }

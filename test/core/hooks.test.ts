@@ -251,6 +251,20 @@ describe('Hooks', () => {
       expect(hooks.recentFailures.map((f) => f.error)).to.include('listener exceeded its 30 ms budget');
     });
 
+    it('lets one listener ask for a longer budget (one-off work such as the demo seed), within a bound', async () => {
+      const { logger } = captureLog();
+      const hooks = new Hooks({ logger, budgetMs: 20 });
+      const finished: string[] = [];
+      const slow = (who: string) => () => new Promise<void>((resolve) => setTimeout(() => resolve(void finished.push(who)), 60));
+      hooks.on('seeder', 'test.thing.happened', slow('seeder'), { budgetMs: 1000 });
+      hooks.on('plain', 'test.thing.happened', slow('plain'));
+      await hooks.do('test.thing.happened', 'x');
+      expect(hooks.recentFailures.map((f) => f.owner)).to.deep.equal(['plain']);
+      expect(finished).to.include('seeder');
+      expect(() => hooks.on('greedy', 'test.thing.happened', () => undefined, { budgetMs: 11 * 60_000 })).to.throw(RangeError);
+      expect(() => hooks.on('greedy', 'test.thing.happened', () => undefined, { budgetMs: 0 })).to.throw(RangeError);
+    });
+
     it('logs a slow listener with its plugin', async () => {
       const { logger, lines } = captureLog();
       const hooks = new Hooks({ logger, slowMs: 5 });
