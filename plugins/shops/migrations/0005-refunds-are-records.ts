@@ -13,12 +13,14 @@ import type { MigrationContext } from '@agora/core';
  *    order's transaction; `checkout_groups.cart_claim` (unique) names the cart and version (or a guest
  *    cart's one-time token) a group consumed, so a second checkout of the same cart cannot be written
  *    and its request is sent to the group that was.
+ * 3. Saved addresses have a default (the account's address book, /account/addresses).
  */
 export async function up({ context: { queryInterface: q, DataTypes: T, sequelize } }: MigrationParams<MigrationContext>): Promise<void> {
   await q.addColumn('carts', 'version', { type: T.INTEGER, allowNull: false, defaultValue: 0 });
   await q.addColumn('checkout_groups', 'cart_claim', { type: T.STRING(100), allowNull: true });
   await q.addIndex('checkout_groups', ['cart_claim'], { unique: true, name: 'checkout_groups_cart_claim_unique' });
 
+  await q.addColumn('addresses', 'is_default', { type: T.BOOLEAN, allowNull: false, defaultValue: false });
   await restoreFulfilmentStatuses(sequelize);
 }
 
@@ -51,6 +53,7 @@ export async function down({ context: { queryInterface: q, sequelize } }: Migrat
     await q.removeIndex('checkout_groups', 'checkout_groups_cart_claim_unique');
     await q.removeColumn('checkout_groups', 'cart_claim');
     await q.removeColumn('carts', 'version');
+    await q.removeColumn('addresses', 'is_default');
   } finally {
     if (sqlite) await sequelize.query('PRAGMA foreign_keys = ON');
   }

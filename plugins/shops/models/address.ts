@@ -12,6 +12,8 @@ export class Address extends Model<InferAttributes<Address>, InferCreationAttrib
   declare postcode: string;
   declare country: string;
   declare phone: CreationOptional<string>;
+  /** The address checkout offers first; at most one per person (set through the account's address book). */
+  declare is_default: CreationOptional<boolean>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -27,6 +29,7 @@ export class Address extends Model<InferAttributes<Address>, InferCreationAttrib
         postcode: { type: DataTypes.STRING(20), allowNull: false, personal: true },
         country: { type: DataTypes.STRING(2), allowNull: false },
         phone: { type: DataTypes.STRING(40), allowNull: false, defaultValue: '', personal: true },
+        is_default: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

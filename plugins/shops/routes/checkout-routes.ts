@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { FieldErrors, PluginContext } from '@agora/core';
 import { Address } from '../models/address';
+import { addressesOf } from '../services/address-book';
 import { CheckoutGroup } from '../models/checkout-group';
 import { availableGateways } from '../payments/gateways';
 import type { ShopsSettings } from '../settings';
@@ -48,7 +49,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const view = await buildCartView(await store.read(), settings().maxQuantityPerItem);
     const selection = selectionOf(view, currency);
     const gateways = selection.currency ? await availableGateways(ctx, selection.currency) : [];
-    const addresses = req.user ? await Address.findAll({ where: { user_id: req.user.id }, order: [['updated_at', 'DESC'], ['id', 'DESC']], limit: 10 }) : [];
+    const addresses = req.user ? (await addressesOf(req.user.id)).slice(0, 20) : [];
     const totals = view.totals.find((t) => t.currency === selection.currency);
     await res.renderPage(
       'shops/cart/checkout',
@@ -69,15 +70,17 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       res.flash('info', 'Nothing in your cart can be bought right now; the cart says why.');
       return res.redirect('/cart');
     }
-    const latest = req.user ? await Address.findOne({ where: { user_id: req.user.id }, order: [['updated_at', 'DESC'], ['id', 'DESC']] }) : null;
+    // The buyer's default (or latest) saved address is chosen; the fields below are for a new one only, so
+    // they are not filled with the same address again.
+    const saved = req.user ? ((await addressesOf(req.user.id))[0] ?? null) : null;
     const values: Record<string, unknown> = {
       email: req.user?.email ?? '',
-      // The store's country, unless the buyer's saved address (spread below) says otherwise.
-      country: settings().baseCountry,
+      // A new address starts in the buyer's saved country, else the store's.
+      country: saved?.country ?? settings().baseCountry,
       save_address: true,
-      address_id: latest ? String(latest.id) : 'new',
-      ...(latest ? { name: latest.name, line1: latest.line1, line2: latest.line2, city: latest.city, postcode: latest.postcode, country: latest.country, phone: latest.phone } : {}),
-      name: latest?.name ?? (req.user ? `${req.user.first_name} ${req.user.last_name}`.trim() : ''),
+      address_id: saved ? String(saved.id) : 'new',
+      phone: saved?.phone ?? '',
+      name: saved ? '' : req.user ? `${req.user.first_name} ${req.user.last_name}`.trim() : '',
     };
     const currency = typeof req.query.currency === 'string' ? req.query.currency : undefined;
     await render(req, res, store, currency, values);
