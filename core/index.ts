@@ -109,5 +109,8 @@ export type { ServiceMap, ServiceName } from './plugins/services';
 // Typed slots and mail (part D)
 export type { SlotMap, SlotName, SlotContext, SlotBase, SlotFill, SlotFragment, SlotQuery } from './themes/slots';
 export { cancelMail } from './mail/message';
+// Erasing what kept emails said, keeping that they were sent (part H, issue 8)
+export { eraseMailBodies, ERASED_BODY } from './mail/outbox-redaction';
+export type { MailSelector } from './mail/outbox-redaction';
 export type { MailCategory, MailCancellation, OutgoingMail } from './mail/message';
 export type { StoreMailSettings } from './mail/mail-layout';

@@ -21,6 +21,7 @@ export function verificationUrl(platform: Platform, userId: number, email: strin
 export async function sendVerificationMail(platform: Platform, user: { id: number; display_name: string; email: string }): Promise<void> {
   await platform.mailer.send({
     to: user.email,
+    userId: user.id,
     subject: 'Verify your email address',
     template: 'core/mail/verify-email',
     data: { name: user.display_name, url: verificationUrl(platform, user.id, user.email), hours: hours(EMAIL_LINK_TTL_MS) },
@@ -31,6 +32,7 @@ export async function sendVerificationMail(platform: Platform, user: { id: numbe
 export async function sendEmailChangeMail(platform: Platform, user: { id: number; display_name: string }, newEmail: string): Promise<void> {
   await platform.mailer.send({
     to: newEmail,
+    userId: user.id,
     subject: 'Verify your new email address',
     template: 'core/mail/email-change',
     data: { name: user.display_name, url: verificationUrl(platform, user.id, newEmail), hours: hours(EMAIL_LINK_TTL_MS) },
@@ -60,8 +62,9 @@ export async function sendRegisterInUseMail(platform: Platform, email: string): 
 }
 
 /** Tells the old address that the account moved, so a hijacked account does not go unnoticed. */
-export async function sendEmailChangedMail(platform: Platform, oldEmail: string, newEmail: string): Promise<void> {
-  await platform.mailer.send({ to: oldEmail, subject: 'Your email address was changed', template: 'core/mail/email-changed', data: { newEmail } });
+export async function sendEmailChangedMail(platform: Platform, oldEmail: string, newEmail: string, userId?: number): Promise<void> {
+  // userId: the old address is no longer the account's, so the outbox eraser finds this mail by the account.
+  await platform.mailer.send({ to: oldEmail, userId, subject: 'Your email address was changed', template: 'core/mail/email-changed', data: { newEmail } });
 }
 
 /**
@@ -77,6 +80,7 @@ export function defineResetMailJob(platform: Platform): () => void {
     const token = await createResetToken(user.id);
     await platform.mailer.send({
       to: user.email,
+      userId: user.id,
       subject: 'Reset your password',
       template: 'core/mail/password-reset',
       data: { name: user.display_name, url: `${platform.config.baseUrl}/password/reset/${token}`, minutes: hours(RESET_TOKEN_TTL_MS) * 60 },

@@ -57,7 +57,7 @@ export function verifyEmailRoutes(platform: Platform): Router {
       return result(req, res, 409, inUse);
     }
     const sessionUser = toSessionUser(user);
-    await sendEmailChangedMail(platform, oldEmail, user.email);
+    await sendEmailChangedMail(platform, oldEmail, user.email, user.id);
     await platform.hooks.do('core.user.updated', sessionUser, ['email', 'pending_email']);
     await platform.hooks.do('core.user.email.verified', sessionUser);
     return result(req, res, 200, `Your email address is now ${user.email}.`, user);

@@ -5,6 +5,7 @@ import { ManualGateway } from './payments/manual-gateway';
 import type { ShopsSettings } from './settings';
 import { registerOrderCapabilities } from './order-capabilities';
 import { registerOrderPrivacy } from './privacy-orders';
+import { registerOrderMailPrivacy } from './privacy-order-mail';
 import { declareShopsPrivacy } from './privacy-declarations';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
@@ -37,6 +38,8 @@ export function setupOrders(ctx: PluginContext): void {
 
   registerOrderCapabilities(ctx);
   registerOrderPrivacy(ctx);
+  // After the orders eraser, so it runs first: mail about the person's orders sent to others (privacy-order-mail.ts).
+  registerOrderMailPrivacy(ctx);
   declareShopsPrivacy(ctx);
 
   const manual = new ManualGateway(settings);
