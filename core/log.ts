@@ -16,10 +16,11 @@ export function logFormat({ tty = process.stdout.isTTY === true, format = proces
 
 /**
  * pino-pretty as a stream in this process (not a transport worker): a worker thread would not load under
- * tsx, and a terminal is a person watching, where the cost of formatting in-process does not matter.
+ * tsx, and a terminal is a person watching, where the cost of formatting in-process does not matter. Written
+ * synchronously, so the last lines before a crash or an exit are not lost.
  */
 export function logDestination(format: 'pretty' | 'json'): DestinationStream | undefined {
-  return format === 'pretty' ? PinoPretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined;
+  return format === 'pretty' ? PinoPretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }) : undefined;
 }
 
 const options = {
