@@ -16,6 +16,7 @@ import { requireSellerShop, sellerShopOf } from '../services/shop-access';
 import { ShopService } from '../services/shop-service';
 import { categoryTree } from './catalog-routes';
 import { formUploadProblem, idParam, imagesFrom } from './upload-helpers';
+import { KeptUploads } from './kept-uploads';
 
 const PRODUCTS_PER_PAGE = 25;
 
@@ -124,7 +125,8 @@ export function sellerRoutes(ctx: PluginContext): void {
     });
   });
 
-  const productForm = async (res: Response, shop: Shop, locals: { product?: Product; values: Record<string, unknown>; errors?: FieldErrors }, status = 200) => {
+  const kept = new KeptUploads(ctx);
+  const productForm = async (res: Response, shop: Shop, locals: { product?: Product; values: Record<string, unknown>; errors?: FieldErrors; kept?: string[] }, status = 200) => {
     const images = locals.product ? await ProductImage.findAll({ where: { product_id: locals.product.id }, order: [['position', 'ASC'], ['id', 'ASC']] }) : [];
     await res.renderPage(
       'shops/seller/product-form',
@@ -138,6 +140,7 @@ export function sellerRoutes(ctx: PluginContext): void {
         categories: await categoryTree(),
         maxImages: MAX_PRODUCT_IMAGES,
         maxUpload: megabytes(maxBytes),
+        keptUploads: locals.kept ?? [],
       },
       status,
     );
@@ -156,17 +159,24 @@ export function sellerRoutes(ctx: PluginContext): void {
     const parsed = parseProductForm(body, shop.currency);
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
     formUploadProblem(req, errors);
-    const images = await imagesFrom(req, 'images', PRODUCT_VARIANTS, maxBytes, errors);
-    if (!parsed.ok || Object.keys(errors).length) return productForm(res, shop, { values: body, errors }, 422);
+    const keptIds = kept.idsFrom(req, body);
+    const accepted: Express.Multer.File[] = [];
+    const images = [...(await kept.images(keptIds, PRODUCT_VARIANTS, maxBytes, errors)), ...(await imagesFrom(req, 'images', PRODUCT_VARIANTS, maxBytes, errors, accepted))];
+    // Refused for another field: the pictures that were fine are kept for the next try.
+    const refuse = async (errs: FieldErrors) => productForm(res, shop, { values: body, errors: errs, kept: [...keptIds, ...(await kept.keep(req, accepted))] }, 422);
+    if (!parsed.ok || Object.keys(errors).length) return refuse(errors);
     try {
       const product = await products.create(shop, parsed.data, images);
+      await kept.release(req, keptIds);
       res.flash('success', `"${product.title}" was saved as ${product.status === 'published' ? 'published' : 'a draft'}.`);
       res.redirect(303, '/seller/products');
     } catch (error) {
       if (!(error instanceof FormProblem)) throw error;
-      await productForm(res, shop, { values: body, errors: error.errors }, 422);
+      await refuse(error.errors);
     }
   });
+
+  router.get('/seller/uploads/:id', ...seller, async (req, res) => kept.send(req, res));
 
   /** The product with this id in the seller's own shop; any other id is a 404, whoever owns it. */
   const ownProduct = async (req: Request): Promise<Product> => {
@@ -189,16 +199,20 @@ export function sellerRoutes(ctx: PluginContext): void {
     const parsed = parseProductForm(body, shop.currency);
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
     formUploadProblem(req, errors);
-    const images = await imagesFrom(req, 'images', PRODUCT_VARIANTS, maxBytes, errors);
-    if (!parsed.ok || Object.keys(errors).length) return productForm(res, shop, { product, values: body, errors }, 422);
+    const keptIds = kept.idsFrom(req, body);
+    const accepted: Express.Multer.File[] = [];
+    const images = [...(await kept.images(keptIds, PRODUCT_VARIANTS, maxBytes, errors)), ...(await imagesFrom(req, 'images', PRODUCT_VARIANTS, maxBytes, errors, accepted))];
+    const refuse = async (errs: FieldErrors) => productForm(res, shop, { product, values: body, errors: errs, kept: [...keptIds, ...(await kept.keep(req, accepted))] }, 422);
+    if (!parsed.ok || Object.keys(errors).length) return refuse(errors);
     try {
       const saved = await products.update(shop, product.id, parsed.data, images);
+      await kept.release(req, keptIds);
       res.flash('success', `"${saved.title}" was saved.`);
       res.redirect(303, '/seller/products');
     } catch (error) {
       if (error instanceof ProductNotFound) throw notFound('product');
       if (!(error instanceof FormProblem)) throw error;
-      await productForm(res, shop, { product, values: body, errors: error.errors }, 422);
+      await refuse(error.errors);
     }
   });
 

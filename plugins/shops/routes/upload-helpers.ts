@@ -6,7 +6,15 @@ import { filesOf, ImageRejected, processImage, type FieldErrors, type ImageVaria
  * code as ctx.files.images). Problems go to `errors[field]`
  * (an upload cut short by the size cap, a file that is not an image); nothing is written to disk here.
  */
-export async function imagesFrom(req: Request, field: string, variants: ImageVariant[], maxBytes: number, errors: FieldErrors): Promise<ProcessedImage[]> {
+export async function imagesFrom(
+  req: Request,
+  field: string,
+  variants: ImageVariant[],
+  maxBytes: number,
+  errors: FieldErrors,
+  /** Receives the uploads that were accepted (to keep them when another field refuses the form). */
+  accepted?: Express.Multer.File[],
+): Promise<ProcessedImage[]> {
   if (req.uploadProblem?.field === field) {
     errors[field] = req.uploadProblem.message;
     return [];
@@ -15,6 +23,7 @@ export async function imagesFrom(req: Request, field: string, variants: ImageVar
   for (const file of filesOf(req, field)) {
     try {
       out.push(await processImage(file.buffer, { variants, maxBytes }));
+      accepted?.push(file);
     } catch (error) {
       if (!(error instanceof ImageRejected)) throw error;
       errors[field] ??= file.originalname ? `${file.originalname}: ${error.message}` : error.message;
