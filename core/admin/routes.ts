@@ -17,6 +17,10 @@ import { usersAdminRoutes } from '../auth/users-admin-routes';
 export function adminRoutes(platform: Platform): Router {
   const router = express.Router();
   const cap = (c: string) => requireCapability(platform.capabilities, c);
+  // Core's admin script, from the top-level public/ folder (/assets), on admin pages only.
+  if (!platform.assets.allScripts().some((x) => x.owner === 'core' && x.src === '/assets/admin.js')) {
+    platform.assets.addScript({ owner: 'core', src: '/assets/admin.js', consent: 'necessary', templates: 'core/admin' });
+  }
   router.use(cap('core.admin.access'));
   router.use((req, res, next) => {
     res.locals.adminMenu = platform.admin.menu().filter((item) => req.user && platform.capabilities.roleHas(req.user.role, item.capability));
