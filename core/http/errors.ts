@@ -13,6 +13,8 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'page'): HttpError => new HttpError(404, `We could not find that ${what}.`);
 export const forbidden = (): HttpError => new HttpError(403, 'You do not have permission to do that.');
+export const temporarilyUnavailable = (): HttpError =>
+  new HttpError(503, 'This part of the store is temporarily unavailable. Please try again later.');
 
 export function notFoundHandler(): RequestHandler {
   return (_req, _res, next) => next(notFound());
@@ -32,7 +34,10 @@ export function errorHandler(): ErrorRequestHandler {
       res.type('text/plain').send(`${message} (request ${String(req.id)})`);
       return;
     }
-    render(status === 404 ? 'core/not-found' : 'core/error', { title: status === 404 ? 'Not found' : 'Error', status, message, requestId: req.id }, status).catch(
+    // 503: a part of the site that is off for now (a deactivated plugin's pages); browsers and crawlers may come back.
+    if (status === 503) res.setHeader('Retry-After', '300');
+    const title = status === 404 ? 'Not found' : status === 503 ? 'Temporarily unavailable' : 'Error';
+    render(status === 404 ? 'core/not-found' : 'core/error', { title, status, message, requestId: req.id }, status).catch(
       (renderError: unknown) => {
         log.error({ err: renderError }, 'error page failed to render');
         if (!res.headersSent) res.type('text/plain').send(`${message} (request ${String(req.id)})`);
