@@ -89,6 +89,7 @@ export type { Logger } from './log';
 // Form sections (part A)
 export type { FormSectionMap, FormSectionName, FormExtension, FormFragment, FormRenderView, RenderContextOf, CommitContextOf } from './forms/section-map';
 export { FormSectionError } from './forms/section-error';
+export { fragment } from './forms/fragment';
 export type { FormRegistry, RenderedSection, SectionParse, SectionScope, RenderScope, SectionValues } from './forms/registry';
 export type { PluginForms } from './forms/plugin-forms';
 

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Disposer } from '../hooks';
 import { log as rootLog, type Logger } from '../log';
 import { parseForm, type FieldErrors } from '../http/validation';
+import { TrustedHtml } from '../http/html';
 import type { Renderer } from '../themes/renderer';
 import { FormSectionError } from './section-error';
 import type { CommitContextOf, FormExtension, FormFragment, FormSectionName, RenderContextOf } from './section-map';
@@ -151,7 +152,7 @@ export class FormRegistry {
       const values = body ? echo(body, registered.fields) : {};
       const own = Object.fromEntries(Object.entries(errors).filter(([k]) => registered.fields.includes(k.split('.')[0])));
       const fragment = await registered.extension.render({ section, values, errors: own, submitted: body !== undefined, context: scope.context as RenderContextOf<FormSectionName>, req: scope.req });
-      out.push({ owner: registered.owner, html: this.htmlOf(fragment, values, own) });
+      out.push({ owner: registered.owner, html: this.htmlOf(registered, fragment, values, own) });
     }
     return out;
   }
@@ -188,10 +189,17 @@ export class FormRegistry {
     return out;
   }
 
-  private htmlOf(fragment: FormFragment, values: Record<string, string>, errors: FieldErrors): string {
-    if (typeof fragment === 'string') return fragment;
-    if ('html' in fragment) return fragment.html;
-    return this.renderer.renderSync(fragment.template, { values, errors, ...fragment.data });
+  private htmlOf(registered: Registered, fragment: FormFragment, values: Record<string, string>, errors: FieldErrors): string {
+    if (fragment instanceof TrustedHtml) return fragment.markup;
+    // Checked at run time too: a plugin in plain JavaScript (or one cast past the types) may still return a string.
+    const candidate: unknown = fragment;
+    if (candidate && typeof candidate === 'object' && 'template' in candidate && typeof candidate.template === 'string') {
+      return this.renderer.renderSync(fragment.template, { values, errors, ...fragment.data });
+    }
+    throw new TypeError(
+      `Form section of ${registered.owner} on ${registered.section} returned ${typeof candidate === 'string' ? 'a plain string' : 'an unknown value'}: ` +
+        'return fragment`...` (core\'s escaping html helper) or { template, data } so typed values are escaped',
+    );
   }
 }
 

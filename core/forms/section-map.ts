@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { FieldErrors } from '../http/validation';
+import type { TrustedHtml } from '../http/html';
 
 /**
  * Every form other plugins may extend, section name → what its extensions are told besides the typed values:
@@ -28,8 +29,13 @@ type Entry<S extends FormSectionName> = FormSectionMap[S] extends { render: infe
 export type RenderContextOf<S extends FormSectionName> = Entry<S>['render'];
 export type CommitContextOf<S extends FormSectionName> = Entry<S>['commit'];
 
-/** What `render` returns: HTML its maker escaped, or a template rendered with `values`, `errors` and `data`. */
-export type FormFragment = string | { html: string } | { template: string; data?: Record<string, unknown> };
+/**
+ * What `render` returns: markup made by core's escaping helpers (`fragment\`...\`` from core/forms/fragment, or
+ * `raw(html\`...\`)`), or a template rendered by EJS (escaping `<%= %>`) with `values`, `errors` and `data`.
+ * A plain string is refused when the form is rendered: `values` are echoed from the request, and markup
+ * built by hand from them is reflected XSS.
+ */
+export type FormFragment = TrustedHtml | { template: string; data?: Record<string, unknown> };
 
 /** What an extension's `render` is given. */
 export interface FormRenderView<S extends FormSectionName> {

@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { createUser, login, startTestApp, type TestApp } from '../../helpers/app';
 import { User } from '../../../core/auth/user-model';
 import { FormSectionError } from '../../../core/forms/section-error';
+import { fragment } from '../../../core/forms/fragment';
 import type { Disposer } from '../../../core/hooks';
 import { submit } from '../auth/support';
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 describe('form sections: core.account.profile', function () {
   this.timeout(60_000);
@@ -26,7 +25,7 @@ describe('form sections: core.account.profile', function () {
       // First shown: the stored bio; shown again: what was typed.
       render: async ({ values, errors, submitted, context }) => {
         const value = submitted ? (values.bio_text ?? '') : ((await bioOf(context.user.id)) ?? '');
-        return `<label for="f-bio">Bio</label><input id="f-bio" name="bio_text" value="${escape(value)}">${errors.bio_text ? `<p class="error">${escape(errors.bio_text)}</p>` : ''}`;
+        return fragment`<label for="f-bio">Bio</label><input id="f-bio" name="bio_text" value="${value}">${errors.bio_text ? fragment`<p class="error">${errors.bio_text}</p>` : ''}`;
       },
       async commit(tx, data, _req, { user }) {
         await t.platform.sequelize.query('DELETE FROM profile_bios WHERE user_id = :userId', { replacements: { userId: user.id }, transaction: tx });

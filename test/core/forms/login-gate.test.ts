@@ -4,6 +4,7 @@ import type supertest from 'supertest';
 import { z } from 'zod';
 import { createUser, csrfFrom, startTestApp, tokenFor, type TestApp } from '../../helpers/app';
 import { FormSectionError } from '../../../core/forms/section-error';
+import { fragment } from '../../../core/forms/fragment';
 import type { Disposer } from '../../../core/hooks';
 
 /** Sends the login form and returns the answer (not following the redirect). */
@@ -31,7 +32,7 @@ describe('form sections: core.login.after (the gate after login)', function () {
       schema: z.object({ terms_accept: z.literal('on', 'Accept the new terms to continue') }),
       applies: async ({ user }) => asked.has(user.id) && !(await accepted(user.id)),
       render: ({ values, errors }) =>
-        `<label><input type="checkbox" name="terms_accept" value="on"${values.terms_accept === 'on' ? ' checked' : ''}> I accept the terms of version 2</label>${errors.terms_accept ? `<p class="error">${errors.terms_accept}</p>` : ''}`,
+        fragment`<label><input type="checkbox" name="terms_accept" value="on"${values.terms_accept === 'on' ? ' checked' : ''}> I accept the terms of version 2</label>${errors.terms_accept ? fragment`<p class="error">${errors.terms_accept}</p>` : ''}`,
       async commit(tx, _data, _req, { user }) {
         await t.platform.sequelize.query('INSERT INTO gate_terms (user_id, accepted_at) VALUES (:userId, :now)', { replacements: { userId: user.id, now: new Date() }, transaction: tx });
         if (refuseNext) throw new FormSectionError('The terms changed again a moment ago; read them and accept once more.', 'terms_accept');

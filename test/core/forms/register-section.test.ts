@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { User } from '../../../core/auth/user-model';
 import { FormSectionError } from '../../../core/forms/section-error';
+import { fragment } from '../../../core/forms/fragment';
 import { register, registrationFields } from '../auth/support';
 
 /** The answers hello's form section stored (its own table, read with SQL so the test does not share its model). */
@@ -66,7 +67,7 @@ describe('form sections: core.register (the hello example asks how you heard of 
   it('rolls everything back when a later commit refuses: no user, no answer, a 422 with its message', async () => {
     const dispose = t.platform.forms.extend('spoiler', 'core.register', {
       schema: z.object({}),
-      render: () => '',
+      render: () => fragment``,
       priority: 20,
       commit: () => {
         throw new FormSectionError('The invitation service said no; nothing was saved.');
@@ -89,7 +90,7 @@ describe('form sections: core.register (the hello example asks how you heard of 
   it('treats a commit that fails with a bug as a bug: the error page, and still nothing written', async () => {
     const dispose = t.platform.forms.extend('buggy', 'core.register', {
       schema: z.object({}),
-      render: () => '',
+      render: () => fragment``,
       priority: 20,
       commit: () => {
         throw new TypeError('cannot read properties of undefined');
@@ -109,9 +110,9 @@ describe('form sections: core.register (the hello example asks how you heard of 
 
   it('renders extensions in priority order, ties in registration order', async () => {
     const disposers = [
-      t.platform.forms.extend('late', 'core.register', { schema: z.object({}), render: () => '<p>late-part</p>', priority: 30 }),
-      t.platform.forms.extend('early', 'core.register', { schema: z.object({}), render: () => ({ html: '<p>early-part</p>' }), priority: 1 }),
-      t.platform.forms.extend('tie', 'core.register', { schema: z.object({}), render: () => '<p>tie-part</p>' }),
+      t.platform.forms.extend('late', 'core.register', { schema: z.object({}), render: () => fragment`<p>late-part</p>`, priority: 30 }),
+      t.platform.forms.extend('early', 'core.register', { schema: z.object({}), render: () => fragment`<p>early-part</p>`, priority: 1 }),
+      t.platform.forms.extend('tie', 'core.register', { schema: z.object({}), render: () => fragment`<p>tie-part</p>` }),
     ];
     try {
       const html = (await t.agent().get('/register').expect(200)).text;
@@ -126,10 +127,36 @@ describe('form sections: core.register (the hello example asks how you heard of 
     }
   });
 
+  it('escapes what was typed into a section field when the form is shown again (hello builds it with fragment``)', async () => {
+    const attack = '"><script>alert(1)</script>';
+    const fields = registrationFields({ hello_invite_code: attack });
+    const res = await register(t.agent(), fields);
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('An invitation code has only letters, digits and dashes');
+    expect(res.text).to.contain('value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(res.text).to.not.contain('<script>alert(1)</script>');
+    expect(await User.count({ where: { username: fields.username } })).to.equal(0);
+  });
+
+  it('refuses a plain string from render: the page fails with the error page instead of trusting unescaped markup', async () => {
+    const dispose = t.platform.forms.extend('careless', 'core.register', {
+      schema: z.object({ careless_x: z.string().optional() }),
+      // What the old API allowed: a string built by hand from echoed values (cast, as plain JavaScript would).
+      render: (({ values }: { values: Record<string, string> }) => `<input name="careless_x" value="${values.careless_x ?? ''}">`) as unknown as () => ReturnType<typeof fragment>,
+    });
+    try {
+      const res = await t.agent().get('/register');
+      expect(res.status).to.equal(500);
+      expect(res.text).to.not.contain('name="careless_x"');
+    } finally {
+      dispose();
+    }
+  });
+
   it('refuses a field without the plugin prefix, and a field another plugin declared', () => {
-    expect(() => t.platform.forms.extend('other', 'core.register', { fields: ['heard_from'], schema: z.object({ heard_from: z.string() }), render: () => '' })).to.throw(/start with "other_"/);
-    expect(() => t.platform.forms.extend('hello', 'core.register', { schema: z.object({ hello_heard_from: z.string() }), render: () => '' })).to.throw(/already declared by hello/);
-    expect(t.platform.forms.list('core.register').map((e) => e.owner)).to.deep.equal(['hello']);
+    expect(() => t.platform.forms.extend('other', 'core.register', { fields: ['heard_from'], schema: z.object({ heard_from: z.string() }), render: () => fragment`` })).to.throw(/start with "other_"/);
+    expect(() => t.platform.forms.extend('hello', 'core.register', { schema: z.object({ hello_heard_from: z.string() }), render: () => fragment`` })).to.throw(/already declared by hello/);
+    expect(t.platform.forms.list('core.register').map((e) => e.owner)).to.deep.equal(['hello', 'hello']);
   });
 
   it('removes the field when the plugin is deactivated, and registration goes on without it', async () => {

@@ -3,6 +3,7 @@ import { DataTypes, QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { createUser, login, startTestApp, type TestApp } from '../../../helpers/app';
 import { FormSectionError } from '../../../../core/forms/section-error';
+import { fragment } from '../../../../core/forms/fragment';
 import type { Disposer } from '../../../../core/hooks';
 import { addToCart, checkout, makeProduct, makeShop } from '../order-helpers';
 import { shopModels } from '../shop-models';
@@ -21,7 +22,7 @@ describe('shops: checkout form sections (shops.checkout)', function () {
     return t.platform.forms.extend('gift', 'shops.checkout', {
       schema: z.object({ gift_note: z.string().trim().max(30, 'A gift note fits in 30 characters') }),
       render: ({ values, errors }) =>
-        `<label for="f-gift">Gift note</label><input id="f-gift" name="gift_note" value="${(values.gift_note ?? '').replace(/[&<>"]/g, '')}">${errors.gift_note ? `<p class="error">${errors.gift_note}</p>` : ''}`,
+        fragment`<label for="f-gift">Gift note</label><input id="f-gift" name="gift_note" value="${values.gift_note ?? ''}">${errors.gift_note ? fragment`<p class="error">${errors.gift_note}</p>` : ''}`,
       async commit(tx, data, _req, context) {
         await t.platform.sequelize.query('INSERT INTO gift_notes (group_id, orders, email, user_id, note) VALUES (:groupId, :orders, :email, :userId, :note)', {
           replacements: { groupId: context.groupId, orders: context.orders.length, email: context.email, userId: context.userId, note: data.gift_note },
