@@ -76,3 +76,47 @@ describe('RawBodyPaths', () => {
     expect(paths.matches('/hooks/x/event')).to.equal(false);
   });
 });
+
+describe('RawBodyPaths: prefixes are compared as Express routes them', () => {
+  it("refuses core's prefixes in any case (Express routes /Admin to the admin)", () => {
+    const paths = new RawBodyPaths();
+    for (const prefix of ['/Admin', '/ADMIN/hooks', '/Login', '/Account/x', '/Uploads/']) {
+      expect(() => paths.claim('x', prefix), prefix).to.throw(/core's/);
+    }
+  });
+
+  it('matches whatever the case of the request path', () => {
+    const paths = new RawBodyPaths();
+    paths.claim('hello', '/Hello/Webhook');
+    expect(paths.list()).to.deep.equal([{ owner: 'hello', prefix: '/hello/webhook' }]);
+    expect(paths.matches('/hello/webhook')).to.equal(true);
+    expect(paths.matches('/HELLO/WEBHOOK')).to.equal(true);
+    expect(paths.matches('/hello/Webhook/stripe')).to.equal(true);
+  });
+
+  it('matches on a path-segment boundary: /hello/webhook is not /hello/webhooks-anything', () => {
+    const paths = new RawBodyPaths();
+    paths.claim('hello', '/hello/webhook');
+    paths.claim('shops', '/payments/');
+    expect(paths.matches('/hello/webhooks-anything')).to.equal(false);
+    expect(paths.matches('/hello/webhookx')).to.equal(false);
+    expect(paths.matches('/hello/webhook/')).to.equal(true);
+    expect(paths.matches('/payments')).to.equal(true);
+    expect(paths.matches('/paymentsx')).to.equal(false);
+    expect(paths.matches('/payments/callback')).to.equal(true);
+  });
+
+  it("refuses a prefix that overlaps another plugin's claim, either way round; the same plugin may nest its own", () => {
+    const paths = new RawBodyPaths();
+    paths.claim('shops', '/payments/');
+    for (const prefix of ['/payments', '/payments/stripe', '/PAYMENTS/x/', '/payments/']) {
+      expect(() => paths.claim('thief', prefix), prefix).to.throw(/already claimed by shops/);
+    }
+    paths.claim('hello', '/hello/webhook/');
+    expect(() => paths.claim('thief', '/hello'), '/hello').to.throw(/already claimed by hello/);
+    expect(() => paths.claim('shops', '/payments/extra')).to.not.throw();
+    // A prefix that only shares letters, not a segment, is someone else's path.
+    expect(() => paths.claim('other', '/paymentsx')).to.not.throw();
+    expect(paths.list().map((e) => e.owner)).to.deep.equal(['shops', 'hello', 'shops', 'other']);
+  });
+});
