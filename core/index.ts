@@ -10,8 +10,6 @@ export type { PluginDefinition } from './plugins/define-plugin';
 export type { PluginContext } from './plugins/context';
 export type { PluginManifest } from './plugins/manifest';
 export { CORE_VERSION } from './plugins/plugin-dependencies';
-export { CORE_VERSION } from './plugins/plugin-dependencies';
-export { PUBLIC_API } from './plugins/plugin-loader';
 
 // Hooks
 export type {
@@ -45,18 +43,12 @@ export { escapeHtml, html, raw, TrustedHtml } from './http/html';
 // Admin shell
 export type { MenuItem, DashboardWidget } from './admin/menu';
 export type { SettingField, SettingsDefinition, SettingsErrors } from './admin/settings-registry';
-export { escapeHtml, html, raw, TrustedHtml } from './http/html';
-
-// Admin shell
-export type { MenuItem, DashboardWidget } from './admin/menu';
-export type { SettingField, SettingsDefinition, SettingsErrors } from './admin/settings-registry';
 
 // Auth and capabilities
 export { ROLES } from './auth/capabilities';
 export type { Role, Actor, ObjectRule, Capabilities } from './auth/capabilities';
 export { User } from './auth/user-model';
 export { hashPassword, verifyPassword } from './auth/passwords';
-export { ROLE_RANK, regenerateSession, type RoleChange } from './auth/privilege';
 export { ROLE_RANK, regenerateSession, type RoleChange } from './auth/privilege';
 
 // Database
@@ -106,6 +98,12 @@ export type { ImageVariant, ImageOptions, ProcessedImage } from './files/images'
 export { multipartForm, filesOf } from './files/multipart';
 export type { UploadField, UploadProblem } from './files/multipart';
 export type { ServiceMap, ServiceName } from './plugins/services';
+
+// Transactions, jobs and schedules (part B)
+export { currentTransaction, inTransaction, afterCommit, rootTransaction } from './db/transaction';
+export type { JobMap, JobName, JobPayload, JobHandler, PluginJobName } from './jobs/job-map';
+export type { EnqueueOptions, ScheduleOptions, JobInfo, JobStatus, JobQueue } from './jobs/job-queue';
+export type { PluginJobs } from './jobs/plugin-jobs';
 
 // Typed slots and mail (part D)
 export type { SlotMap, SlotName, SlotContext, SlotBase, SlotFill, SlotFragment, SlotQuery } from './themes/slots';
