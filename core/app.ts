@@ -127,7 +127,7 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(csrf.protect);
   app.use(cookies.decide());
   // A person logged in but not yet through the login gate (form section core.login.after) sees only the gate.
-  app.use(holdLoginGate());
+  app.use(holdLoginGate(platform.plugins));
   // Plugins' early middleware (ctx.http.use('early')): before core's routes and every plugin's. A plugin whose
   // middleware keeps failing is suspended, like one whose hook listeners do.
   middleware.onSuspend((failure) => {

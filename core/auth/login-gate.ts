@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { Platform } from '../platform';
+import type { PluginManager } from '../plugins/plugin-manager';
 import type { FieldErrors } from '../http/validation';
 
 declare module 'express-session' {
@@ -30,7 +33,7 @@ export async function afterLogin(platform: Platform, req: express.Request, user:
  * Holds a person who has not passed the login gate yet: every page but the gate itself and logging out sends
  * them back to it. Mounted before every route of core and of the plugins.
  */
-export function holdLoginGate(): RequestHandler {
+export function holdLoginGate(plugins: Pick<PluginManager, 'get' | 'isActive'>): RequestHandler {
   return (req, res, next) => {
     const gate = req.session?.loginGate;
     if (!gate) return next();
@@ -40,10 +43,35 @@ export function holdLoginGate(): RequestHandler {
       return next();
     }
     if (req.path === LOGIN_GATE_PATH || (req.path === '/logout' && req.method === 'POST')) return next();
-    // Plugins' public files (scripts and styles the gate page itself may load) are served behind this.
-    if ((req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith('/plugins/')) return next();
+    // Plugins' public files (scripts and styles the gate page itself may load) are served behind this; only
+    // those, not the plugins' own routes under /plugins/<name>/.
+    if ((req.method === 'GET' || req.method === 'HEAD') && isPluginPublicFile(plugins, req.path)) return next();
     res.redirect(303, LOGIN_GATE_PATH);
   };
+}
+
+/** Whether `urlPath` (`/plugins/<name>/<file>`) names a file inside an active plugin's public folder. */
+export function isPluginPublicFile(plugins: Pick<PluginManager, 'get' | 'isActive'>, urlPath: string): boolean {
+  const match = /^\/plugins\/([^/]+)\/(.+)$/.exec(urlPath);
+  if (!match) return false;
+  const [, name, rest] = match;
+  const record = plugins.isActive(name) ? plugins.get(name) : undefined;
+  if (!record) return false;
+  let relative: string;
+  try {
+    relative = decodeURIComponent(rest);
+  } catch {
+    return false;
+  }
+  const root = path.join(record.dir, 'public');
+  const file = path.resolve(root, relative);
+  // The static handler refuses to leave the folder; so does this check (`..`, an encoded slash).
+  if (!file.startsWith(root + path.sep)) return false;
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** `/login/continue`: the fields of `core.login.after`, validated and committed in one transaction. */

@@ -25,7 +25,8 @@ describe('form sections: core.login.after (the gate after login)', function () {
     (await t.platform.sequelize.query('SELECT user_id FROM gate_terms WHERE user_id = :userId', { type: QueryTypes.SELECT, replacements: { userId } })).length > 0;
 
   before(async () => {
-    t = await startTestApp({ plugins: [] });
+    // hello has a public file (hello.js) and a route under /plugins/hello/ (greetings.json).
+    t = await startTestApp({ plugins: ['hello'], fixtures: true });
     await t.platform.sequelize.getQueryInterface().createTable('gate_terms', { user_id: { type: DataTypes.INTEGER, primaryKey: true }, accepted_at: { type: DataTypes.DATE, allowNull: false } });
     // What gdpr's re-consent does: applies to users who have not accepted the current terms; commit records it.
     dispose = t.platform.forms.extend('terms', 'core.login.after', {
@@ -67,8 +68,16 @@ describe('form sections: core.login.after (the gate after login)', function () {
       expect(held.status, path).to.equal(303);
       expect(held.headers.location, path).to.equal('/login/continue');
     }
-    // Plugins' public files still load (the gate page may need them): a missing one is a 404, not the gate.
-    expect((await agent.get('/plugins/nobody/app.js')).status).to.equal(404);
+    // Plugins' public files still load (the gate page may need them): only files that exist in an active
+    // plugin's public folder; a plugin's route under /plugins/<name>/, a missing file or traversal get the gate.
+    const script = await agent.get('/plugins/hello/hello.js');
+    expect(script.status).to.equal(200);
+    expect(script.text).to.contain('hello');
+    for (const path of ['/plugins/hello/greetings.json', '/plugins/hello/missing.js', '/plugins/nobody/app.js', '/plugins/hello/..%2Findex.ts', '/plugins/hello/']) {
+      const held = await agent.get(path);
+      expect(held.status, path).to.equal(303);
+      expect(held.headers.location, path).to.equal('/login/continue');
+    }
     const gate = await agent.get('/login/continue').expect(200);
     expect(gate.text).to.contain('I accept the terms of version 2').and.contain('Before you go on');
     const token = csrfFrom(gate.text);
