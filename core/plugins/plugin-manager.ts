@@ -229,6 +229,8 @@ export class PluginManager {
         await handle.dispose();
       }
     }
+    // Its files are its data too: the private ones may hold personal data whose tables were just dropped.
+    await this.platform.files.eraseOwner(name);
     await deleteState(this.platform.sequelize, name);
     await this.platform.options.delete(`settings.${name}`);
     if (record.source === 'installed') {
