@@ -1,4 +1,4 @@
-import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { log } from '../log';
 import type { Hooks } from '../hooks';
 import type { AssetRegistry, ConsentCategory } from './assets';
@@ -30,7 +30,7 @@ const DECISIONS = Symbol('agora.cookieDecisions');
 type Decided = Request & { [DECISIONS]?: Map<ConsentCategory, boolean> };
 
 /**
- * Every `res.cookie` goes through here. A cookie is set when it is core's own, when it is being cleared, or
+ * Every Set-Cookie header goes through here (`res.cookie`, `res.append`, `res.setHeader`). A cookie is set when it is core's own, when it is being cleared, or
  * when a plugin declared it (`ctx.assets.cookie`) and its category is `necessary` or allowed by the
  * `core.consent.allows` filter for this request. An undeclared cookie is refused: a cookie nobody declared
  * cannot be listed on the cookie page, so it is not set at all. A refusal is logged once per cookie name.
@@ -44,14 +44,23 @@ export class CookieGuard {
     private readonly hooks: Hooks,
   ) {}
 
-  /** Wraps `res.cookie`; mounted before anything that may set a cookie. */
+  /**
+   * Guards every Set-Cookie header of the response: `res.cookie`, `res.append` and `res.set` all end in
+   * `res.setHeader`, and so does express-session (core's own cookies pass by name). Mounted before anything
+   * that may set a cookie.
+   */
   wrap(): RequestHandler {
     return (req, res, next) => {
-      const original = res.cookie.bind(res) as (name: string, value: unknown, options?: CookieOptions) => Response;
-      res.cookie = ((name: string, value: unknown, options?: CookieOptions) => {
-        if (this.permits(req as Decided, name, options)) return original(name, value, options ?? {});
-        return res;
-      }) as Response['cookie'];
+      const original = res.setHeader.bind(res);
+      res.setHeader = ((name: string, value: number | string | readonly string[]) => {
+        if (name.toLowerCase() !== 'set-cookie') return original(name, value);
+        const kept = ([] as string[]).concat(typeof value === 'number' ? String(value) : value).filter((line) => this.permitsLine(req as Decided, line));
+        if (!kept.length) {
+          res.removeHeader(name);
+          return res;
+        }
+        return original(name, kept);
+      }) as Response['setHeader'];
       next();
     };
   }
@@ -78,8 +87,16 @@ export class CookieGuard {
     return this.refusals;
   }
 
-  private permits(req: Decided, name: string, options: CookieOptions | undefined): boolean {
-    if (CORE_COOKIES.has(name) || clears(options)) return true;
+  /** One `Set-Cookie` line: `name=value; Path=/; Max-Age=0 ...`. */
+  private permitsLine(req: Decided, line: string): boolean {
+    const [pair, ...attributes] = line.split(';');
+    const eq = pair.indexOf('=');
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+    return this.permits(req, name, clearing(attributes));
+  }
+
+  private permits(req: Decided, name: string, clearsIt: boolean): boolean {
+    if (CORE_COOKIES.has(name) || clearsIt) return true;
     const declared = this.assets.cookie(name);
     if (!declared) return this.refuse({ name, reason: 'undeclared' });
     if (declared.consent === 'necessary') return true;
@@ -97,9 +114,18 @@ export class CookieGuard {
   }
 }
 
-/** Removing a cookie (res.clearCookie, an expiry in the past) never needs consent. */
-function clears(options: CookieOptions | undefined): boolean {
-  if (!options) return false;
-  if (options.expires instanceof Date && options.expires.getTime() <= Date.now()) return true;
-  return typeof options.maxAge === 'number' && options.maxAge <= 0;
+/** Removing a cookie (res.clearCookie, an expiry in the past, Max-Age=0) never needs consent. */
+function clearing(attributes: readonly string[]): boolean {
+  for (const attribute of attributes) {
+    const eq = attribute.indexOf('=');
+    if (eq < 0) continue;
+    const key = attribute.slice(0, eq).trim().toLowerCase();
+    const value = attribute.slice(eq + 1).trim();
+    if (key === 'max-age' && /^-?\d+$/.test(value) && Number(value) <= 0) return true;
+    if (key === 'expires') {
+      const at = Date.parse(value);
+      if (!Number.isNaN(at) && at <= Date.now()) return true;
+    }
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
 import type { Request } from 'express';
-import { startTestApp, tokenFor, type TestApp } from '../../helpers/app';
+import { createUser, csrfFrom, startTestApp, tokenFor, type TestApp } from '../../helpers/app';
 import type { ConsentCategory } from '../../../core/http/assets';
 
 const setCookies = (res: supertest.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -76,6 +76,65 @@ describe('the cookie guard', () => {
     const refused = t.platform.http.cookies.refused();
     expect(refused.filter((r) => r.name === 'hello_seen')).to.deep.equal([{ name: 'hello_seen', reason: 'no-consent', category: 'preferences', owner: 'hello' }]);
     expect(refused.filter((r) => r.name === 'hello_stray')).to.deep.equal([{ name: 'hello_stray', reason: 'undeclared' }]);
+  });
+
+  describe('Set-Cookie written without res.cookie', () => {
+    let dispose: () => void;
+    before(() => {
+      // What a plugin (or a library it uses) may do: res.append and res.setHeader, by-passing res.cookie.
+      dispose = t.platform.http.middleware.use('test', 'early', (req, res, next) => {
+        if (req.path === '/raw-append') {
+          res.append('Set-Cookie', 'hello_stray=1; Path=/');
+          res.append('Set-Cookie', ['hello_form=kept; Path=/; HttpOnly', 'hello_seen=1; Path=/']);
+          return res.send('appended');
+        }
+        if (req.path === '/raw-set') {
+          res.setHeader('Set-Cookie', ['tracker=abc; Path=/', 'hello_form=kept; Path=/']);
+          return res.send('set');
+        }
+        if (req.path === '/raw-single') {
+          res.setHeader('set-cookie', 'tracker=abc');
+          return res.send('single');
+        }
+        if (req.path === '/raw-clear') {
+          res.setHeader('Set-Cookie', 'hello_seen=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+          return res.send('cleared');
+        }
+        next();
+      });
+    });
+    after(() => dispose());
+
+    it('refuses an undeclared cookie and one without consent sent through res.append, keeps a necessary one', async () => {
+      const res = await t.agent().get('/raw-append').expect(200);
+      expect(names(res)).to.include('hello_form');
+      expect(names(res)).not.to.include('hello_stray');
+      expect(names(res)).not.to.include('hello_seen');
+    });
+
+    it('refuses an undeclared cookie sent through res.setHeader (array or single value, any header case)', async () => {
+      const res = await t.agent().get('/raw-set').expect(200);
+      expect(names(res)).to.deep.equal(['hello_form']);
+      const single = await t.agent().get('/raw-single').expect(200);
+      expect(names(single)).not.to.include('tracker');
+      expect(t.platform.http.cookies.refused().filter((r) => r.name === 'tracker')).to.deep.equal([{ name: 'tracker', reason: 'undeclared' }]);
+    });
+
+    it('lets a cookie be cleared through setHeader', async () => {
+      const res = await t.agent().get('/raw-clear').expect(200);
+      expect(setCookies(res).find((c) => c.startsWith('hello_seen='))).to.match(/Expires=Thu, 01 Jan 1970/);
+    });
+
+    it("keeps core's session cookie (express-session writes it with setHeader) and the CSRF cookie", async () => {
+      const { user, password } = await createUser();
+      const agent = t.agent();
+      const page = await agent.get('/login').expect(200);
+      expect(names(page)).to.include('agora.csrf');
+      const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), login: user.email, password });
+      expect(res.status).to.equal(303);
+      expect(names(res)).to.include('agora.sid');
+      await agent.get('/account').expect(200);
+    });
   });
 
   it('lets a cookie be cleared without consent', async () => {
