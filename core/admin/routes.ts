@@ -94,7 +94,31 @@ export function adminRoutes(platform: Platform): Router {
       }
     });
   pluginAction('activate', 'is active');
-  pluginAction('deactivate', 'is inactive');
+
+  // Deactivating asks first, naming what goes: its pages (503 "temporarily unavailable" while it is off) and
+  // the active plugins that need it (which must go first).
+  const deactivatePage = async (res: express.Response, name: string, status = 200, errors: Record<string, string> = {}) => {
+    const record = platform.plugins.get(name);
+    if (!record) throw notFound('plugin');
+    const dependents = platform.plugins.dependents(name).map((d) => ({ name: d, title: platform.plugins.get(d)?.manifest.title ?? d }));
+    await res.renderPage('core/admin/plugin-deactivate', { title: `Deactivate ${record.manifest.title}`, plugin: record, dependents, pages: platform.plugins.pages(name), errors }, status);
+  };
+  router.get('/plugins/:name/deactivate', cap('core.plugins.manage'), async (req, res) => deactivatePage(res, String(req.params.name)));
+  router.post('/plugins/:name/deactivate', cap('core.plugins.manage'), async (req, res) => {
+    const name = String(req.params.name);
+    const record = platform.plugins.get(name);
+    if (!record) throw notFound('plugin');
+    const parsed = parseForm(z.object({ confirm: z.literal('yes', 'Confirm that you want to deactivate it with the button on this page.') }), req.body);
+    if (!parsed.ok) return deactivatePage(res, name, 422, { form: parsed.errors.confirm ?? 'Confirm that you want to deactivate it with the button on this page.' });
+    try {
+      await platform.plugins.deactivate(name);
+    } catch (error) {
+      if (!(error instanceof PluginError)) throw error;
+      return pluginsPage(res, 409, { actionError: error.message });
+    }
+    res.flash('success', `"${record.manifest.title}" is inactive. Its pages answer "temporarily unavailable" until it is activated again.`);
+    res.redirect(303, '/admin/plugins');
+  });
 
   router.get('/plugins/:name/uninstall', cap('core.plugins.manage'), async (req, res) => {
     const record = platform.plugins.get(String(req.params.name));

@@ -1,4 +1,6 @@
 import type { RequestHandler, Router } from 'express';
+import { temporarilyUnavailable } from '../http/errors';
+import { pagesOf, type PluginPage } from './plugin-pages';
 
 /**
  * The request gate: the routers of the active plugins, tried in a fixed order (by plugin name, never by
@@ -7,12 +9,29 @@ import type { RequestHandler, Router } from 'express';
 export class PluginGate {
   private routers: ReadonlyArray<{ name: string; router: Router }> = [];
 
+  /** The pages of plugins that were active and are not now (deactivated, suspended): they answer 503, not 404. */
+  private gone = new Map<string, PluginPage[]>();
+
   add(name: string, router: Router): void {
+    this.gone.delete(name);
     this.routers = [...this.routers.filter((r) => r.name !== name), { name, router }].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   remove(name: string): void {
+    const entry = this.routers.find((r) => r.name === name);
+    if (entry) this.gone.set(name, pagesOf(entry.router));
     this.routers = this.routers.filter((r) => r.name !== name);
+  }
+
+  /** An uninstalled plugin's pages are gone for good: 404 again. */
+  forget(name: string): void {
+    this.gone.delete(name);
+  }
+
+  /** The addresses a plugin serves (active) or served before it went (inactive), for the admin's confirmation. */
+  pages(name: string): string[] {
+    const entry = this.routers.find((r) => r.name === name);
+    return (entry ? pagesOf(entry.router) : (this.gone.get(name) ?? [])).map((p) => p.describe);
   }
 
   handler(): RequestHandler {
@@ -23,10 +42,15 @@ export class PluginGate {
       const step = (error?: unknown): void => {
         if (error && error !== 'router') return next(error);
         const entry = routers[i++];
-        if (!entry) return next();
+        if (!entry) return next(this.wasServed(req.path) ? temporarilyUnavailable() : undefined);
         entry.router(req, res, step);
       };
       step();
     };
+  }
+
+  private wasServed(path: string): boolean {
+    for (const pages of this.gone.values()) if (pages.some((p) => p.matches(path))) return true;
+    return false;
   }
 }

@@ -150,6 +150,11 @@ export class PluginManager {
     return this.routes.handler();
   }
 
+  /** The addresses a plugin's routes serve (or served, while it is off): the admin's deactivation page lists them. */
+  pages(name: string): string[] {
+    return this.routes.pages(name);
+  }
+
   private async activateNow(name: string): Promise<void> {
     const record = this.require(name);
     if (record.status === 'active') return;
@@ -232,6 +237,8 @@ export class PluginManager {
     // Its files are its data too: the private ones may hold personal data whose tables were just dropped.
     await this.platform.files.eraseOwner(name);
     await deleteState(this.platform.sequelize, name);
+    // Its pages no longer answer "temporarily unavailable": they are gone.
+    this.routes.forget(name);
     await this.platform.options.delete(`settings.${name}`);
     if (record.source === 'installed') {
       fs.rmSync(record.dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { tokenFor } from '../../helpers/app';
 /** Presses a button on /admin/plugins (activate, deactivate) as the logged-in admin would. */
 export async function pluginAction(agent: supertest.Agent, name: string, action: 'activate' | 'deactivate'): Promise<supertest.Response> {
   const token = await tokenFor(agent, '/admin/plugins');
-  return agent.post(`/admin/plugins/${name}/${action}`).type('form').send({ _csrf: token });
+  // Deactivating is confirmed on its own page (/admin/plugins/:name/deactivate), whose button sends confirm=yes.
+  return agent.post(`/admin/plugins/${name}/${action}`).type('form').send({ _csrf: token, ...(action === 'deactivate' ? { confirm: 'yes' } : {}) });
 }
 
 /** The status badge of one plugin's row on /admin/plugins. */

@@ -28,12 +28,13 @@ describe('a plugin whose listeners throw', () => {
     for (let i = 0; i < 3; i++) await t.agent().get('/fragile');
     await until(() => t.platform.plugins.get('fragile')?.status === 'suspended');
 
-    await t.agent().get('/fragile').expect(404);
-    await admin.get('/fragile').expect(404);
+    // Its pages answer 503 "temporarily unavailable" while it is off.
+    await t.agent().get('/fragile').expect(503);
+    await admin.get('/fragile').expect(503);
     await t.agent().get('/hello').expect(200);
     // What needs it goes down with it, rather than failing on every request.
     expect(t.platform.plugins.get('fragile-fan')).to.include({ status: 'suspended', problem: 'Suspended because "Fragile", which it needs, was suspended.' });
-    await t.agent().get('/fragile-fan').expect(404);
+    await t.agent().get('/fragile-fan').expect(503);
 
     const dashboard = await admin.get('/admin').expect(200);
     expect(dashboard.text).to.contain('<strong>Fragile</strong> (suspended)');
@@ -49,6 +50,7 @@ describe('a plugin whose listeners throw', () => {
     admin = t.agent();
     await loginAsAdmin(admin);
     expect(t.platform.plugins.get('fragile')?.status).to.equal('suspended');
+    // After a restart this instance never served its pages, so it does not know them: 404.
     await t.agent().get('/fragile').expect(404);
     await t.agent().get('/hello').expect(200);
 

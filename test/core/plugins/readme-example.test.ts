@@ -56,8 +56,9 @@ describe('the README plugin example, uploaded as a .zip', () => {
     expect(hello.text, 'rendered inside the site layout').to.contain('<title>Hello');
 
     expect((await pluginAction(admin, 'hello', 'deactivate')).status).to.equal(303);
-    await t.agent().get('/hello').expect(404);
+    await t.agent().get('/hello').expect(503);
     expect((await uninstall('hello')).status).to.equal(303);
+    await t.agent().get('/hello').expect(404);
     expect(fs.readdirSync(t.config.installedPluginsDir)).to.deep.equal([]);
     expect((await admin.get('/admin/plugins')).text).not.to.contain('data-plugin="hello"');
   });
