@@ -91,7 +91,7 @@ export type { MiddlewareStage } from './http/middleware-registry';
 export type { ConsentCategory, ConsentCategoryMap, CookieDeclaration, ScriptDeclaration } from './http/assets';
 export { CORE_COOKIES, type CookieRefusal } from './http/cookie-guard';
 export type { PluginFiles } from './files/file-service';
-export { PublicFiles, PublicFileBatch, type PublicFile } from './files/public-files';
+export type { PublicFiles, PublicFileBatch, PublicFile } from './files/public-files';
 export type { PrivateFileInfo, PrivateFiles } from './files/private-files';
 export { ImageRejected, STANDARD_VARIANTS, megabytes, processImage } from './files/images';
 export type { ImageVariant, ImageOptions, ProcessedImage } from './files/images';

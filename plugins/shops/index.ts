@@ -5,11 +5,13 @@ import { defineShopsSettings } from './settings';
 import { setupCatalog } from './setup-catalog';
 import { setupOrders } from './setup-orders';
 import { createShopsService } from './service';
-import { shopsFiles } from './services/images';
+import { bindShopsFiles } from './services/images';
 
 export default definePlugin({
   async setup(ctx) {
     initShopModels(ctx.sequelize);
+    // Product pictures and shop images: core's public files in shops' own areas of the uploads.
+    bindShopsFiles(ctx);
     defineShopsSettings(ctx);
     // Each part registers its routes, hooks, slots, capabilities and privacy pieces through ctx.
     // -- catalog, shop pages, sellers, products (part A) --
@@ -19,9 +21,9 @@ export default definePlugin({
     // What reviews, follows and messaging ask of shops instead of reading its models (ServiceMap['shops']).
     ctx.provide<'shops'>(createShopsService());
   },
-  // Product pictures and shop images are kept outside shops' own uploads folder (see services/images.ts):
-  // core erases uploads/shops/ and shops' private files; this erases the rest.
+  // Product pictures and shop images are kept in shops' areas of the uploads (see services/images.ts):
+  // core erases shops' own folder and private files; this erases the areas.
   async uninstall(ctx) {
-    await shopsFiles(ctx.config.uploadsDir).removeAll();
+    await bindShopsFiles(ctx).removeAll();
   },
 });

@@ -1,4 +1,4 @@
-import { ImageRejected, megabytes, processImage as processCoreImage, PublicFiles, type ImageVariant, type ProcessedImage } from '@agora/core';
+import { ImageRejected, megabytes, processImage as processCoreImage, type PluginContext, type PublicFiles, type ImageVariant, type ProcessedImage } from '@agora/core';
 
 // Image checking and resizing, and the public files they are written to, live in core (ctx.files); shops
 // keeps its own sizes and the small adapters its services were written against.
@@ -17,12 +17,28 @@ export function processImage(buffer: Buffer, variants: ImageVariant[], maxBytes:
   return processCoreImage(buffer, { variants, maxBytes, effort: options.effort });
 }
 
+/** The top-level folders of the uploads shops keeps its pictures in (claimed through ctx.files.publicAreas). */
+export const SHOPS_AREAS = ['products', 'shops'] as const;
+
+/** Shops' public files by uploads folder: one per platform (tests run several in one process). */
+const bound = new Map<string, PublicFiles>();
+
 /**
- * Shops' public files, through core's public file store. Product pictures stay under `products/` and shop
- * images under `shops/` of the uploads, the addresses they had before files moved into core.
+ * Called from shops' setup: shops' public files are core's `ctx.files.publicAreas`, so product pictures stay
+ * under `products/` and shop images under `shops/` of the uploads, the addresses they had before files moved
+ * into core, and no other plugin can write or remove there.
  */
+export function bindShopsFiles(ctx: Pick<PluginContext, 'files' | 'config'>): PublicFiles {
+  const files = ctx.files.publicAreas(SHOPS_AREAS);
+  bound.set(ctx.config.uploadsDir, files);
+  return files;
+}
+
+/** Shops' public files for the platform whose uploads folder this is (set up by `bindShopsFiles`). */
 export function shopsFiles(uploadsDir: string): PublicFiles {
-  return new PublicFiles(uploadsDir, 'shops', ['products', 'shops']);
+  const files = bound.get(uploadsDir);
+  if (!files) throw new Error(`shops' public files are not set up for ${uploadsDir} (bindShopsFiles runs in shops' setup)`);
+  return files;
 }
 
 /** Files written for one request, so they can be removed when the transaction that refers to them fails. */
