@@ -4,9 +4,9 @@ import { afterCommit, currentTransaction, outsideTransaction } from '../db/trans
 import { backoffMs, type EnqueueOptions, type JobInfo, type JobQueue, type JobStatus, type ScheduleOptions } from './job-queue';
 import type { JobHandler, JobName, JobPayload } from './job-map';
 import { JobSchedules } from './job-schedules';
-import { insertUnlessDuplicate } from './insert-unless-duplicate';
+import { insertUnlessDuplicate, dedupedJobId } from './insert-unless-duplicate';
+import { JobHandlers } from './job-handlers';
 
-type AnyHandler = (payload: Record<string, unknown>) => Promise<void>;
 
 interface JobRow {
   id: number;
@@ -21,7 +21,7 @@ const STALE_LOCK_MS = 5 * 60_000;
 /** Jobs kept in the `jobs` table and run by an in-process worker; several instances never run one job twice. */
 export class DatabaseQueue implements JobQueue {
   readonly kind = 'database' as const;
-  private readonly handlers = new Map<string, AnyHandler>();
+  private readonly handlers = new JobHandlers();
   private readonly schedules: JobSchedules;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -37,11 +37,7 @@ export class DatabaseQueue implements JobQueue {
   }
 
   define<N extends JobName>(name: N, _owner: string, handler: JobHandler<N>): () => void {
-    const untyped = handler as unknown as AnyHandler; // payloads come back from JSON; the JobMap types them at the edges
-    this.handlers.set(name, untyped);
-    return () => {
-      if (this.handlers.get(name) === untyped) this.handlers.delete(name);
-    };
+    return this.handlers.define(name, handler);
   }
 
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<string> {
@@ -67,13 +63,7 @@ export class DatabaseQueue implements JobQueue {
       tx,
     );
     if (id === undefined) {
-      const [existing] = await this.sequelize.query<{ id: number }>('SELECT id FROM jobs WHERE dedupe_key = ?', {
-        replacements: [options.dedupeKey ?? null],
-        type: QueryTypes.SELECT,
-        transaction: tx,
-      });
-      if (!existing) throw new Error(`job with dedupe key "${options.dedupeKey}" neither inserted nor found`);
-      return String(existing.id);
+      return dedupedJobId(this.sequelize, 'jobs', 'id', options.dedupeKey, tx);
     }
     if (!options.delayMs) afterCommit(tx, () => this.kick());
     return String(id);
@@ -111,7 +101,7 @@ export class DatabaseQueue implements JobQueue {
     while (Date.now() < deadline) {
       await this.busy;
       // Jobs no handler here can run (their plugin is inactive) wait for one; they do not keep us busy.
-      const names = [...this.handlers.keys()];
+      const names = this.handlers.names();
       if (names.length === 0 && !this.running) return;
       const [row] = await this.sequelize.query<{ n: number }>(
         `SELECT COUNT(*) AS n FROM jobs WHERE ((status = 'queued' AND run_at <= ?) OR status = 'running') AND name IN (${names.map(() => '?').join(',') || 'NULL'})`,
@@ -158,7 +148,7 @@ export class DatabaseQueue implements JobQueue {
   }
 
   private async claim(): Promise<JobRow | undefined> {
-    const names = [...this.handlers.keys()];
+    const names = this.handlers.names();
     if (names.length === 0) return undefined;
     const now = new Date();
     const candidates = await this.sequelize.query<JobRow>(

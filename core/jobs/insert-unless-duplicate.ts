@@ -19,3 +19,20 @@ export async function insertUnlessDuplicate(
   const [lastId, changes] = (await sequelize.query(sql, { replacements, type: QueryTypes.INSERT, transaction })) as unknown as [number, number];
   return changes ? Number(lastId) : undefined;
 }
+
+/** The id of the job that already holds a dedupe key (the insert above found it taken). */
+export async function dedupedJobId(
+  sequelize: Sequelize,
+  table: 'jobs' | 'job_outbox',
+  idColumn: 'id' | 'job_id',
+  dedupeKey: string | undefined,
+  transaction: Transaction | null,
+): Promise<string> {
+  const [existing] = await sequelize.query<Record<string, number | string>>(`SELECT ${idColumn} AS id FROM ${table} WHERE dedupe_key = ?`, {
+    replacements: [dedupeKey ?? null],
+    type: QueryTypes.SELECT,
+    transaction,
+  });
+  if (!existing) throw new Error(`job with dedupe key "${dedupeKey}" neither inserted nor found`);
+  return String(existing.id);
+}

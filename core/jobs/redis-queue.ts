@@ -6,13 +6,13 @@ import { afterCommit, currentTransaction, outsideTransaction } from '../db/trans
 import type { EnqueueOptions, JobInfo, JobQueue, JobStatus, ScheduleOptions } from './job-queue';
 import type { JobHandler, JobName, JobPayload } from './job-map';
 import { JobSchedules } from './job-schedules';
-import { insertUnlessDuplicate } from './insert-unless-duplicate';
+import { insertUnlessDuplicate, dedupedJobId } from './insert-unless-duplicate';
+import { JobHandlers } from './job-handlers';
 
 const NO_HANDLER_RETRY_MS = 2000;
 /** How long a handed-on outbox row with a dedupe key is kept, so that a late duplicate is still one. */
 const DEDUPE_WINDOW_MS = 7 * 24 * 3600_000;
 
-type AnyHandler = (payload: Record<string, unknown>) => Promise<void>;
 
 interface OutboxRow {
   id: number;
@@ -41,7 +41,7 @@ export interface RedisQueueOptions {
  */
 export class RedisQueue implements JobQueue {
   readonly kind = 'redis' as const;
-  private readonly handlers = new Map<string, AnyHandler>();
+  private readonly handlers = new JobHandlers();
   private readonly queue: Queue;
   private readonly schedules: JobSchedules;
   private readonly connection: ConnectionOptions;
@@ -73,11 +73,7 @@ export class RedisQueue implements JobQueue {
   }
 
   define<N extends JobName>(name: N, _owner: string, handler: JobHandler<N>): () => void {
-    const untyped = handler as unknown as AnyHandler; // payloads come back from JSON; the JobMap types them at the edges
-    this.handlers.set(name, untyped);
-    return () => {
-      if (this.handlers.get(name) === untyped) this.handlers.delete(name);
-    };
+    return this.handlers.define(name, handler);
   }
 
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<string> {
@@ -99,13 +95,7 @@ export class RedisQueue implements JobQueue {
       tx,
     );
     if (id === undefined) {
-      const [existing] = await this.sequelize.query<{ job_id: string }>('SELECT job_id FROM job_outbox WHERE dedupe_key = ?', {
-        replacements: [options.dedupeKey ?? null],
-        type: QueryTypes.SELECT,
-        transaction: tx,
-      });
-      if (!existing) throw new Error(`job with dedupe key "${options.dedupeKey}" neither inserted nor found`);
-      return existing.job_id;
+      return dedupedJobId(this.sequelize, 'job_outbox', 'job_id', options.dedupeKey, tx);
     }
     // Outside a transaction the job is in Redis when enqueue returns, as a caller expects; with one, the
     // hand-off follows the commit and the commit does not wait for it.
