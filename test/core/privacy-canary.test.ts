@@ -15,13 +15,7 @@ function bundledPlugins(): string[] {
   return fs.readdirSync(dir).filter((name) => fs.existsSync(path.join(dir, name, 'plugin.json')));
 }
 
-interface Seeded {
-  email: string;
-  userId: number;
-}
-
-/** Writes rows of one model that belong to the person, with a canary in each personal column. */
-type Seeder = (t: TestApp, person: Seeded, c: Canaries) => Promise<void>;
+import type { Seeded, Seeder } from '../helpers/privacy-seeder';
 
 let shopSeq = 0;
 
@@ -114,6 +108,25 @@ const SEEDERS: Record<string, Seeder> = {
   },
 };
 
+/**
+ * Each bundled plugin other than shops keeps its seeders beside its tests, in
+ * `test/plugins/<name>/privacy-seeders.ts` (`export const seeders: Record<string, Seeder>`), so a plugin
+ * adds its own without editing this file. They run after the ones above, in plugin-name order.
+ */
+async function pluginSeeders(): Promise<Record<string, Seeder>> {
+  const all: Record<string, Seeder> = {};
+  for (const name of bundledPlugins().sort()) {
+    const file = path.join(rootDir, 'test', 'plugins', name, 'privacy-seeders.ts');
+    if (!fs.existsSync(file)) continue;
+    const mod = (await import(file)) as { seeders?: Record<string, Seeder> };
+    for (const [model, seed] of Object.entries(mod.seeders ?? {})) {
+      if (SEEDERS[model] || all[model]) throw new Error(`two seeders for the model ${model}`);
+      all[model] = seed;
+    }
+  }
+  return all;
+}
+
 /** The models of core and every active plugin, seeded in an order that lets later seeders find earlier rows. */
 function walked(t: TestApp) {
   return activeModels(t.platform.sequelize.models as Record<string, ModelStatic<Model>>, (m) => t.platform.plugins.modelOwner(m), (p) => t.platform.plugins.isActive(p));
@@ -121,7 +134,8 @@ function walked(t: TestApp) {
 
 async function seedAll(t: TestApp, person: Seeded, c: Canaries, only?: (model: string) => boolean): Promise<void> {
   const names = new Set(walked(t).map((m) => m.model.name));
-  for (const [model, seed] of Object.entries(SEEDERS)) if (names.has(model) && (!only || only(model))) await seed(t, person, c);
+  const every = { ...SEEDERS, ...(await pluginSeeders()) };
+  for (const [model, seed] of Object.entries(every)) if (names.has(model) && (!only || only(model))) await seed(t, person, c);
 }
 
 describe('privacy coverage with canaries: what exporters return and erasers leave', function () {
