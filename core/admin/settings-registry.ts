@@ -20,13 +20,39 @@ export type SettingsErrors = Record<string, string>;
 
 /** Each owner's settings: a zod schema with defaults, stored as one option, rendered as a form in the admin. */
 export class SettingsRegistry {
+  /** Each owner's parts, in definition order: a plugin built in parts (gdpr) defines its settings from each. */
+  private readonly parts = new Map<string, SettingsDefinition[]>();
   private readonly defs = new Map<string, SettingsDefinition>();
 
   constructor(private readonly options: Options) {}
 
+  /**
+   * Defines an owner's settings. A second definition by the same owner adds its fields to the same form and
+   * option (the first title stays); a key defined twice throws. The disposer removes just that part.
+   */
   define(owner: string, def: SettingsDefinition): () => void {
-    this.defs.set(owner, def);
-    return () => this.defs.delete(owner);
+    const parts = this.parts.get(owner) ?? [];
+    const taken = new Set(parts.flatMap((p) => Object.keys(p.schema.shape)));
+    const clash = Object.keys(def.schema.shape).find((k) => taken.has(k));
+    if (clash) throw new Error(`Setting "${clash}" of "${owner}" is already defined`);
+    this.parts.set(owner, [...parts, def]);
+    this.merge(owner);
+    return () => {
+      this.parts.set(owner, (this.parts.get(owner) ?? []).filter((p) => p !== def));
+      this.merge(owner);
+    };
+  }
+
+  private merge(owner: string): void {
+    const parts = this.parts.get(owner) ?? [];
+    if (!parts.length) {
+      this.parts.delete(owner);
+      this.defs.delete(owner);
+      return;
+    }
+    if (parts.length === 1) return void this.defs.set(owner, parts[0]);
+    const shape = Object.assign({}, ...parts.map((p) => p.schema.shape)) as z.ZodRawShape;
+    this.defs.set(owner, { title: parts[0].title, fields: parts.flatMap((p) => p.fields), schema: z.object(shape) });
   }
 
   owners(): Array<{ owner: string; title: string }> {
