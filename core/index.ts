@@ -113,3 +113,7 @@ export { eraseMailBodies, ERASED_BODY } from './mail/outbox-redaction';
 export type { MailSelector } from './mail/outbox-redaction';
 export type { MailCategory, MailCancellation, OutgoingMail } from './mail/message';
 export type { StoreMailSettings } from './mail/mail-layout';
+// Signed link tokens and plugin rate limits (issue 11, newsletter)
+export { signToken, readToken } from './http/signed-tokens';
+export type { TokenClaims, TokenReading, SignOptions } from './http/signed-tokens';
+export type { PluginRateLimit } from './http/plugin-http';

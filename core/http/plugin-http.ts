@@ -2,6 +2,15 @@ import type { RequestHandler } from 'express';
 import type { Disposer } from '../hooks';
 import type { HttpExtensions } from './http-extensions';
 import type { MiddlewareStage } from './middleware-registry';
+import type { RateLimits } from './rate-limit';
+
+/** A plugin's rate limit: at most `limit` requests per address within `windowMs` (a function reads a setting per request). */
+export interface PluginRateLimit {
+  windowMs: number;
+  limit: number | (() => number);
+  /** Count only refused requests (4xx/5xx), as the login limit does. */
+  skipSuccessfulRequests?: boolean;
+}
 
 /** `ctx.http`: what a plugin adds to the request pipeline; all of it goes when the plugin is deactivated. */
 export interface PluginHttp {
@@ -13,10 +22,20 @@ export interface PluginHttp {
   rawBody(prefix: string): Disposer;
   /** A middleware `early` (before core's and every plugin's routes) or `late` (after them, before the 404). */
   use(stage: MiddlewareStage, middleware: RequestHandler): Disposer;
+  /**
+   * Core's rate limit (429 page; counted in Redis when REDIS_URL is set) for the plugin's contact-like
+   * routes: `ctx.router.post('/x', ctx.http.rateLimit('signup', { windowMs, limit }), handler)`. Counts are
+   * kept under `<plugin>.<name>`.
+   */
+  rateLimit(name: string, options: PluginRateLimit): RequestHandler;
 }
 
-export function pluginHttp(http: HttpExtensions, owner: string, track: (d: Disposer) => Disposer): PluginHttp {
+export function pluginHttp(http: HttpExtensions, owner: string, track: (d: Disposer) => Disposer, limits: RateLimits): PluginHttp {
   return {
+    rateLimit: (name, options) => {
+      const { limit } = options;
+      return limits.create(`${owner}.${name}`, { windowMs: options.windowMs, limit: typeof limit === 'function' ? () => limit() : limit, skipSuccessfulRequests: options.skipSuccessfulRequests ?? false });
+    },
     rawBody: (prefix) => track(http.rawBody.claim(owner, prefix)),
     use: (stage, middleware) => track(http.middleware.use(owner, stage, middleware)),
   };

@@ -172,7 +172,7 @@ export function createPluginContext(
     }),
     mail: { send: (message) => platform.mailer.send(message) },
     forms: pluginForms(platform.forms, owner, track),
-    http: pluginHttp(platform.http, owner, track),
+    http: pluginHttp(platform.http, owner, track, platform.rateLimits),
     files: platform.files.forOwner(owner),
     render: (template, locals) => platform.renderer.render(template, locals, { layout: false }),
     provide: (service) => {
