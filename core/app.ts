@@ -9,6 +9,7 @@ import { log } from './log';
 import type { Platform } from './platform';
 import { createSession } from './http/session';
 import { createCsrf } from './http/csrf';
+import { csrfForEveryBody } from './http/multipart-csrf';
 import { localsMiddleware } from './http/locals';
 import { cleanInput } from './http/clean-input';
 import { privatePages } from './http/private-pages';
@@ -124,7 +125,8 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(cleanInput());
   // Cache-Control: no-store on every page rendered for a session or a signed link (core/http/private-pages.ts).
   app.use(privatePages());
-  app.use(csrf.protect);
+  // A multipart body is read here for its _csrf field, before any route keeps a file (core/http/multipart-csrf.ts).
+  app.use(csrfForEveryBody(csrf.protect, largestBody(config), (req) => rawBody.matches(req.path)));
   app.use(cookies.decide());
   // A person logged in but not yet through the login gate (form section core.login.after) sees only the gate.
   app.use(holdLoginGate(platform.plugins));

@@ -7,7 +7,7 @@ import { HttpError, notFound } from '../http/errors';
 import { parseForm } from '../http/validation';
 import { PluginError } from '../plugins/plugin-manager';
 import { PluginUploadError } from '../plugins/zip-installer';
-import { unreadableForm } from '../files/multipart';
+import { multerReadingKeptBody, unreadableForm } from '../files/multipart';
 import type { ProxyWarning } from '../http/proxy-check';
 import { overrideReport } from '../themes/override-report';
 import { ThemeError } from '../themes/theme-service';
@@ -48,7 +48,7 @@ export function adminRoutes(platform: Platform): Router {
   });
 
   // Plugins
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: platform.config.PLUGIN_ZIP_MAX_BYTES + 1, files: 1 } });
+  const upload = multerReadingKeptBody({ storage: multer.memoryStorage(), limits: { fileSize: platform.config.PLUGIN_ZIP_MAX_BYTES + 1, files: 1 } });
   const pluginsPage = async (res: express.Response, status = 200, extra: Record<string, unknown> = {}) => {
     const plugins = platform.plugins.list().map((p) => ({
       ...p,

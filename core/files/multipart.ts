@@ -20,6 +20,30 @@ export interface UploadProblem {
 
 export type UploadField = multer.Field;
 
+/** Multipart bodies already read by core's CSRF check (core/http/multipart-csrf.ts): the request stream is spent. */
+const readBodies = new WeakMap<Request, Buffer>();
+
+/** Keeps the bytes of a multipart body read before its route, for the route's parser. */
+export function keepReadBody(req: Request, body: Buffer): void {
+  readBodies.set(req, body);
+}
+
+/**
+ * Feeds a multipart parser (busboy, through multer's `streamHandler`) the body core's CSRF check already read, or
+ * the request stream when nothing read it. Every multer of core is given this.
+ */
+export function feedMultipart(req: Request, busboy: NodeJS.WritableStream): void {
+  const body = readBodies.get(req);
+  if (body) busboy.end(body);
+  else req.pipe(busboy);
+}
+
+/** multer's options with `streamHandler` set to feedMultipart (multer 2.5 takes it; @types/multer does not name it). */
+export function multerReadingKeptBody(options: multer.Options): multer.Multer {
+  const withHandler: multer.Options & { streamHandler: (req: Request, busboy: NodeJS.WritableStream) => void } = { ...options, streamHandler: feedMultipart };
+  return multer(withHandler);
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares its types in this namespace
   namespace Express {
@@ -32,10 +56,10 @@ declare global {
 /**
  * Parses a multipart form into memory (multer) with a size cap per file. An upload over the cap, or too
  * many files, does not end the request: the route sees `req.uploadProblem` and re-renders its form with 422.
- * The CSRF token of such a form travels in the query string (the body is read only here, after the check).
+ * The CSRF token of such a form travels in its `_csrf` field: core checked it before the route ran.
  */
 export function multipartForm(fields: UploadField[], maxBytes: number): RequestHandler {
-  const upload = multer({
+  const upload = multerReadingKeptBody({
     storage: multer.memoryStorage(),
     limits: { fileSize: maxBytes, files: fields.reduce((n, f) => n + (f.maxCount ?? 1), 0), fields: 300, fieldSize: 100 * 1024, parts: 400 },
   }).fields(fields);

@@ -6,7 +6,8 @@ export const CSRF_COOKIE = 'agora.csrf';
 
 /**
  * Double-submit CSRF tokens (csrf-csrf), bound to the session once there is one. A form sends the token
- * as `_csrf`; a multipart form, whose body is read by its own route, sends it in the query string.
+ * as `_csrf` (a multipart form too: core/http/multipart-csrf.ts reads it from the body), or a script as the
+ * `X-CSRF-Token` header; never in the address, where it would land in the history, logs and Referer.
  */
 export function createCsrf(
   secret: string,
@@ -21,7 +22,7 @@ export function createCsrf(
     cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path: '/' },
     getCsrfTokenFromRequest: (req) => {
       const fromBody = typeof req.body === 'object' && req.body ? (req.body as Record<string, unknown>)._csrf : undefined;
-      return (fromBody ?? req.headers['x-csrf-token'] ?? req.query._csrf) as string | undefined;
+      return (fromBody ?? req.headers['x-csrf-token']) as string | undefined;
     },
     skipCsrfProtection: skip,
   });

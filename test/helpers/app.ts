@@ -113,7 +113,7 @@ export async function createUser(fields: Partial<{ email: string; username: stri
 
 /** The CSRF token of the first form on the page. */
 export function csrfFrom(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html) ?? /_csrf=([^"&]+)/.exec(html);
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!m) throw new Error('No CSRF token on the page');
   return decodeURIComponent(m[1]);
 }

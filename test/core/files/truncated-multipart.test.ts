@@ -7,13 +7,14 @@ const BOUNDARY = '----agora-truncated';
 /** A multipart body cut off in the middle of its first part: no closing boundary ever comes. */
 const TRUNCATED = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="name"\r\n\r\nHalf a sho`);
 
-/** Posts the truncated body to a multipart form, with the page's CSRF token in the query string as the browser does. */
+/** Posts the truncated body to a multipart form, the page's CSRF token in its first (complete) part as the browser does. */
 async function postTruncated(agent: supertest.Agent, pageUrl: string, action: string) {
   const token = csrfFrom((await agent.get(pageUrl)).text);
+  const first = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`);
   return agent
-    .post(`${action}?_csrf=${encodeURIComponent(token)}`)
+    .post(action)
     .set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`)
-    .send(TRUNCATED);
+    .send(Buffer.concat([first, TRUNCATED]));
 }
 
 describe('a truncated multipart body', () => {

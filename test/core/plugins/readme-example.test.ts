@@ -29,7 +29,7 @@ describe('the README plugin example, uploaded as a .zip', () => {
 
   async function upload(file: Buffer): Promise<supertest.Response> {
     const token = await tokenFor(admin, '/admin/plugins');
-    return admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).attach('plugin', file, 'plugin.zip');
+    return admin.post('/admin/plugins/upload').field('_csrf', token).attach('plugin', file, 'plugin.zip');
   }
 
   async function uninstall(name: string): Promise<supertest.Response> {

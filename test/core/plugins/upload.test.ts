@@ -28,7 +28,7 @@ describe('installing a plugin from a .zip upload', () => {
 
   async function upload(file: Buffer, filename = 'plugin.zip'): Promise<supertest.Response> {
     const token = await tokenFor(admin, '/admin/plugins');
-    return admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).attach('plugin', file, filename);
+    return admin.post('/admin/plugins/upload').field('_csrf', token).attach('plugin', file, filename);
   }
 
   const installed = () => fs.readdirSync(t.config.installedPluginsDir);
@@ -97,13 +97,13 @@ describe('installing a plugin from a .zip upload', () => {
   it('refuses something that is not a zip, and a form without the file', async () => {
     await expectRefused(Buffer.from('just text'), 'The file is not a readable zip archive');
     const token = await tokenFor(admin, '/admin/plugins');
-    const named = await admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).attach('plugin', Buffer.from('x'), 'plugin.tar.gz');
+    const named = await admin.post('/admin/plugins/upload').field('_csrf', token).attach('plugin', Buffer.from('x'), 'plugin.tar.gz');
     expect(named.status).to.equal(422);
     expect(named.text).to.contain('Upload a plugin as a .zip file.');
-    const none = await admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).field('nothing', 'here');
+    const none = await admin.post('/admin/plugins/upload').field('_csrf', token).field('nothing', 'here');
     expect(none.status).to.equal(422);
     expect(none.text).to.contain('Choose a .zip file to upload.');
-    const wrongField = await admin.post(`/admin/plugins/upload?_csrf=${encodeURIComponent(token)}`).attach('file', Buffer.from('x'), 'plugin.zip');
+    const wrongField = await admin.post('/admin/plugins/upload').field('_csrf', token).attach('file', Buffer.from('x'), 'plugin.zip');
     expect(wrongField.status).to.equal(422);
     expect(wrongField.text).to.contain('Upload one .zip file');
     expect(installed()).to.deep.equal([]);

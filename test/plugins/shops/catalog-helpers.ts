@@ -26,10 +26,10 @@ export interface ShopFields {
 
 type Attachment = { field: string; data: Buffer; filename: string };
 
-/** Posts a multipart form the way the browser does: the CSRF token of the page in the action's query string. */
+/** Posts a multipart form the way the browser does: the page's CSRF token as the form's first field. */
 export async function postMultipart(agent: supertest.Agent, pageUrl: string, action: string, fields: Record<string, string | string[]>, files: Attachment[] = []) {
   const token = csrfFrom((await agent.get(pageUrl)).text);
-  let req = agent.post(`${action}?_csrf=${encodeURIComponent(token)}`);
+  let req = agent.post(action).field('_csrf', token);
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) req = req.field(k, one);
   for (const f of files) req = req.attach(f.field, f.data, f.filename);
   return req;

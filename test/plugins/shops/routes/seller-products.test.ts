@@ -186,7 +186,8 @@ describe('shops: a seller\'s products', () => {
 
       const token = csrfFrom(list.text);
       const res = await other.agent
-        .post(`/seller/products/${mine.id}?_csrf=${encodeURIComponent(token)}`)
+        .post(`/seller/products/${mine.id}`)
+        .field('_csrf', token)
         .field('title', 'Stolen')
         .field('price', '1.00')
         .field('status', 'draft');
