@@ -82,7 +82,7 @@ export type { Logger } from './log';
 export type { FormSectionMap, FormSectionName, FormExtension, FormFragment, FormRenderView, RenderContextOf, CommitContextOf } from './forms/section-map';
 export { FormSectionError } from './forms/section-error';
 export { fragment } from './forms/fragment';
-export type { FormRegistry, RenderedSection, SectionParse, SectionScope, RenderScope, SectionValues } from './forms/registry';
+export type { FormRegistry, RenderedSection, SectionParse, SectionScope, RenderScope, SectionValues, DeclaredSection, SectionExtensionFactory } from './forms/registry';
 export type { PluginForms } from './forms/plugin-forms';
 
 // HTTP extension points, cookie guard, files (part C)

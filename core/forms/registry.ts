@@ -51,6 +51,25 @@ export interface RenderScope<S extends FormSectionName> extends SectionScope<S> 
   errors?: FieldErrors;
 }
 
+/** A section as core knows it at run time: declared by its owner (`declare`) or seen when its owner used it. */
+export interface DeclaredSection {
+  name: string;
+  /** The plugin (or `core`) whose form it is. */
+  owner: string;
+  /** What the form is, for people ("User registration"); the section name when the owner gave none. */
+  label: string;
+}
+
+/** Builds one plugin's extension for a section, or nothing to leave that section alone (`extendEach`). */
+export type SectionExtensionFactory = (section: DeclaredSection) => FormExtension<FormSectionName> | undefined;
+
+/** Core's own forms, declared from the start. */
+const CORE_SECTIONS: ReadonlyArray<Omit<DeclaredSection, 'owner'>> = [
+  { name: 'core.register', label: 'User registration' },
+  { name: 'core.account.profile', label: 'Account profile' },
+  { name: 'core.login.after', label: 'After login (re-consent)' },
+];
+
 /** Longest value echoed back into a field; a form needs no more and a page should not carry megabytes. */
 const ECHO_LIMIT = 2000;
 
@@ -62,11 +81,85 @@ const ECHO_LIMIT = 2000;
 export class FormRegistry {
   private readonly bySection = new Map<string, readonly Registered[]>();
   private seq = 0;
+  /** Sections by name, each with the declarations made for it (several owners' claims; the first one shows). */
+  private readonly declared = new Map<string, DeclaredSection[]>();
+  private readonly factories: Array<{ owner: string; factory: SectionExtensionFactory; disposers: Map<string, Disposer> }> = [];
 
   constructor(
     private readonly renderer: Pick<Renderer, 'renderSync'>,
     private readonly log: Logger = rootLog.child({ component: 'forms' }),
-  ) {}
+  ) {
+    for (const section of CORE_SECTIONS) this.declare('core', section.name as FormSectionName, { label: section.label });
+  }
+
+  /**
+   * Says at run time that `owner` has a form with this section (the type `FormSectionMap` is erased), so that a
+   * plugin extending every section (gdpr's consent boxes) and the admin find it. Removed with the owner.
+   * A section an owner renders or parses without declaring it is recorded too (`observe`), named by itself.
+   */
+  declare(owner: string, section: FormSectionName, info: { label?: string } = {}): Disposer {
+    const entry: DeclaredSection = { name: section, owner, label: info.label?.trim() || section };
+    const list = this.declared.get(section) ?? [];
+    const first = list.length === 0;
+    this.declared.set(section, [...list, entry]);
+    if (first) for (const f of [...this.factories]) this.applyFactory(f, entry);
+    let disposed = false;
+    return () => {
+      if (disposed) return;
+      disposed = true;
+      const rest = (this.declared.get(section) ?? []).filter((d) => d !== entry);
+      if (rest.length) {
+        this.declared.set(section, rest);
+        return;
+      }
+      this.declared.delete(section);
+      // The form is gone: the extensions made for it by `extendEach` go with it (made again if it comes back).
+      for (const f of this.factories) {
+        f.disposers.get(section)?.();
+        f.disposers.delete(section);
+      }
+    };
+  }
+
+  /** Every section core knows now, by name: core's own, declared by an active plugin, or seen in use. */
+  sections(): DeclaredSection[] {
+    return [...this.declared.values()].map((list) => list[0]).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Whether the section is known now (declared or seen). */
+  isDeclared(section: string): boolean {
+    return this.declared.has(section);
+  }
+
+  /**
+   * Extends every section, those known now and any declared later (a plugin activated afterwards): `factory`
+   * is asked once per section and returns the extension, or nothing. The disposer removes them all.
+   */
+  extendEach(owner: string, factory: SectionExtensionFactory): Disposer {
+    const entry = { owner, factory, disposers: new Map<string, Disposer>() };
+    this.factories.push(entry);
+    for (const section of this.sections()) this.applyFactory(entry, section);
+    let disposed = false;
+    return () => {
+      if (disposed) return;
+      disposed = true;
+      this.factories.splice(this.factories.indexOf(entry) >>> 0, 1);
+      for (const d of entry.disposers.values()) d();
+      entry.disposers.clear();
+    };
+  }
+
+  private applyFactory(entry: { owner: string; factory: SectionExtensionFactory; disposers: Map<string, Disposer> }, section: DeclaredSection): void {
+    if (entry.disposers.has(section.name)) return;
+    let extension: FormExtension<FormSectionName> | undefined;
+    try {
+      extension = entry.factory(section);
+    } catch (error) {
+      this.log.error({ plugin: entry.owner, section: section.name, err: error }, 'extending a declared form section failed');
+      return;
+    }
+    if (extension) entry.disposers.set(section.name, this.extend(entry.owner, section.name as FormSectionName, extension));
+  }
 
   extend<S extends FormSectionName, Schema extends z.ZodObject>(owner: string, section: S, extension: FormExtension<S, Schema>): Disposer {
     const priority = extension.priority ?? 10;
@@ -130,6 +223,11 @@ export class FormRegistry {
       const picked = Object.fromEntries(registered.fields.filter((f) => f in source).map((f) => [f, source[f]]));
       const result = registered.schema.safeParse(picked);
       if (result.success) {
+        const refused = await registered.extension.check?.(result.data, scope.req, scope.context as RenderContextOf<FormSectionName>);
+        if (refused && Object.keys(refused).length) {
+          for (const [key, message] of Object.entries(refused)) errors[key] ??= message;
+          continue;
+        }
         entries.push({ registered, data: result.data });
         continue;
       }

@@ -67,6 +67,11 @@ export interface FormExtension<S extends FormSectionName, Schema extends z.ZodOb
    * (logged, error page).
    */
   commit?(tx: Transaction, data: z.infer<Schema>, req: Request, context: CommitContextOf<S>): void | Promise<void>;
+  /**
+   * A check the schema cannot make (it depends on stored settings or on the request): called with the parsed
+   * values when they passed the schema; the messages it returns (by field) are shown with the owner's, 422.
+   */
+  check?(data: z.infer<Schema>, req: Request, context: RenderContextOf<S>): FieldErrors | undefined | Promise<FieldErrors | undefined>;
   /** Whether this extension takes part for this request (e.g. only users who have not consented yet). Default: yes. */
   applies?(context: RenderContextOf<S>, req: Request): boolean | Promise<boolean>;
   /** Lower renders and commits first; default 10, ties in registration order. */

@@ -36,6 +36,8 @@ export function setupOrders(ctx: PluginContext): void {
   const settings = () => ctx.settings.get<ShopsSettings>();
   const checkout = new CheckoutService(ctx);
 
+  // The checkout form takes other plugins' fields (gdpr's consent boxes): said at run time so they find it.
+  ctx.forms.declare('shops.checkout', { label: 'Completing an order (checkout)' });
   registerOrderCapabilities(ctx);
   registerOrderPrivacy(ctx);
   // After the orders eraser, so it runs first: mail about the person's orders sent to others (privacy-order-mail.ts).
