@@ -72,6 +72,8 @@ export interface PluginContext {
   readonly assets: {
     script(script: Owned<ScriptDeclaration>): Disposer;
     cookie(cookie: Owned<CookieDeclaration>): Disposer;
+    /** Every script and cookie declared now, by every plugin (the cookie banner and the cookie page list them). */
+    declared(): { scripts: readonly ScriptDeclaration[]; cookies: readonly CookieDeclaration[] };
   };
   /** Jobs typed by the JobMap: define, enqueue (with a transaction, a dedupe key), schedule (cron). */
   readonly jobs: PluginJobs;
@@ -166,6 +168,7 @@ export function createPluginContext(
     assets: {
       script: (script) => track(platform.assets.addScript({ ...script, owner })),
       cookie: (cookie) => track(platform.assets.declareCookie({ ...cookie, owner })),
+      declared: () => ({ scripts: platform.assets.allScripts(), cookies: platform.assets.allCookies() }),
     },
     jobs: createPluginJobs(platform.jobs, owner, track, (fn) => {
       disposers.push(fn);
