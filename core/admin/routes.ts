@@ -10,6 +10,7 @@ import { PluginUploadError } from '../plugins/zip-installer';
 import { multerReadingKeptBody, unreadableForm } from '../files/multipart';
 import type { ProxyWarning } from '../http/proxy-check';
 import { overrideReport } from '../themes/override-report';
+import { moneyInput } from './settings-registry';
 import { ThemeError } from '../themes/theme-service';
 import { usersAdminRoutes } from '../auth/users-admin-routes';
 
@@ -171,7 +172,12 @@ export function adminRoutes(platform: Platform): Router {
   const settingsForm = async (res: express.Response, owner: string, values: Record<string, unknown>, errors: Record<string, string>, status: number) => {
     const def = platform.settings.definition(owner);
     if (!def) throw notFound('settings page');
-    await res.renderPage('core/admin/settings', { title: `${def.title} settings`, owner, def, values, errors }, status);
+    // A money setting is stored in minor units and typed in the currency: 30 shows as "0.30".
+    const shown = Object.fromEntries(Object.entries(values).map(([k, v]) => {
+      const field = def.fields.find((f) => f.key === k);
+      return [k, field?.type === 'money' && field.currency ? moneyInput(v, field.currency) : v];
+    }));
+    await res.renderPage('core/admin/settings', { title: `${def.title} settings`, owner, def, values: shown, errors }, status);
   };
   router.get('/settings/:owner', cap('core.settings.manage'), async (req, res) => {
     const owner = String(req.params.owner);

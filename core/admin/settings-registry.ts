@@ -1,12 +1,32 @@
 import { z } from 'zod';
 import type { Options } from '../db/options';
+import { minorPerMajor, parseMoney } from '../http/money';
 
 export interface SettingField {
   key: string;
   label: string;
-  type: 'text' | 'number' | 'checkbox' | 'select' | 'textarea' | 'email';
+  /** `money`: typed in the currency ("0.30"), stored as an integer of minor units (30). */
+  type: 'text' | 'number' | 'checkbox' | 'select' | 'textarea' | 'email' | 'money';
   help?: string;
   choices?: Array<{ value: string; label: string }>;
+  /** A money field's currency (ISO 4217): its decimals decide how the amount is typed and read. */
+  currency?: string;
+}
+
+/** The decimals of a currency: 2 for EUR, 0 for JPY. */
+function decimalsOf(currency: string): number {
+  return Math.round(Math.log10(minorPerMajor(currency)));
+}
+
+/** A stored money setting (minor units) as the admin types it: 30 → "0.30"; anything else unchanged. */
+export function moneyInput(value: unknown, currency: string): unknown {
+  return typeof value === 'number' && Number.isInteger(value) ? (value / minorPerMajor(currency)).toFixed(decimalsOf(currency)) : value;
+}
+
+/** What a money field's message shows as an example: "0.30" in EUR, "30" in JPY. */
+function moneyExample(currency: string): string {
+  const digits = decimalsOf(currency);
+  return digits ? `0.${'3'.padEnd(digits, '0')}` : '30';
 }
 
 export interface SettingsDefinition<S extends z.ZodObject = z.ZodObject> {
@@ -31,6 +51,8 @@ export class SettingsRegistry {
    * option (the first title stays); a key defined twice throws. The disposer removes just that part.
    */
   define(owner: string, def: SettingsDefinition): () => void {
+    const unpriced = def.fields.find((f) => f.type === 'money' && !f.currency);
+    if (unpriced) throw new Error(`Setting "${unpriced.key}" of "${owner}" is a money field with no currency`);
     const parts = this.parts.get(owner) ?? [];
     const taken = new Set(parts.flatMap((p) => Object.keys(p.schema.shape)));
     const clash = Object.keys(def.schema.shape).find((k) => taken.has(k));
@@ -77,15 +99,22 @@ export class SettingsRegistry {
     const def = this.defs.get(owner);
     if (!def) throw new Error(`No settings defined for "${owner}"`);
     const values: Record<string, unknown> = {};
+    const errors: SettingsErrors = {};
     for (const field of def.fields) {
       const raw = input[field.key];
       if (field.type === 'checkbox') values[field.key] = raw === 'on' || raw === 'true' || raw === '1';
       else if (field.type === 'number') values[field.key] = raw === '' || raw === undefined ? undefined : Number(raw);
-      else values[field.key] = typeof raw === 'string' ? raw.trim() : raw;
+      else if (field.type === 'money') {
+        const currency = field.currency!;
+        const text = typeof raw === 'string' ? raw.trim() : '';
+        const minor = text === '' ? undefined : parseMoney(text, currency);
+        if (text !== '' && minor === undefined) errors[field.key] = `Enter an amount in ${currency}, such as ${moneyExample(currency)}`;
+        values[field.key] = minor;
+      } else values[field.key] = typeof raw === 'string' ? raw.trim() : raw;
     }
     const parsed = def.schema.safeParse(values);
-    if (!parsed.success) {
-      const errors: SettingsErrors = {};
+    if (!parsed.success || Object.keys(errors).length) {
+      if (parsed.success) return { ok: false, errors };
       for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
       return { ok: false, errors };
     }

@@ -23,9 +23,10 @@ export async function createAdmin(input: { email: string; password?: string; use
   await User.create({
     username,
     email,
-    first_name: 'Site',
-    last_name: 'Admin',
-    display_name: 'Site Admin',
+    // Named for the person, not the role: the header shows this beside its "Admin" link ("Site Admin Admin").
+    first_name: 'Store',
+    last_name: 'Owner',
+    display_name: 'Store owner',
     password_hash: await hashPassword(input.password ?? generated!),
     birth_date: null,
     role: 'admin',

@@ -5,7 +5,8 @@ import { COUNTRY_CHOICES, COUNTRY_CODES } from './services/countries';
 
 export const shopsSettingsSchema = z.object({
   feePercent: z.number({ message: 'Enter a number' }).min(0, 'Cannot be negative').max(50, 'At most 50%').default(5),
-  feeFixed: z.number({ message: 'Enter a whole number of cents' }).int('Enter a whole number of cents').min(0, 'Cannot be negative').max(100_000).default(0),
+  /** Minor units, typed in the currency by the admin (a money field): "0.30" is stored as 30. */
+  feeFixed: z.number({ message: 'Enter an amount, such as 0.30' }).int('Enter an amount, such as 0.30').min(0, 'Cannot be negative').max(100_000, 'At most 1000.00').default(0),
   taxRetentionYears: z.number({ message: 'Enter a whole number of years' }).int().min(0).max(30).default(6),
   manualGatewayEnabled: z.boolean().default(true),
   manualGatewayInstructions: z.string().max(2000).default('Pay on delivery, or by bank transfer to the account shown on your invoice.'),
@@ -36,7 +37,7 @@ export function defineShopsSettings(ctx: PluginContext): void {
     schema: shopsSettingsSchema,
     fields: [
       { key: 'feePercent', label: 'Platform fee (percent of each order subtotal)', type: 'number' },
-      { key: 'feeFixed', label: 'Platform fee (fixed, in minor units such as cents, per order)', type: 'number' },
+      { key: 'feeFixed', label: 'Platform fee (fixed amount per order)', type: 'money', currency: 'EUR', help: 'For example 0.30, added to the percentage on every order, in the order’s currency (every shop currency has cents).' },
       { key: 'taxRetentionYears', label: 'Years to keep paid orders for tax', type: 'number', help: 'Paid orders are kept this long after erasure requests, with the buyer reduced to what an invoice needs.' },
       { key: 'manualGatewayEnabled', label: 'Offer "Pay on delivery / bank transfer"', type: 'checkbox' },
       { key: 'manualGatewayInstructions', label: 'Payment instructions for the manual method', type: 'textarea' },

@@ -102,6 +102,8 @@ describe('shops: what trying the store found (issue 8)', function () {
       expect(page.text).to.match(/<strong>Pickup<\/strong>: free/);
       const shops = await t.agent().get('/shops');
       expect(shops.text).to.not.match(/\b1 sales\b/).and.not.match(/\b1 products\b/);
+      const shopPage = await t.agent().get(`/shops/${shop.slug}`).expect(200);
+      expect(shopPage.text, 'the shop page too').to.match(/<strong>Pickup<\/strong>: free/).and.not.include('€0.00');
     });
   });
 
