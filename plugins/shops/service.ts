@@ -1,4 +1,4 @@
-import { Order, OrderItem, Product, Shop, ShopMember } from './models';
+import { Order, OrderItem, OrderNote, Product, Shop, ShopMember } from './models';
 import { Op, col } from 'sequelize';
 import type { OrderStatus } from './models/order';
 
@@ -20,6 +20,27 @@ export interface ShopsService {
   /** What a product looks like in another plugin's list (a review, a follow, a message subject). */
   productCard(productId: number): Promise<ProductCard | undefined>;
   shopCard(shopId: number): Promise<ShopCard | undefined>;
+  /** The notes buyer and seller left on an order, oldest first (messaging shows them in the order's thread). */
+  orderNotes(orderId: number): Promise<OrderNoteInfo[]>;
+  /** The shops the person is a member of (owner or staff), oldest first: the seller's side of their conversations. */
+  memberShopIds(userId: number): Promise<number[]>;
+  /** The buyer's orders from one shop, newest first (at most 50), e.g. to say which order a message is about. */
+  buyerOrders(userId: number, shopId: number): Promise<BuyerOrderInfo[]>;
+}
+
+export interface OrderNoteInfo {
+  id: number;
+  authorId: number | null;
+  authorSide: 'buyer' | 'seller' | 'admin';
+  body: string;
+  createdAt: Date;
+}
+
+export interface BuyerOrderInfo {
+  orderId: number;
+  number: string;
+  status: OrderStatus;
+  createdAt: Date;
 }
 
 export interface ShopMemberInfo {
@@ -132,6 +153,21 @@ export function createShopsService(): ShopsService {
     async shopCard(shopId) {
       const shop = await Shop.findByPk(shopId);
       return shop ? toShopCard(shop) : undefined;
+    },
+
+    async orderNotes(orderId) {
+      const notes = await OrderNote.findAll({ where: { order_id: orderId }, order: [['created_at', 'ASC'], ['id', 'ASC']] });
+      return notes.map((n) => ({ id: n.id, authorId: n.author_id, authorSide: n.author_side, body: n.body, createdAt: n.created_at }));
+    },
+
+    async memberShopIds(userId) {
+      const rows = await ShopMember.findAll({ where: { user_id: userId }, attributes: ['shop_id'], order: [['shop_id', 'ASC']] });
+      return rows.map((r) => r.shop_id);
+    },
+
+    async buyerOrders(userId, shopId) {
+      const orders = await Order.findAll({ where: { buyer_id: userId, shop_id: shopId }, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: 50 });
+      return orders.map((o) => ({ orderId: o.id, number: o.number, status: o.status, createdAt: o.created_at }));
     },
   };
 }

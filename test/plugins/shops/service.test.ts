@@ -138,6 +138,30 @@ describe('shops: the service other plugins use (ctx.service("shops"))', function
     expect(await shops.shopCard(999_999)).to.equal(undefined);
   });
 
+  it("orderNotes, memberShopIds and buyerOrders: an order's notes, a person's shops, a buyer's orders from one shop", async () => {
+    const product = await makeProduct(t, shop.shop, { title: 'Note Bowl' });
+    const { user, password } = await createUser();
+    const buyer = t.agent();
+    await login(buyer, user.username, password);
+    const order = await buy(buyer, product.id, user.email);
+    expect(await shops.orderNotes(order.id)).to.deep.equal([]);
+    const token = csrfFrom((await buyer.get(`/account/orders/${order.number}`)).text);
+    expect((await buyer.post(`/account/orders/${order.number}/notes`).type('form').send({ _csrf: token, body: 'Please gift-wrap it.' })).status).to.equal(303);
+    await sellerPost(order.number, 'notes', { body: 'Will do.' });
+    const notes = await shops.orderNotes(order.id);
+    expect(notes.map((n) => [n.authorSide, n.authorId, n.body])).to.deep.equal([
+      ['buyer', user.id, 'Please gift-wrap it.'],
+      ['seller', shop.seller.id, 'Will do.'],
+    ]);
+    expect(notes[0].createdAt).to.be.instanceOf(Date);
+
+    expect(await shops.memberShopIds(shop.seller.id)).to.deep.equal([shop.shop.id]);
+    expect(await shops.memberShopIds(user.id)).to.deep.equal([]);
+    const orders = await shops.buyerOrders(user.id, shop.shop.id);
+    expect(orders.map((o) => [o.orderId, o.number, o.status])).to.deep.equal([[order.id, order.number, 'pending']]);
+    expect(await shops.buyerOrders(user.id, 999_999)).to.deep.equal([]);
+  });
+
   it('joins the caller’s transaction: a product created and rolled back there is seen inside only', async () => {
     const { Product } = shopModels();
     let seenInside: string | undefined;
