@@ -26,6 +26,28 @@ export interface ShopsService {
   memberShopIds(userId: number): Promise<number[]>;
   /** The buyer's orders from one shop, newest first (at most 50), e.g. to say which order a message is about. */
   buyerOrders(userId: number, shopId: number): Promise<BuyerOrderInfo[]>;
+  /**
+   * The lines of the user's orders that were paid and not refunded in full, newest order first (reviews:
+   * one review per line), of one product, or of every product when `productId` is left out.
+   */
+  paidOrderItems(userId: number, productId?: number): Promise<PurchasedItem[]>;
+  /** The lines of one order, whatever its status (a "write a review" link per line on its pages). */
+  orderItems(orderId: number): Promise<OrderItemInfo[]>;
+}
+
+export interface OrderItemInfo {
+  orderItemId: number;
+  orderId: number;
+  /** Null when the product was deleted since. */
+  productId: number | null;
+  title: string;
+}
+
+export interface PurchasedItem extends OrderItemInfo {
+  productId: number;
+  orderNumber: string;
+  shopId: number;
+  paidAt: Date | null;
 }
 
 export interface OrderNoteInfo {
@@ -168,6 +190,24 @@ export function createShopsService(): ShopsService {
     async buyerOrders(userId, shopId) {
       const orders = await Order.findAll({ where: { buyer_id: userId, shop_id: shopId }, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: 50 });
       return orders.map((o) => ({ orderId: o.id, number: o.number, status: o.status, createdAt: o.created_at }));
+    },
+
+    async paidOrderItems(userId, productId) {
+      const orders = await Order.findAll({
+        where: { buyer_id: userId, status: KEPT_PAID, refunded_total: { [Op.lt]: col('Order.total') } },
+        order: [['id', 'DESC']],
+        include: [{ model: OrderItem, as: 'items', required: true, where: productId === undefined ? { product_id: { [Op.ne]: null } } : { product_id: productId } }],
+      });
+      return orders.flatMap((order) =>
+        [...((order as Order & { items?: OrderItem[] }).items ?? [])]
+          .sort((a, b) => a.id - b.id)
+          .map((item) => ({ orderItemId: item.id, orderId: order.id, orderNumber: order.number, shopId: order.shop_id, paidAt: order.paid_at, productId: item.product_id as number, title: item.title })),
+      );
+    },
+
+    async orderItems(orderId) {
+      const items = await OrderItem.findAll({ where: { order_id: orderId }, order: [['id', 'ASC']] });
+      return items.map((item) => ({ orderItemId: item.id, orderId: item.order_id, productId: item.product_id, title: item.title }));
     },
   };
 }
