@@ -9,6 +9,8 @@ export interface PrivateFileRow extends Model<InferAttributes<PrivateFileRow>, I
   /** The MIME type it is answered with. */
   type: string;
   size: number;
+  /** When a temporary file may be swept (removeExpired); null: kept until removed. */
+  expires_at: CreationOptional<Date | null>;
   created_at: CreationOptional<Date>;
 }
 
@@ -25,6 +27,7 @@ export function definePrivateFileModel(sequelize: Sequelize): ModelStatic<Privat
       name: { type: DataTypes.STRING(255), allowNull: false },
       type: { type: DataTypes.STRING(100), allowNull: false },
       size: { type: DataTypes.INTEGER, allowNull: false },
+      expires_at: { type: DataTypes.DATE, allowNull: true },
       created_at: { type: DataTypes.DATE, allowNull: false },
     },
     { tableName: 'private_files', underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: false, indexes: [{ fields: ['owner'] }] },

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Response } from 'express';
-import type { ModelStatic } from 'sequelize';
+import { Op, type ModelStatic } from 'sequelize';
 import { notFound } from '../http/errors';
 import type { PrivateFileRow } from './private-file-model';
 
@@ -12,6 +12,8 @@ export interface PrivateFileInfo {
   type: string;
   size: number;
   createdAt: Date;
+  /** Set for a temporary file: when removeExpired may delete it. */
+  expiresAt: Date | null;
 }
 
 /** Types a browser may show in the page; anything else is always a download, so an uploaded HTML file never runs as the site. */
@@ -35,15 +37,18 @@ export class PrivateFiles {
     this.root = path.join(privateDir, owner);
   }
 
-  /** Stores bytes; `name` is what it is downloaded as, `type` its MIME type (the plugin checked the content). */
-  async save(data: Buffer, options: { name: string; type: string }): Promise<PrivateFileInfo> {
+  /**
+   * Stores bytes; `name` is what it is downloaded as, `type` its MIME type (the plugin checked the content).
+   * `expiresAt` makes it temporary: `removeExpired()` deletes it once that time has passed.
+   */
+  async save(data: Buffer, options: { name: string; type: string; expiresAt?: Date }): Promise<PrivateFileInfo> {
     if (!MIME.test(options.type)) throw new Error(`Not a MIME type: "${options.type}"`);
     const id = crypto.randomUUID();
     await fs.mkdir(this.root, { recursive: true });
     const file = this.fileOf(id);
     await fs.writeFile(file, data, { flag: 'wx' });
     try {
-      const row = await this.model.create({ id, owner: this.owner, name: cleanName(options.name), type: options.type.toLowerCase(), size: data.length });
+      const row = await this.model.create({ id, owner: this.owner, name: cleanName(options.name), type: options.type.toLowerCase(), size: data.length, expires_at: options.expiresAt ?? null });
       return infoOf(row);
     } catch (error) {
       // No row, no file: a failed save leaves nothing behind.
@@ -95,6 +100,21 @@ export class PrivateFiles {
     return true;
   }
 
+  /**
+   * Deletes the plugin's temporary files whose time has passed (rows and bytes); returns how many. Safe to run
+   * on several instances at once: a row is deleted by one of them only, and only that one removes the bytes.
+   */
+  async removeExpired(now = new Date()): Promise<number> {
+    const due = await this.model.findAll({ where: { owner: this.owner, expires_at: { [Op.lte]: now } }, attributes: ['id'], limit: 1000 });
+    let removed = 0;
+    for (const { id } of due) {
+      if (!(await this.model.destroy({ where: { id, owner: this.owner } }))) continue;
+      await fs.rm(this.fileOf(id), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   /** Every private file of the plugin, rows and bytes (on uninstall). */
   async removeAll(): Promise<number> {
     const count = await this.model.destroy({ where: { owner: this.owner } });
@@ -113,7 +133,7 @@ export class PrivateFiles {
 }
 
 function infoOf(row: PrivateFileRow): PrivateFileInfo {
-  return { id: row.id, name: row.name, type: row.type, size: row.size, createdAt: row.created_at };
+  return { id: row.id, name: row.name, type: row.type, size: row.size, createdAt: row.created_at, expiresAt: row.expires_at ?? null };
 }
 
 /** The last path segment, without control characters, at most 255 characters; never empty. */

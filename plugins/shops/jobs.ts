@@ -18,6 +18,8 @@ declare module '@agora/core' {
     'shops.expire-group': { groupId: number };
     /** Expires every unpaid group past the pending-order hours (at start, and every quarter hour). */
     'shops.expire-pending': Record<string, never>;
+    /** Deletes the pictures kept for refused product forms once their keptUploadHours have passed (hourly). */
+    'shops.kept-uploads.sweep': Record<string, never>;
   }
 }
 

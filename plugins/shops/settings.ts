@@ -21,6 +21,8 @@ export const shopsSettingsSchema = z.object({
   guestCheckout: z.boolean().default(true),
   pendingOrderHours: z.number({ message: 'Enter a whole number of hours' }).int().min(1).max(24 * 30).default(72),
   maxQuantityPerItem: z.number({ message: 'Enter a whole number' }).int().min(1).max(10_000).default(99),
+  /** How long pictures kept for a refused product form wait for the next try before the sweep deletes them. */
+  keptUploadHours: z.number({ message: 'Enter a whole number of hours' }).int('Enter a whole number of hours').min(1, 'At least 1 hour').max(24 * 30, 'At most 720 hours').default(24),
   /** Where the store is: the country a checkout starts with until the buyer has a saved address. */
   baseCountry: z
     .string()
@@ -46,6 +48,7 @@ export function defineShopsSettings(ctx: PluginContext): void {
       { key: 'guestCheckout', label: 'Allow checkout without an account', type: 'checkbox' },
       { key: 'pendingOrderHours', label: 'Hours before an unpaid order expires', type: 'number' },
       { key: 'maxQuantityPerItem', label: 'Largest quantity of one product per order', type: 'number' },
+      { key: 'keptUploadHours', label: 'Hours to keep pictures of a product form that was refused', type: 'number', help: 'The seller finds them in the form on the next try; after this they are deleted.' },
       { key: 'baseCountry', label: 'Store country', type: 'select', choices: [...COUNTRY_CHOICES], help: 'Checkout starts with this country until the buyer has a saved address.' },
     ],
   });

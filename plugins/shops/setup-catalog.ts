@@ -4,6 +4,7 @@ import { registerShopCapabilities } from './capabilities';
 import { registerShopPrivacy } from './privacy-shops';
 import { catalogRoutes } from './routes/catalog-routes';
 import { sellerRoutes } from './routes/seller-routes';
+import { scheduleKeptUploadSweep } from './routes/kept-uploads';
 import { announcementRoutes } from './routes/announcement-routes';
 import { productsFromSeveralShops, topCategories } from './services/home-showcase';
 import { seedDemoCatalog } from './demo/demo-seed';
@@ -17,6 +18,7 @@ export function setupCatalog(ctx: PluginContext): void {
   registerShopPrivacy(ctx);
   catalogRoutes(ctx);
   sellerRoutes(ctx);
+  scheduleKeptUploadSweep(ctx);
   announcementRoutes(ctx);
 
   ctx.hooks.filter('core.nav.items', (items, { user }) => [

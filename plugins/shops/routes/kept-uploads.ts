@@ -10,6 +10,19 @@ declare module 'express-session' {
 
 export const KEPT_FIELD = 'kept_images';
 const MAX_KEPT = 20;
+const SWEEP_JOB = 'shops.kept-uploads.sweep';
+
+/**
+ * Kept pictures whose product form was never sent again (the seller left) expire after `keptUploadHours`:
+ * an hourly sweep, once across all instances, deletes them.
+ */
+export function scheduleKeptUploadSweep(ctx: PluginContext): void {
+  ctx.jobs.define(SWEEP_JOB, async () => {
+    const removed = await ctx.files.private.removeExpired();
+    if (removed) ctx.log.info({ removed }, 'expired kept uploads removed');
+  });
+  ctx.jobs.schedule(SWEEP_JOB, '17 * * * *');
+}
 
 /**
  * Pictures chosen on a product form that was refused for another reason (a missing title, a bad price)
@@ -45,8 +58,10 @@ export class KeptUploads {
   /** Keeps the accepted uploads of a refused form; returns their ids, to be named in the re-rendered form. */
   async keep(req: Request, files: Express.Multer.File[]): Promise<string[]> {
     const ids: string[] = [];
+    const hours = this.ctx.settings.get<{ keptUploadHours: number }>().keptUploadHours;
+    const expiresAt = new Date(Date.now() + hours * 3_600_000);
     for (const file of files) {
-      const saved = await this.ctx.files.private.save(file.buffer, { name: file.originalname || 'picture', type: file.mimetype || 'application/octet-stream' });
+      const saved = await this.ctx.files.private.save(file.buffer, { name: file.originalname || 'picture', type: file.mimetype || 'application/octet-stream', expiresAt });
       ids.push(saved.id);
     }
     req.session.keptUploads = [...(req.session.keptUploads ?? []), ...ids].slice(-MAX_KEPT);

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { startTestApp, type TestApp } from '../../../helpers/app';
 import { pngImage, postMultipart, productFormFields, sellerWithShop } from '../catalog-helpers';
 import { shopModels } from '../shop-models';
@@ -47,5 +50,36 @@ describe('shops: the chosen picture survives an error on the product form (issue
     const { Product, ProductImage } = shopModels();
     const stolen = (await Product.findOne({ where: { title: 'Stolen Jar' } }))!;
     expect(await ProductImage.count({ where: { product_id: stolen.id } })).to.equal(0);
+  });
+
+  it('deletes kept pictures a day old with an hourly sweep, and leaves newer and permanent files alone', async () => {
+    const seller = await sellerWithShop(t);
+    const keptIds = async (color: string) => {
+      const refused = await postMultipart(seller.agent, '/seller/products/new', '/seller/products', productFormFields({ title: '' }), [{ field: 'images', data: await pngImage(color), filename: 'x.png' }]);
+      expect(refused.status).to.equal(422);
+      return [...refused.text.matchAll(/name="kept_images" value="([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    };
+    const [old] = await keptIds('#111111');
+    const [fresh] = await keptIds('#222222');
+    const files = t.platform.files.forOwner('shops').private;
+    const info = (await files.info(old))!;
+    const hours = (info.expiresAt!.getTime() - info.createdAt.getTime()) / 3_600_000;
+    expect(hours, 'temporary for the keptUploadHours setting (24 by default)').to.be.closeTo(24, 0.1);
+    const permanent = await files.save(Buffer.from('not temporary'), { name: 'keep.txt', type: 'text/plain' });
+    // The first one was kept a day and a minute ago.
+    await t.platform.sequelize.query('UPDATE private_files SET expires_at = :past WHERE id = :id', { replacements: { past: new Date(Date.now() - 60_000), id: old }, type: QueryTypes.UPDATE });
+
+    const schedules = await t.platform.sequelize.query<{ cron: string }>("SELECT cron FROM job_schedules WHERE name = 'shops.kept-uploads.sweep'", { type: QueryTypes.SELECT });
+    expect(schedules, 'scheduled every hour').to.have.length(1);
+    expect(schedules[0].cron).to.match(/^\d+ \* \* \* \*$/);
+    await t.platform.jobs.enqueue('shops.kept-uploads.sweep', {});
+    await t.platform.jobs.idle();
+
+    expect(await files.info(old), 'the expired one is gone').to.equal(undefined);
+    expect(fs.existsSync(path.join(t.platform.files.privateDir, 'shops', old)), 'with its bytes').to.equal(false);
+    expect((await seller.agent.get(`/seller/uploads/${old}`)).status).to.equal(404);
+    expect(await files.info(fresh), 'a newer one stays').to.not.equal(undefined);
+    expect(await files.info(permanent.id), 'a file with no expiry stays').to.not.equal(undefined);
+    await files.remove(permanent.id);
   });
 });
