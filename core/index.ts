@@ -66,6 +66,8 @@ export type {
   Exporter,
   Eraser,
   Coverage,
+  ExportResult,
+  EraseResult,
 } from './privacy/registry';
 export { LEGAL_BASES, retentionDays } from './privacy/declarations';
 export type { LegalBasis, RetentionDeclaration, RetentionOutcome, ProcessingDeclaration } from './privacy/declarations';
