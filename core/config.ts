@@ -34,6 +34,8 @@ const envSchema = z.object({
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().default('Agora <no-reply@agora.local>'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Encrypts settings of type `secret` (API keys) at rest; generated once into DATA_DIR when not set. */
+  SETTINGS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   DEMO_SEED: flag.default(true),
@@ -53,6 +55,7 @@ export interface Config extends Env {
   installedPluginsDir: string;
   databaseUrl: string;
   sessionSecret: string;
+  settingsKey: string;
   baseUrl: string;
   rootDir: string;
 }
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     installedPluginsDir,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'agora.sqlite')}`,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir, 'session-secret'),
+    settingsKey: e.SETTINGS_KEY ?? persistentSecret(dataDir, 'settings-key'),
     baseUrl: e.BASE_URL ?? `http://localhost:${e.PORT}`,
   };
 }

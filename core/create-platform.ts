@@ -11,6 +11,7 @@ import { PluginManager } from './plugins/plugin-manager';
 import { PrivacyRegistry } from './privacy/registry';
 import { Capabilities } from './auth/capabilities';
 import { AdminShell } from './admin/menu';
+import { SecretBox } from './admin/secret-box';
 import { SettingsRegistry } from './admin/settings-registry';
 import { DatabaseQueue } from './jobs/database-queue';
 import { RedisQueue } from './jobs/redis-queue';
@@ -86,7 +87,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     privacy: new PrivacyRegistry(),
     capabilities: new Capabilities(),
     admin: new AdminShell(),
-    settings: new SettingsRegistry(opts),
+    settings: new SettingsRegistry(opts, new SecretBox(config.settingsKey)),
     jobs,
     mailer,
     assets,

@@ -177,7 +177,9 @@ export function adminRoutes(platform: Platform): Router {
       const field = def.fields.find((f) => f.key === k);
       return [k, field?.type === 'money' && field.currency ? moneyInput(v, field.currency) : v];
     }));
-    await res.renderPage('core/admin/settings', { title: `${def.title} settings`, owner, def, values: shown, errors }, status);
+    // A secret never goes back to the browser, not even the one just typed: the form shows its mask.
+    for (const f of def.fields) if (f.type === 'secret') shown[f.key] = '';
+    await res.renderPage('core/admin/settings', { title: `${def.title} settings`, owner, def, values: shown, masked: platform.settings.masked(owner), errors }, status);
   };
   router.get('/settings/:owner', cap('core.settings.manage'), async (req, res) => {
     const owner = String(req.params.owner);

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { Options } from '../db/options';
 import { minorPerMajor, parseMoney } from '../http/money';
+import { SecretBox, maskSecret } from './secret-box';
 
 export interface SettingField {
   key: string;
   label: string;
-  /** `money`: typed in the currency ("0.30"), stored as an integer of minor units (30). */
-  type: 'text' | 'number' | 'checkbox' | 'select' | 'textarea' | 'email' | 'money';
+  /**
+   * `money`: typed in the currency ("0.30"), stored as an integer of minor units (30). `secret` (an API key):
+   * stored encrypted, shown masked, never sent back to the browser; left blank it keeps the stored value.
+   */
+  type: 'text' | 'number' | 'checkbox' | 'select' | 'textarea' | 'email' | 'money' | 'secret';
   help?: string;
   choices?: Array<{ value: string; label: string }>;
   /** A money field's currency (ISO 4217): its decimals decide how the amount is typed and read. */
@@ -44,7 +48,11 @@ export class SettingsRegistry {
   private readonly parts = new Map<string, SettingsDefinition[]>();
   private readonly defs = new Map<string, SettingsDefinition>();
 
-  constructor(private readonly options: Options) {}
+  constructor(
+    private readonly options: Options,
+    /** Seals `secret` fields; without it, defining one throws. */
+    private readonly box?: SecretBox,
+  ) {}
 
   /**
    * Defines an owner's settings. A second definition by the same owner adds its fields to the same form and
@@ -53,6 +61,7 @@ export class SettingsRegistry {
   define(owner: string, def: SettingsDefinition): () => void {
     const unpriced = def.fields.find((f) => f.type === 'money' && !f.currency);
     if (unpriced) throw new Error(`Setting "${unpriced.key}" of "${owner}" is a money field with no currency`);
+    if (!this.box && def.fields.some((f) => f.type === 'secret')) throw new Error(`Settings of "${owner}" have a secret field, and this registry has no key to seal it`);
     const parts = this.parts.get(owner) ?? [];
     const taken = new Set(parts.flatMap((p) => Object.keys(p.schema.shape)));
     const clash = Object.keys(def.schema.shape).find((k) => taken.has(k));
@@ -89,9 +98,29 @@ export class SettingsRegistry {
   get<T = Record<string, unknown>>(owner: string): T {
     const def = this.defs.get(owner);
     if (!def) throw new Error(`No settings defined for "${owner}"`);
-    const stored = this.options.get<Record<string, unknown>>(`settings.${owner}`, {});
-    const parsed = def.schema.safeParse(stored);
+    const parsed = def.schema.safeParse(this.opened(def, this.options.get<Record<string, unknown>>(`settings.${owner}`, {})));
     return (parsed.success ? parsed.data : def.schema.parse({})) as T;
+  }
+
+  /** Stored values with the secret fields opened; a secret that does not open (another key) is left out, so its default applies. */
+  private opened(def: SettingsDefinition, stored: Record<string, unknown>): Record<string, unknown> {
+    const out = { ...stored };
+    for (const field of def.fields) {
+      if (field.type !== 'secret' || !(field.key in out)) continue;
+      const value = out[field.key];
+      const plain = SecretBox.isSealed(value) ? this.box?.open(value) : undefined;
+      if (plain === undefined) delete out[field.key];
+      else out[field.key] = plain;
+    }
+    return out;
+  }
+
+  /** What the form shows for each secret field: its masked value ('' when none is stored). */
+  masked(owner: string): Record<string, string> {
+    const def = this.defs.get(owner);
+    if (!def) return {};
+    const values = this.get<Record<string, unknown>>(owner);
+    return Object.fromEntries(def.fields.filter((f) => f.type === 'secret').map((f) => [f.key, maskSecret(values[f.key])]));
   }
 
   /** Validates form input (strings, checkboxes absent when off) and saves it, or returns messages per field. */
@@ -100,9 +129,15 @@ export class SettingsRegistry {
     if (!def) throw new Error(`No settings defined for "${owner}"`);
     const values: Record<string, unknown> = {};
     const errors: SettingsErrors = {};
+    const current = this.get<Record<string, unknown>>(owner);
     for (const field of def.fields) {
       const raw = input[field.key];
-      if (field.type === 'checkbox') values[field.key] = raw === 'on' || raw === 'true' || raw === '1';
+      if (field.type === 'secret') {
+        // Blank keeps what is stored (the form never holds it); "<key>_clear" removes it.
+        const text = typeof raw === 'string' ? raw.trim() : '';
+        const clear = input[`${field.key}_clear`] === 'on';
+        values[field.key] = clear ? '' : text === '' ? current[field.key] : text;
+      } else if (field.type === 'checkbox') values[field.key] = raw === 'on' || raw === 'true' || raw === '1';
       else if (field.type === 'number') values[field.key] = raw === '' || raw === undefined ? undefined : Number(raw);
       else if (field.type === 'money') {
         const currency = field.currency!;
@@ -118,7 +153,12 @@ export class SettingsRegistry {
       for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
       return { ok: false, errors };
     }
-    await this.options.set(`settings.${owner}`, parsed.data);
+    const sealed: Record<string, unknown> = { ...parsed.data };
+    for (const field of def.fields) {
+      const plain = sealed[field.key];
+      if (field.type === 'secret' && typeof plain === 'string' && plain !== '') sealed[field.key] = this.box!.seal(plain);
+    }
+    await this.options.set(`settings.${owner}`, sealed);
     return { ok: true };
   }
 }
