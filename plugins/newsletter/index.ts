@@ -1,0 +1,59 @@
+import { cancelMail, definePlugin } from '@agora/core';
+import { initModels, NewsletterSubscriber } from './models';
+import { defineNewsletterSettings } from './settings';
+import { Subscriptions } from './services/subscriptions';
+import { BATCH_JOB, Campaigns } from './services/campaigns';
+import { signupRoutes } from './routes/signup-routes';
+import { unsubscribeRoutes } from './routes/unsubscribe-routes';
+import { adminRoutes, MANAGE } from './routes/admin-routes';
+import { registerFormBoxes } from './form-extensions';
+import { registerNewsletterPrivacy } from './privacy';
+import type {} from './hooks';
+
+/** The double opt-in newsletter (issue #11); see docs/newsletter.md. */
+export default definePlugin({
+  setup(ctx) {
+    initModels(ctx.sequelize);
+    const settings = defineNewsletterSettings(ctx);
+    const subscriptions = new Subscriptions(ctx, settings);
+    const campaigns = new Campaigns(ctx, settings);
+
+    ctx.forms.declare('newsletter.signup', { label: 'Newsletter signup' });
+    ctx.capabilities.register(MANAGE, 'See newsletter subscribers and send campaigns', ['admin']);
+    ctx.admin.menu({ id: 'newsletter', label: 'Newsletter', href: '/admin/newsletter', capability: MANAGE, order: 45 });
+    ctx.admin.widget({
+      id: 'newsletter-subscribers',
+      title: 'Newsletter',
+      capability: MANAGE,
+      render: async () => {
+        const confirmed = await NewsletterSubscriber.count({ where: { status: 'confirmed' } });
+        const pending = await NewsletterSubscriber.count({ where: { status: 'pending' } });
+        return `<p><a href="/admin/newsletter?status=confirmed">${confirmed} confirmed subscribers</a> · ${pending} waiting for confirmation</p>`;
+      },
+    });
+
+    ctx.jobs.define(BATCH_JOB, (payload) => campaigns.runBatch(payload.campaignId));
+
+    // Checked at the mail filter, so no plugin's marketing mail (newsletter, follows, …) reaches an address
+    // that unsubscribed or was erased, whatever path it takes.
+    ctx.hooks.filter('core.email.message', async (message) => {
+      if (message.category !== 'marketing') return message;
+      return (await subscriptions.isSuppressed(message.to)) ? cancelMail(message, 'the address is on the newsletter suppression list (unsubscribed or erased)') : message;
+    });
+
+    signupRoutes(ctx, subscriptions, settings);
+    unsubscribeRoutes(ctx, subscriptions, settings);
+    adminRoutes(ctx, campaigns);
+    registerFormBoxes(ctx, subscriptions, settings);
+    registerNewsletterPrivacy(ctx, subscriptions, settings);
+
+    ctx.assets.script({ src: '/plugins/newsletter/campaign-progress.js', consent: 'necessary', templates: 'newsletter/admin/campaign' });
+    // The footer form on every page but the newsletter's own (which have the full form or are answers to a link).
+    ctx.slot('core.footer', ({ template }) => {
+      const { footerSignup, listName, pitch } = settings();
+      if (!footerSignup || template.startsWith('newsletter/')) return undefined;
+      return { template: 'newsletter/footer-signup', data: { listName, pitch } };
+    });
+    ctx.slot('core.footer.links', () => ({ html: '<li><a href="/newsletter">Newsletter</a></li>' }));
+  },
+});
