@@ -18,4 +18,5 @@ export type {
 export { paymentIdempotencyKey } from './gateway';
 export { setPayoutAccount, payoutAccountOf, type PayoutAccount } from './payout-accounts';
 export { REFUND_LABELS } from './refunds';
+export { applyWebhook, type WebhookResult } from './apply-webhook';
 export type { RefundStatus } from '../models/refund';

@@ -1,5 +1,5 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
-import { formatMoney, type PluginContext } from '@agora/core';
+import { afterCommit, formatMoney, type PluginContext } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order, type OrderStatus } from '../models/order';
 import { Refund, type RefundStatus } from '../models/refund';
@@ -165,7 +165,8 @@ export async function settleRefund(ctx: Ctx, refund: Refund, settlement: Settlem
     await OrderStatusHistory.create({ order_id: order.id, from_status: order.status, to_status: order.status, note: note.slice(0, 500), actor_id: actorId }, { transaction });
   }
   const settled = await Refund.findByPk(refund.id, { transaction });
-  transaction.afterCommit(async () => {
+  // After the outermost commit: settled inside a provider's own transaction (a savepoint), it may still roll back.
+  afterCommit(transaction, async () => {
     if (settled) await ctx.hooks.do('shops.order.refunded', order, settled);
   });
   return true;
