@@ -23,6 +23,18 @@ export class PluginGate {
     this.routers = this.routers.filter((r) => r.name !== name);
   }
 
+  /** The pages an active plugin serves now (kept in plugin_states, for a restart). */
+  served(name: string): PluginPage[] {
+    const entry = this.routers.find((r) => r.name === name);
+    return entry ? pagesOf(entry.router) : [];
+  }
+
+  /** After a restart: the pages a plugin that is not active served before, read back from plugin_states. */
+  restore(name: string, pages: PluginPage[]): void {
+    if (this.routers.some((r) => r.name === name) || !pages.length) return;
+    this.gone.set(name, pages);
+  }
+
   /** An uninstalled plugin's pages are gone for good: 404 again. */
   forget(name: string): void {
     this.gone.delete(name);

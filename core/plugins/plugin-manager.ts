@@ -9,7 +9,8 @@ import type { PluginManifest } from './manifest';
 import { createPluginContext, type ContextHandle } from './context';
 import { installPluginZip } from './zip-installer';
 import { discoverPlugins, type PluginSearchDir } from './plugin-discovery';
-import { PluginError, deleteState, readStates, saveState, type PluginRecord } from './plugin-state';
+import { PluginError, deleteState, readStates, savePages, saveState, type PluginRecord } from './plugin-state';
+import { pagesFromJson, pagesToJson } from './plugin-pages';
 import { checkRequirements, dependencyOrder, dependentsOf } from './plugin-dependencies';
 import { PluginGate } from './plugin-gate';
 import { loadPlugin } from './plugin-loader';
@@ -85,6 +86,10 @@ export class PluginManager {
         }
         log.error({ plugin: name, err: error }, 'plugin failed to start; the site runs without it');
       }
+    }
+    // A plugin that is off (deactivated, suspended, failed to start) keeps answering 503 on the pages it served.
+    for (const row of rows) {
+      if (row.pages && this.records.has(row.name) && !this.isActive(row.name)) this.routes.restore(row.name, pagesFromJson(row.pages));
     }
   }
 
@@ -200,6 +205,7 @@ export class PluginManager {
     record.problem = undefined;
     this.platform.renderer.reset();
     await saveState(this.platform.sequelize, record);
+    await savePages(this.platform.sequelize, name, pagesToJson(this.routes.served(name)));
     await this.platform.hooks.do('core.plugin.activated', name);
   }
 

@@ -1,10 +1,22 @@
-import type { Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
+
+/** A path as Express takes it, in a form JSON keeps: a pattern string, or a regular expression's source and flags. */
+type StoredPath = string | { regex: string; flags: string };
+
+/** One page as kept in `plugin_states.pages`: enough to match its addresses again after a restart. */
+export interface StoredPage {
+  path: StoredPath | StoredPath[];
+  /** A router mounted under a prefix (it owns everything below), not one route. */
+  prefix: boolean;
+}
 
 /** One address (or prefix) a plugin's router answers, kept so its pages can say "temporarily unavailable" while it is off. */
 export interface PluginPage {
   /** As the admin reads it: `/products/:slug`, or `/payments/…` for a router mounted under a prefix. */
   describe: string;
   matches(path: string): boolean;
+  /** Its pattern, for plugin_states; absent when the path cannot be kept (a function, say). */
+  stored?: StoredPage;
 }
 
 /**
@@ -13,6 +25,7 @@ export interface PluginPage {
  */
 interface RouterLayer {
   route?: { path: unknown };
+  rawPath?: unknown;
   slash?: boolean;
   matchers?: Array<(path: string) => unknown>;
   handle?: { stack?: RouterLayer[] };
@@ -27,11 +40,11 @@ export function pagesOf(router: Router): PluginPage[] {
       const matchers = layer.matchers ?? [];
       const matches = (path: string) => matchers.some((m) => Boolean(m(path)));
       if (layer.route) {
-        pages.push({ describe: describePath(layer.route.path), matches });
+        pages.push({ describe: describePath(layer.route.path), matches, stored: storedPage(layer.route.path, false) });
       } else if (layer.handle?.stack) {
         // A router mounted at / (router.use(sub)) adds its own routes; one under a prefix owns the prefix.
         if (layer.slash) walk(layer.handle.stack, depth + 1);
-        else pages.push({ describe: 'a section of the site', matches });
+        else pages.push({ describe: 'a section of the site', matches, stored: storedPage(layer.rawPath, true) });
       }
     }
   };
@@ -44,4 +57,52 @@ function describePath(path: unknown): string {
   if (typeof path === 'string') return path;
   if (Array.isArray(path)) return path.map(describePath).join(', ');
   return String(path);
+}
+
+function storedPath(path: unknown): StoredPath | StoredPath[] | undefined {
+  if (typeof path === 'string') return path;
+  if (path instanceof RegExp) return { regex: path.source, flags: path.flags };
+  if (Array.isArray(path)) {
+    const paths = path.map(storedPath);
+    return paths.every((p): p is StoredPath => p !== undefined && !Array.isArray(p)) ? paths : undefined;
+  }
+  return undefined;
+}
+
+function storedPage(path: unknown, prefix: boolean): StoredPage | undefined {
+  const stored = storedPath(path);
+  return stored === undefined ? undefined : { path: stored, prefix };
+}
+
+/** The patterns of the pages that can be kept, as JSON for plugin_states.pages. */
+export function pagesToJson(pages: PluginPage[]): string {
+  return JSON.stringify(pages.flatMap((p) => (p.stored ? [p.stored] : [])));
+}
+
+const expressPath = (p: StoredPath): string | RegExp => (typeof p === 'string' ? p : new RegExp(p.regex, p.flags));
+
+/**
+ * The pages kept in plugin_states.pages, matched again the way Express matched them: their patterns are
+ * mounted on a router that is never served, and read back with pagesOf. Unreadable JSON gives no pages.
+ */
+export function pagesFromJson(json: string | null | undefined): PluginPage[] {
+  let stored: StoredPage[];
+  try {
+    stored = json ? (JSON.parse(json) as StoredPage[]) : [];
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(stored)) return [];
+  const router = express.Router();
+  const pass: RequestHandler = (_req, _res, next) => next();
+  for (const page of stored) {
+    try {
+      const path = Array.isArray(page.path) ? page.path.map(expressPath) : expressPath(page.path);
+      if (page.prefix) router.use(path, pass);
+      else router.all(path, pass);
+    } catch {
+      // A pattern this Express no longer accepts: that one page answers 404.
+    }
+  }
+  return pagesOf(router);
 }

@@ -20,6 +20,8 @@ export interface StateRow {
   version: string;
   source: string;
   suspended_reason: string | null;
+  /** JSON of the pages it served when last active (plugin-pages.ts), so they answer 503 while it is off. */
+  pages?: string | null;
 }
 
 export class PluginError extends Error {}
@@ -40,6 +42,11 @@ export async function saveState(sequelize: Sequelize, record: PluginRecord): Pro
       replacements: [...values, record.manifest.name],
     });
   }
+}
+
+/** Keeps the pages an active plugin serves with its state (the row exists: saveState wrote it). */
+export async function savePages(sequelize: Sequelize, name: string, pagesJson: string): Promise<void> {
+  await sequelize.query('UPDATE plugin_states SET pages = ? WHERE name = ?', { replacements: [pagesJson, name], type: QueryTypes.UPDATE });
 }
 
 export async function deleteState(sequelize: Sequelize, name: string): Promise<void> {
