@@ -1,0 +1,32 @@
+import type { PluginContext } from '@agora/core';
+import { runFanout } from './services/fanout';
+import { sendDigest, sweepWaiting } from './services/digest';
+import type { FollowsSettings } from './settings';
+
+export function defineFollowsJobs(ctx: PluginContext, settings: () => FollowsSettings): void {
+  ctx.jobs.define('follows.fanout', (payload) => runFanout(ctx, settings, payload));
+  ctx.jobs.define('follows.digest', (payload) => sendDigest(ctx, settings, Number(payload.digestId)));
+  ctx.jobs.define('follows.sweep', () => sweepWaiting(ctx, settings));
+  ctx.jobs.schedule('follows.sweep', '17 * * * *');
+}
+
+/**
+ * Shops fires these after its transaction committed (or, when the change ran inside a caller's
+ * transaction, with that one ambient: the job is written with it and goes if it rolls back). The seller's
+ * request only writes one job row, whatever the number of followers: the fan-out is the job's.
+ */
+export function listenToShops(ctx: PluginContext): void {
+  ctx.hooks.on('shops.product.published', async (product) => {
+    const eventKey = `published:${product.id}`;
+    await ctx.jobs.enqueue('follows.fanout', { kind: 'published', productId: product.id, shopId: product.shop_id, eventKey }, { dedupeKey: `follows.fanout:${eventKey}` });
+  });
+  ctx.hooks.on('shops.product.discounted', async (product, previousPrice) => {
+    const changed = product.updated_at instanceof Date ? product.updated_at.getTime() : Date.now();
+    const eventKey = `discounted:${product.id}:${previousPrice}-${product.price}:${changed}`;
+    await ctx.jobs.enqueue(
+      'follows.fanout',
+      { kind: 'discounted', productId: product.id, shopId: product.shop_id, previousPrice, price: product.price, eventKey },
+      { dedupeKey: `follows.fanout:${eventKey}` },
+    );
+  });
+}

@@ -1,0 +1,87 @@
+import { Op } from 'sequelize';
+import type { PluginContext } from '@agora/core';
+import { Follow } from './models/follow';
+import { FollowEvent } from './models/event';
+import { Notification } from './models/notification';
+import { Preference } from './models/preference';
+
+const PAGE = 200;
+
+/**
+ * What follows keeps about a person: the shops they follow (and each one's email switch), their
+ * notifications, and their all-emails switch. No column holds a name or an address (the rows hang on the
+ * account id), so none is marked personal, but the rows are the person's: exported and erased with the account.
+ */
+export function registerFollowsPrivacy(ctx: PluginContext): void {
+  ctx.privacy.exporter({
+    name: 'follows',
+    covers: {},
+    async exportPage(person, page) {
+      if (!person.userId) return { items: [], done: true };
+      const userId = person.userId;
+      const items = [];
+      if (page === 1) {
+        const preference = await Preference.findByPk(userId);
+        items.push({ group: 'Notification settings', id: userId, data: { 'Email about shops I follow': preference?.email_enabled === false ? 'off' : 'on' } });
+        const follows = await Follow.findAll({ where: { user_id: userId }, order: [['id', 'ASC']] });
+        for (const f of follows) {
+          const shop = await ctx.service('shops').shopCard(f.shop_id);
+          items.push({ group: 'Shops I follow', id: f.id, data: { shop: shop?.name ?? `shop #${f.shop_id}`, since: f.created_at.toISOString(), emails: f.email_enabled ? 'on' : 'off' } });
+        }
+      }
+      const rows = await Notification.findAll({
+        where: { user_id: userId },
+        include: [{ model: FollowEvent, as: 'event', required: true }],
+        order: [['id', 'ASC']],
+        limit: PAGE,
+        offset: (page - 1) * PAGE,
+      });
+      for (const n of rows as Array<Notification & { event: FollowEvent }>) {
+        items.push({
+          group: 'Notifications',
+          id: n.id,
+          data: { what: n.event.kind === 'discounted' ? 'discount' : 'new product', product: n.event.title, at: n.created_at.toISOString(), read: n.read_at ? n.read_at.toISOString() : 'unread', email: n.email_status },
+        });
+      }
+      return { items, done: rows.length < PAGE };
+    },
+  });
+
+  ctx.privacy.eraser({
+    name: 'follows',
+    covers: {},
+    async erasePage(person) {
+      if (!person.userId) return { removed: [], anonymized: [], retained: [], done: true };
+      const where = { user_id: person.userId };
+      const notifications = await Notification.destroy({ where });
+      const follows = await Follow.destroy({ where });
+      const settings = await Preference.destroy({ where });
+      const removed = [
+        ...(follows ? [`${follows} followed shops`] : []),
+        ...(notifications ? [`${notifications} notifications`] : []),
+        ...(settings ? ['notification settings'] : []),
+      ];
+      return { removed, anonymized: [], retained: [], done: true };
+    },
+  });
+
+  ctx.privacy.retention('notifications', {
+    label: 'In-app notifications of followed shops (new products, discounts)',
+    defaultDays: 365,
+    legalBasis: 'contract',
+    async apply(cutoff, transaction) {
+      const removed = await Notification.destroy({ where: { created_at: { [Op.lt]: cutoff }, email_status: { [Op.ne]: 'pending' } }, transaction });
+      // Events no notification points to any more tell nobody anything.
+      await FollowEvent.destroy({ where: { created_at: { [Op.lt]: cutoff }, fanned_out_at: { [Op.ne]: null } }, transaction });
+      return { removed, anonymized: 0 };
+    },
+  });
+
+  ctx.privacy.processing({
+    data: ['the shops a person follows', 'their notifications and whether they were read', 'their email choices'],
+    purpose: 'Tell people of the new products and discounts of the shops they chose to follow, in their account and, if they want, by email',
+    legalBasis: 'consent',
+    recipients: ['nobody: a seller sees how many follow the shop, never who'],
+    retention: 'while the person follows the shop; notifications follows.notifications (one year by default)',
+  });
+}

@@ -1,0 +1,85 @@
+import { Op } from 'sequelize';
+import type { JobPayload, PluginContext } from '@agora/core';
+import { Follow } from '../models/follow';
+import { FollowEvent } from '../models/event';
+import { Notification } from '../models/notification';
+import { Preference } from '../models/preference';
+import { insertIgnore } from './insert-ignore';
+import { openDigest } from './digest';
+import type { FollowsSettings } from '../settings';
+
+export interface FanoutOptions {
+  /**
+   * Called inside each batch's transaction, after its rows are written and before it commits. A throw
+   * rolls that batch back and ends the run, as a worker dying there would: the tests stop a run midway
+   * with it, then let the queued job finish.
+   */
+  onBatch?: (batch: number) => void | Promise<void>;
+}
+
+type FanoutPayload = JobPayload<'follows.fanout'>;
+
+/**
+ * The event row, written once whatever the number of runs (unique `event_key`). Who is told is fixed
+ * here: the shop's followers up to its newest follow id now. A product gone or unpublished before the
+ * job ran is told to nobody.
+ */
+async function eventFor(ctx: PluginContext, payload: FanoutPayload): Promise<FollowEvent | undefined> {
+  const existing = await FollowEvent.findOne({ where: { event_key: payload.eventKey } });
+  if (existing) return existing;
+  const card = await ctx.service('shops').productCard(payload.productId);
+  if (!card || !card.published || card.shop.id !== payload.shopId) return undefined;
+  const limit = Number((await Follow.max('id', { where: { shop_id: payload.shopId } })) ?? 0);
+  const price = payload.kind === 'discounted' && payload.price !== undefined ? payload.price : card.price;
+  await insertIgnore(
+    ctx.sequelize,
+    'INSERT INTO follows_events (event_key, kind, shop_id, product_id, title, url, image_url, price, previous_price, currency, follower_limit, fanout_cursor, fanned_out_at, created_at) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?) ON CONFLICT (event_key) DO NOTHING',
+    [payload.eventKey, payload.kind, payload.shopId, card.id, card.title.slice(0, 200), card.url, card.imageUrl, price, payload.previousPrice ?? null, card.currency, limit, new Date()],
+    null,
+  );
+  return (await FollowEvent.findOne({ where: { event_key: payload.eventKey } })) ?? undefined;
+}
+
+/**
+ * Gives every follower of the event's shop one in-app notification (and marks it for email when they
+ * want follow emails), in batches of `fanoutBatchSize`, each its own transaction that also moves the
+ * event's cursor. A run that stops midway leaves the committed batches and the cursor after them; the
+ * next run carries on from there, and the unique (event, person) key means no batch is ever written
+ * twice, even by two runs at once. Then it opens the shop's email window.
+ */
+export async function runFanout(ctx: PluginContext, settings: () => FollowsSettings, payload: FanoutPayload, options: FanoutOptions = {}): Promise<void> {
+  const event = await eventFor(ctx, payload);
+  if (!event) return;
+  let batch = 0;
+  for (;;) {
+    batch++;
+    const more = await ctx.sequelize.transaction(async (tx) => {
+      const current = await FollowEvent.findByPk(event.id, { transaction: tx });
+      if (!current || current.fanned_out_at) return false;
+      const followers = await Follow.findAll({
+        where: { shop_id: current.shop_id, id: { [Op.gt]: current.fanout_cursor, [Op.lte]: current.follower_limit } },
+        order: [['id', 'ASC']],
+        limit: settings().fanoutBatchSize,
+        transaction: tx,
+      });
+      if (followers.length === 0) {
+        await FollowEvent.update({ fanned_out_at: new Date() }, { where: { id: current.id, fanned_out_at: null }, transaction: tx });
+        return false;
+      }
+      const userIds = followers.map((f) => f.user_id);
+      const emailOff = new Set((await Preference.findAll({ where: { user_id: userIds, email_enabled: false }, attributes: ['user_id'], transaction: tx })).map((p) => p.user_id));
+      const now = new Date();
+      await Notification.bulkCreate(
+        followers.map((f) => ({ event_id: current.id, user_id: f.user_id, shop_id: current.shop_id, email_status: f.email_enabled && !emailOff.has(f.user_id) ? 'pending' : 'off', created_at: now })),
+        { ignoreDuplicates: true, transaction: tx },
+      );
+      // Moved only from where this run read it: a second run that got here first has done this batch already.
+      await FollowEvent.update({ fanout_cursor: followers[followers.length - 1].id }, { where: { id: current.id, fanout_cursor: current.fanout_cursor }, transaction: tx });
+      await options.onBatch?.(batch);
+      return true;
+    });
+    if (!more) break;
+  }
+  await openDigest(ctx, settings, event.shop_id);
+}
