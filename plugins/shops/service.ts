@@ -1,4 +1,6 @@
+import type { Request } from 'express';
 import { Order, OrderItem, OrderNote, Product, Shop, ShopMember } from './models';
+import { cartStoreFor } from './services/cart-store';
 import { Op, col } from 'sequelize';
 import type { OrderStatus } from './models/order';
 
@@ -20,6 +22,12 @@ export interface ShopsService {
   /** What a product looks like in another plugin's list (a review, a follow, a message subject). */
   productCard(productId: number): Promise<ProductCard | undefined>;
   shopCard(shopId: number): Promise<ShopCard | undefined>;
+  /**
+   * Puts the items of a checkout group's orders back into the cart of the person making this request
+   * (a buyer who cancelled on the payment provider's page), each product that still exists with the
+   * quantity ordered. Answers how many products were put back.
+   */
+  refillCart(req: Request, groupId: number): Promise<number>;
   /** The notes buyer and seller left on an order, oldest first (messaging shows them in the order's thread). */
   orderNotes(orderId: number): Promise<OrderNoteInfo[]>;
   /** The shops the person is a member of (owner or staff), oldest first: the seller's side of their conversations. */
@@ -175,6 +183,17 @@ export function createShopsService(): ShopsService {
     async shopCard(shopId) {
       const shop = await Shop.findByPk(shopId);
       return shop ? toShopCard(shop) : undefined;
+    },
+
+    async refillCart(req, groupId) {
+      const orders = await Order.findAll({ where: { group_id: groupId }, attributes: ['id'] });
+      const items = await OrderItem.findAll({ where: { order_id: orders.map((o) => o.id), product_id: { [Op.ne]: null } }, order: [['id', 'ASC']] });
+      const quantities = new Map<number, number>();
+      for (const item of items) quantities.set(item.product_id!, (quantities.get(item.product_id!) ?? 0) + item.quantity);
+      const existing = (await Product.findAll({ where: { id: [...quantities.keys()] }, attributes: ['id'] })).map((p) => p.id);
+      const store = cartStoreFor(req);
+      for (const productId of existing) await store.setQuantity(productId, quantities.get(productId)!);
+      return existing.length;
     },
 
     async orderNotes(orderId) {
