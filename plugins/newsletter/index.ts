@@ -8,7 +8,10 @@ import { unsubscribeRoutes } from './routes/unsubscribe-routes';
 import { adminRoutes, MANAGE } from './routes/admin-routes';
 import { registerFormBoxes } from './form-extensions';
 import { registerNewsletterPrivacy } from './privacy';
+import { listenForObjections } from './objection';
 import type {} from './hooks';
+
+const FOOTER_SECTIONS = 'newsletterFooterSections';
 
 /** The double opt-in newsletter (issue #11); see docs/newsletter.md. */
 export default definePlugin({
@@ -46,13 +49,23 @@ export default definePlugin({
     adminRoutes(ctx, campaigns);
     registerFormBoxes(ctx, subscriptions, settings);
     registerNewsletterPrivacy(ctx, subscriptions, settings);
+    listenForObjections(ctx, subscriptions);
 
     ctx.assets.script({ src: '/plugins/newsletter/campaign-progress.js', consent: 'necessary', templates: 'newsletter/admin/campaign' });
-    // The footer form on every page but the newsletter's own (which have the full form or are answers to a link).
-    ctx.slot('core.footer', ({ template }) => {
+    // The footer form carries the signup section's extensions (gdpr's consent boxes) like the page does. Slot
+    // fills get the page's locals but not the request the extensions need, so the request is kept in a local
+    // for this fill; the section is rendered only when the footer is.
+    ctx.http.use('early', (req, res, next) => {
+      res.locals[FOOTER_SECTIONS] = () => ctx.forms.render('newsletter.signup', { req, context: { viewer: req.user ?? null } });
+      next();
+    });
+    // On every page but the newsletter's own (which have the full form or are answers to a link).
+    ctx.slot('core.footer', async ({ template, locals }) => {
       const { footerSignup, listName, pitch } = settings();
       if (!footerSignup || template.startsWith('newsletter/')) return undefined;
-      return { template: 'newsletter/footer-signup', data: { listName, pitch } };
+      const sections = locals[FOOTER_SECTIONS];
+      const formSections = typeof sections === 'function' ? await (sections as () => Promise<unknown>)() : [];
+      return { template: 'newsletter/footer-signup', data: { listName, pitch, formSections } };
     });
     ctx.slot('core.footer.links', () => ({ html: '<li><a href="/newsletter">Newsletter</a></li>' }));
   },

@@ -30,6 +30,19 @@ export async function confirmWith(agent: supertest.Agent, path: string): Promise
 export async function subscribeConfirmed(t: TestApp, email: string): Promise<void> {
   const agent = t.agent();
   expect((await signup(agent, email)).status).to.equal(303);
+  await confirmFromMail(t, agent, email);
+}
+
+/** The same from the footer form, with the fields other plugins add to it (`extra` reads them from the page). */
+export async function subscribeConfirmedWith(t: TestApp, email: string, extra: (html: string) => string): Promise<void> {
+  const agent = t.agent();
+  const home = await agent.get('/');
+  const res = await agent.post('/newsletter').type('form').send(`_csrf=${encodeURIComponent(csrfFrom(home.text))}&email=${encodeURIComponent(email)}&source=footer&${extra(home.text)}`);
+  expect(res.status, res.text).to.equal(303);
+  await confirmFromMail(t, agent, email);
+}
+
+async function confirmFromMail(t: TestApp, agent: supertest.Agent, email: string): Promise<void> {
   const mail = await t.smtp!.waitFor(email, /Confirm your subscription/);
   const done = await confirmWith(agent, linkIn(mail, '/newsletter/confirm'));
   expect(done.status, done.text).to.equal(200);
