@@ -21,7 +21,10 @@ const requiredSchema = z.object({ required: z.enum(['0', '1'], 'Choose required 
 export function adminSectionRoutes(ctx: PluginContext): void {
   const guard = adminGuard(ctx);
 
-  const page = async (res: Response, errors: FieldErrors = {}, status = 200) => {
+  const page = async (res: Response, fieldErrors: FieldErrors = {}, status = 200) => {
+    // The forms on this page are small rows of buttons: a refusal is said once, at the top.
+    const first = Object.values(fieldErrors)[0];
+    const errors: FieldErrors = first ? { form: first } : {};
     const known = ctx.forms.sections();
     const links = await SectionPolicy.findAll({ order: [['section', 'ASC'], ['position', 'ASC'], ['id', 'ASC']] });
     const policies = await listPolicies();
