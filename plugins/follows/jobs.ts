@@ -2,11 +2,13 @@ import type { PluginContext } from '@agora/core';
 import { runFanout } from './services/fanout';
 import { sendDigest, sweepWaiting } from './services/digest';
 import type { FollowsSettings } from './settings';
+import { fanoutDeps } from './services/fanout-deps';
 
 export function defineFollowsJobs(ctx: PluginContext, settings: () => FollowsSettings): void {
-  ctx.jobs.define('follows.fanout', (payload) => runFanout(ctx, settings, payload));
+  const deps = fanoutDeps(ctx, settings);
+  ctx.jobs.define('follows.fanout', (payload) => runFanout(deps, payload));
   ctx.jobs.define('follows.digest', (payload) => sendDigest(ctx, settings, Number(payload.digestId)));
-  ctx.jobs.define('follows.sweep', () => sweepWaiting(ctx, settings));
+  ctx.jobs.define('follows.sweep', () => sweepWaiting(deps));
   ctx.jobs.schedule('follows.sweep', '17 * * * *');
 }
 

@@ -8,6 +8,7 @@ import { Preference } from '../models/preference';
 import { insertIgnore } from './insert-ignore';
 import { followMailFor } from './follow-mail';
 import type { FollowsSettings } from '../settings';
+import type { FanoutDeps } from './fanout-deps';
 
 const openKey = (shopId: number) => `shop:${shopId}`;
 
@@ -16,22 +17,22 @@ const openKey = (shopId: number) => `shop:${shopId}`;
  * for when the window ends. The first event opens the window; the ones after it until then join it. Two
  * fan-outs opening one at once get the same row (unique `open_key`) and the same job (its dedupe key).
  */
-export async function openDigest(ctx: PluginContext, settings: () => FollowsSettings, shopId: number): Promise<void> {
+export async function openDigest(deps: FanoutDeps, shopId: number): Promise<void> {
   const waiting = await Notification.findOne({ where: { shop_id: shopId, email_status: 'pending' }, attributes: ['id'] });
   if (!waiting) return;
-  const windowMs = settings().emailWindowMinutes * 60_000;
+  const windowMs = deps.settings().emailWindowMinutes * 60_000;
   // Twice at most: a window the email job closed between our insert and our read is followed by a new one.
   for (let attempt = 0; attempt < 2; attempt++) {
     const now = new Date();
     await insertIgnore(
-      ctx.sequelize,
+      deps.sequelize,
       "INSERT INTO follows_digests (shop_id, open_key, status, due_at, sent_at, created_at) VALUES (?, ?, 'open', ?, NULL, ?) ON CONFLICT (open_key) DO NOTHING",
       [shopId, openKey(shopId), new Date(now.getTime() + windowMs), now],
       null,
     );
     const open = await Digest.findOne({ where: { open_key: openKey(shopId) } });
     if (!open) continue;
-    await ctx.jobs.enqueue('follows.digest', { digestId: open.id }, { tx: null, dedupeKey: `follows.digest:${open.id}`, delayMs: Math.max(0, open.due_at.getTime() - Date.now()) });
+    await deps.queueDigest(open.id, Math.max(0, open.due_at.getTime() - Date.now()));
     return;
   }
 }
@@ -97,8 +98,8 @@ export async function sendDigest(ctx: PluginContext, settings: () => FollowsSett
 }
 
 /** Hourly: a window for every shop with email waiting and none open (a job that stopped between its steps). */
-export async function sweepWaiting(ctx: PluginContext, settings: () => FollowsSettings): Promise<void> {
+export async function sweepWaiting(deps: FanoutDeps): Promise<void> {
   const shops = await Notification.findAll({ where: { email_status: 'pending' }, attributes: ['shop_id'], group: ['shop_id'] });
   // A window already open is found, not doubled; one opened beside a window still sending finds nothing left to send.
-  for (const { shop_id } of shops) await openDigest(ctx, settings, shop_id);
+  for (const { shop_id } of shops) await openDigest(deps, shop_id);
 }

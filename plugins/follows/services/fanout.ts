@@ -1,12 +1,12 @@
 import { Op } from 'sequelize';
-import type { JobPayload, PluginContext } from '@agora/core';
+import type { JobPayload } from '@agora/core';
 import { Follow } from '../models/follow';
 import { FollowEvent } from '../models/event';
 import { Notification } from '../models/notification';
 import { Preference } from '../models/preference';
 import { insertIgnore } from './insert-ignore';
 import { openDigest } from './digest';
-import type { FollowsSettings } from '../settings';
+import type { FanoutDeps } from './fanout-deps';
 
 export interface FanoutOptions {
   /**
@@ -24,15 +24,15 @@ type FanoutPayload = JobPayload<'follows.fanout'>;
  * here: the shop's followers up to its newest follow id now. A product gone or unpublished before the
  * job ran is told to nobody.
  */
-async function eventFor(ctx: PluginContext, payload: FanoutPayload): Promise<FollowEvent | undefined> {
+async function eventFor(deps: FanoutDeps, payload: FanoutPayload): Promise<FollowEvent | undefined> {
   const existing = await FollowEvent.findOne({ where: { event_key: payload.eventKey } });
   if (existing) return existing;
-  const card = await ctx.service('shops').productCard(payload.productId);
+  const card = await deps.shops().productCard(payload.productId);
   if (!card || !card.published || card.shop.id !== payload.shopId) return undefined;
   const limit = Number((await Follow.max('id', { where: { shop_id: payload.shopId } })) ?? 0);
   const price = payload.kind === 'discounted' && payload.price !== undefined ? payload.price : card.price;
   await insertIgnore(
-    ctx.sequelize,
+    deps.sequelize,
     'INSERT INTO follows_events (event_key, kind, shop_id, product_id, title, url, image_url, price, previous_price, currency, follower_limit, fanout_cursor, fanned_out_at, created_at) ' +
       'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?) ON CONFLICT (event_key) DO NOTHING',
     [payload.eventKey, payload.kind, payload.shopId, card.id, card.title.slice(0, 200), card.url, card.imageUrl, price, payload.previousPrice ?? null, card.currency, limit, new Date()],
@@ -48,19 +48,19 @@ async function eventFor(ctx: PluginContext, payload: FanoutPayload): Promise<Fol
  * next run carries on from there, and the unique (event, person) key means no batch is ever written
  * twice, even by two runs at once. Then it opens the shop's email window.
  */
-export async function runFanout(ctx: PluginContext, settings: () => FollowsSettings, payload: FanoutPayload, options: FanoutOptions = {}): Promise<void> {
-  const event = await eventFor(ctx, payload);
+export async function runFanout(deps: FanoutDeps, payload: FanoutPayload, options: FanoutOptions = {}): Promise<void> {
+  const event = await eventFor(deps, payload);
   if (!event) return;
   let batch = 0;
   for (;;) {
     batch++;
-    const more = await ctx.sequelize.transaction(async (tx) => {
+    const more = await deps.sequelize.transaction(async (tx) => {
       const current = await FollowEvent.findByPk(event.id, { transaction: tx });
       if (!current || current.fanned_out_at) return false;
       const followers = await Follow.findAll({
         where: { shop_id: current.shop_id, id: { [Op.gt]: current.fanout_cursor, [Op.lte]: current.follower_limit } },
         order: [['id', 'ASC']],
-        limit: settings().fanoutBatchSize,
+        limit: deps.settings().fanoutBatchSize,
         transaction: tx,
       });
       if (followers.length === 0) {
@@ -81,5 +81,5 @@ export async function runFanout(ctx: PluginContext, settings: () => FollowsSetti
     });
     if (!more) break;
   }
-  await openDigest(ctx, settings, event.shop_id);
+  await openDigest(deps, event.shop_id);
 }
