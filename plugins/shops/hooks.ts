@@ -77,6 +77,8 @@ declare module '@agora/core' {
     /** The seller area's navigation, on every seller page of one shop. */
     'shops.seller.nav': { shop: Shop };
     'shops.seller.dashboard': { shop: Shop };
+    /** In the email telling the buyer their order's new status (no viewer: a mail), after the status line. */
+    'shops.mail.order_status': { order: Order; shop: Shop; status: OrderStatus };
   }
 }
 
