@@ -21,7 +21,7 @@
     } catch {
       // A missed poll is tried again on the next tick.
     }
-    setTimeout(poll, 2000);
+    setTimeout(poll, 1000);
   }
   setTimeout(poll, 1000);
 })();
