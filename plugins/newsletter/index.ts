@@ -37,10 +37,11 @@ export default definePlugin({
 
     ctx.jobs.define(BATCH_JOB, (payload) => campaigns.runBatch(payload.campaignId));
 
-    // Checked at the mail filter, so no plugin's marketing mail (newsletter, follows, …) reaches an address
-    // that unsubscribed or was erased, whatever path it takes.
+    // Checked at the mail filter, so no newsletter mail reaches an address that unsubscribed or was erased,
+    // whatever path it takes (a batch, a retried job, a test send, code calling the mailer). Other plugins'
+    // marketing (follows' emails, opted into per shop) has its own opt-out; objections stop all of it (gdpr).
     ctx.hooks.filter('core.email.message', async (message) => {
-      if (message.category !== 'marketing') return message;
+      if (message.category !== 'marketing' || !message.template.startsWith('newsletter/')) return message;
       return (await subscriptions.isSuppressed(message.to)) ? cancelMail(message, 'the address is on the newsletter suppression list (unsubscribed or erased)') : message;
     });
 

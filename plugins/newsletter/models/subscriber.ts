@@ -4,7 +4,7 @@ export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed'] as c
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 /** Where a subscription was asked for; shown to the admin as the source of consent. */
-export const SOURCES = ['footer', 'page', 'register', 'account', 'admin'] as const;
+export const SOURCES = ['footer', 'page', 'register', 'account'] as const;
 export type SubscriptionSource = (typeof SOURCES)[number];
 
 /**

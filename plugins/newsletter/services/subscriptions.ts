@@ -12,7 +12,6 @@ const HOW: Record<SubscriptionSource, string> = {
   page: 'signup form at /newsletter',
   register: 'box on the registration form',
   account: 'box on the account page',
-  admin: 'admin',
 };
 
 export interface SignupRequest {

@@ -81,6 +81,20 @@ describe('newsletter: double opt-in signup', function () {
     expect(await NewsletterEvent.count({ where: { subscriber_id: subscriber.id, kind: 'confirmed' } })).to.equal(1);
   });
 
+  it('confirms once when the button is pressed twice at once', async () => {
+    const agent = t.agent();
+    await signup(agent, 'double@example.test');
+    const link = linkIn(await t.smtp!.waitFor('double@example.test'), '/newsletter/confirm');
+    const page = await agent.get(link);
+    const token = new URL(`http://x${link}`).searchParams.get('token')!;
+    const press = () => agent.post('/newsletter/confirm').type('form').send({ _csrf: csrfFrom(page.text), token });
+    const answers = await Promise.all([press(), press()]);
+    expect(answers.map((r) => r.status)).to.deep.equal([200, 200]);
+    const subscriber = (await NewsletterSubscriber.findOne({ where: { email: 'double@example.test' } }))!;
+    expect(subscriber.status).to.equal('confirmed');
+    expect(await NewsletterEvent.count({ where: { subscriber_id: subscriber.id, kind: 'confirmed' } })).to.equal(1);
+  });
+
   it('refuses an expired link with a clear page (410) that offers a new one, and a tampered link with 400', async () => {
     const agent = t.agent();
     await signup(agent, 'late@example.test');

@@ -85,7 +85,7 @@ describe('newsletter: one-click unsubscribe and the suppression list', function 
     expect((await NewsletterSubscriber.findOne({ where: { email: 'stays@example.test' } }))!.status).to.equal('confirmed');
   });
 
-  it('stops marketing mail to a suppressed address at the mail filter, whatever sends it; transactional mail still goes', async () => {
+  it('stops newsletter mail to a suppressed address at the mail filter, whatever sends it; transactional mail still goes', async () => {
     await t.platform.mailer.send({ to: 'leaving@example.test', subject: 'Flash sale', template: 'newsletter/mail/campaign', category: 'marketing', data: { listName: 'x', paragraphs: [['Hi']], unsubscribeUrl: 'http://agora.test/', test: false } });
     const stopped = (await OutboxMessage.findOne({ where: { to_address: 'leaving@example.test', subject: 'Flash sale' } }))!;
     expect(stopped.status).to.equal('cancelled');
@@ -93,6 +93,9 @@ describe('newsletter: one-click unsubscribe and the suppression list', function 
     expect(stopped.cancel_reason).to.match(/suppression list/);
     await t.platform.mailer.send({ to: 'leaving@example.test', subject: 'Your receipt', template: 'newsletter/mail/confirm', data: { listName: 'x', link: 'http://agora.test/', hours: 1 } });
     expect((await OutboxMessage.findOne({ where: { to_address: 'leaving@example.test', subject: 'Your receipt' } }))!.status).to.not.equal('cancelled');
+    // Another plugin's marketing (a shop the person follows) has its own opt-out: the newsletter's list leaves it alone.
+    await t.platform.mailer.send({ to: 'leaving@example.test', subject: 'New in a shop you follow', template: 'core/mail/verify-email', category: 'marketing', data: { name: 'x', url: 'http://agora.test/', hours: 1 } });
+    expect((await OutboxMessage.findOne({ where: { to_address: 'leaving@example.test', subject: 'New in a shop you follow' } }))!.status).to.not.equal('cancelled');
   });
 
   it('lets an unsubscribed person come back through the double opt-in, which lifts the suppression', async () => {
