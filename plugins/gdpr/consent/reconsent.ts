@@ -1,11 +1,14 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { Policy, SectionPolicy } from './models';
 import { z } from 'zod';
-import { fragment, FormSectionError, type FieldErrors, type FormExtension } from '@agora/core';
+import { fragment, FormSectionError, raw, type FieldErrors, type FormExtension } from '@agora/core';
+import { policyHtml } from './policy-html';
 import { currentPolicies, sectionPolicies, type CurrentPolicy } from './policies';
 import type { ConsentAction, ConsentService } from './service';
 import { consentIdOf } from './section-boxes';
 
 export const RECONSENT_SECTION = 'core.login.after';
+const LOGIN_CONTINUE = '/login/continue';
 
 interface Pending extends CurrentPolicy {
   required: boolean;
@@ -73,10 +76,12 @@ export function reconsentExtension(service: ConsentService, secret: string): For
           ? fragment`<p>You accepted version ${p.acceptedVersion}; version ${p.version.version} was published on ${p.version.created_at.toISOString().slice(0, 10)}.</p>`
           : fragment`<p>Please read it and tell us whether you accept it.</p>`;
         const changes = p.version.changes ? fragment`<div class="gdpr-changes"><strong>What changed:</strong> ${p.version.changes}</div>` : fragment``;
+        // The whole text is here: the gate holds every other page, the policy's own page included.
+        const text = fragment`<details class="gdpr-fulltext"><summary>Read the full text of version ${p.version.version}</summary>${raw(policyHtml(p.version.body))}</details>`;
         const label = p.required
           ? fragment`I have read and accept the new <a href="${href}" target="_blank" rel="noopener">${p.version.title}</a> <span class="muted">(required)</span>`
           : fragment`I agree to the new <a href="${href}" target="_blank" rel="noopener">${p.version.title}</a> <span class="muted">(optional: leave it unticked to withdraw your consent)</span>`;
-        return fragment`<section class="panel gdpr-reconsent"><h2>${p.version.title}</h2>${intro}${changes}<div class="field${error ? ' has-error' : ''}"><label class="check"><input type="checkbox" name="gdpr_reaccept" value="${String(id)}"${ticked.has(String(id)) ? fragment` checked` : fragment``}${error ? fragment` aria-invalid="true"` : fragment``}> <span>${label}</span></label>${error ? fragment`<p class="error" role="alert">${error}</p>` : fragment``}</div></section>`;
+        return fragment`<section class="panel gdpr-reconsent"><h2>${p.version.title}</h2>${intro}${changes}${text}<div class="field${error ? ' has-error' : ''}"><label class="check"><input type="checkbox" name="gdpr_reaccept" value="${String(id)}"${ticked.has(String(id)) ? fragment` checked` : fragment``}${error ? fragment` aria-invalid="true"` : fragment``}> <span>${label}</span></label>${error ? fragment`<p class="error" role="alert">${error}</p>` : fragment``}</div></section>`;
       });
       return fragment`<div class="gdpr-reconsent-list"><p>Some of our policies changed since you last accepted them.</p>${items}</div>`;
     },
@@ -101,5 +106,37 @@ export function reconsentExtension(service: ConsentService, secret: string): For
       });
       await service.record(actions, person, trace);
     },
+  };
+}
+
+/** Changes whenever a policy gets a new version or the re-consent section changes: the session's "asked" mark. */
+async function policiesStamp(): Promise<string> {
+  const [policies, versions, links] = await Promise.all([Policy.count(), Policy.sum('current_version'), SectionPolicy.count({ where: { section: RECONSENT_SECTION } })]);
+  return `${policies}:${versions ?? 0}:${links}`;
+}
+
+type StampedSession = { gdprPolicyStamp?: string };
+
+/**
+ * A person already logged in when a policy changed is held like one logging in: their next page is the gate
+ * (an early middleware; GET requests only, so a form being sent is not lost). Each session checks once per
+ * change of the policies.
+ */
+export function holdChangedPolicies(service: ConsentService): RequestHandler {
+  return (req, res, next) => {
+    const user = req.user;
+    if (!user || !req.session || req.session.loginGate || req.method !== 'GET') return next();
+    if (req.path === LOGIN_CONTINUE || req.path.startsWith('/plugins/')) return next();
+    const session = req.session as typeof req.session & StampedSession;
+    (async () => {
+      const stamp = await policiesStamp();
+      if (session.gdprPolicyStamp === stamp) return next();
+      if (!(await pendingFor(service, user)).length) {
+        session.gdprPolicyStamp = stamp;
+        return next();
+      }
+      req.session.loginGate = { next: req.originalUrl };
+      res.redirect(303, LOGIN_CONTINUE);
+    })().catch(next);
   };
 }

@@ -6,7 +6,7 @@ import { ConsentService } from './service';
 import { ThirdPartyCookies } from './cookies/third-party';
 import { setupCookies } from './cookies/setup-cookies';
 import { sectionBoxes } from './section-boxes';
-import { reconsentExtension, RECONSENT_SECTION } from './reconsent';
+import { holdChangedPolicies, reconsentExtension, RECONSENT_SECTION } from './reconsent';
 import { installDefaults } from './install';
 import { setupSite } from './setup-site';
 import { publicPolicyRoutes } from './routes/public-policies';
@@ -49,6 +49,8 @@ export async function setupConsent(ctx: PluginContext): Promise<void> {
     });
     installed.then(() => next(), next);
   });
+
+  ctx.http.use('early', holdChangedPolicies(service));
 
   const secret = ctx.config.sessionSecret;
   // Every form section, those known now and any a plugin activated later declares.

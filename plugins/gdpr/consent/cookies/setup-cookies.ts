@@ -88,7 +88,9 @@ export function setupCookies(ctx: PluginContext, settings: () => ConsentSettings
     });
   });
 
-  ctx.router.post('/privacy/cookies/consent', async (req, res) => {
+  // Each choice is a register row: a generous limit for people, a wall for a script filling the register.
+  const limit = ctx.http.rateLimit('cookie-choice', { windowMs: 10 * 60 * 1000, limit: 60 });
+  ctx.router.post('/privacy/cookies/consent', limit, async (req, res) => {
     const parsed = choiceSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(422);

@@ -105,6 +105,22 @@ describe('gdpr: policies, versions, re-consent at login, and /account/privacy', 
     await login(again, person.username, person.password);
   });
 
+  it('a person already logged in when a policy changes is held at the gate on their next page, with the whole text', async () => {
+    const agent = t.agent();
+    await login(agent, person.username, person.password);
+    expect((await agent.get('/account')).status).to.equal(200);
+    const terms = await bodyOf(t, 'terms');
+    await editPolicy(admin, ids.terms, { title: terms.title, body: `${terms.body}\n\nDelivery times are estimates.`, changes: 'Delivery times.' });
+    const held = await agent.get('/account');
+    expect(held.status).to.equal(303);
+    expect(held.headers.location).to.equal('/login/continue');
+    const gate = await agent.get('/login/continue').expect(200);
+    expect(gate.text).to.include('Read the full text of version 3').and.to.include('Delivery times are estimates.');
+    const passed = await agent.post('/login/continue').type('form').send({ _csrf: csrfFrom(gate.text), gdpr_reaccept: String(ids.terms) });
+    expect(passed.headers.location).to.equal('/account');
+    expect((await agent.get('/account')).status).to.equal(200);
+  });
+
   it('/account/privacy shows what the person agreed to, and withdraws an optional consent with one button (twice at once: once)', async () => {
     const agent = t.agent();
     await login(agent, person.username, person.password);
