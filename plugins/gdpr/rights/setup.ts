@@ -3,7 +3,7 @@ import { initRightsModels } from './models';
 import { defineRightsSettings } from './settings';
 import type { RightsDeps } from './services/deps';
 import { registerRightsPrivacy } from './privacy';
-import { blockMarketingAfterObjection } from './services/objection';
+import { blockMarketingAfterObjection, dropTargetingAfterObjection } from './services/objection';
 import { publicRightsRoutes } from './routes/public-routes';
 import { accountRightsRoutes } from './routes/account-routes';
 import { adminRequestRoutes, clockCounts, REQUESTS_CAPABILITY } from './routes/admin-requests';
@@ -26,6 +26,7 @@ export async function setupRights(ctx: PluginContext): Promise<void> {
 
   registerRightsPrivacy(ctx);
   blockMarketingAfterObjection(deps);
+  dropTargetingAfterObjection(deps);
   logCorrections(deps);
   publicRightsRoutes(deps);
   accountRightsRoutes(deps);

@@ -46,6 +46,7 @@ export function publicRightsRoutes(deps: RightsDeps): void {
     const outcome = await confirmByLink(deps, req.params.token);
     if (!outcome.ok) return problem(res, outcome.reason);
     const r = outcome.request;
+    if (r.kind === 'objection' && req.session) req.session.gdprObjected = true;
     await res.renderPage('gdpr/rights/confirmed', { title: 'Your request is registered', label: KIND_LABELS[r.kind], kind: r.kind, due: r.due_at, status: r.status });
   });
 
@@ -60,8 +61,9 @@ export function publicRightsRoutes(deps: RightsDeps): void {
   // Portability for a signed-in person: the archive at once, recorded in the register, never kept on the server.
   router.post('/privacy/rights/export', requireUser, async (req, res) => {
     const user = req.user!;
-    const archive = await archiveFor(deps, { email: user.email, userId: user.id });
+    // Recorded first, so that the archive lists this request too ("the status of every request").
     await requestFromAccount(deps, user, 'export');
+    const archive = await archiveFor(deps, { email: user.email, userId: user.id });
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="${archive.name}"`);
     res.setHeader('Cache-Control', 'private, no-store');
@@ -73,7 +75,7 @@ export function publicRightsRoutes(deps: RightsDeps): void {
     if (!parsed.ok) return renderRightsPage(deps, req, res, { errors: parsed.errors, form: 'erasure' }, 422);
     await requestFromAccount(deps, req.user!, 'erasure');
     res.flash('success', 'Your deletion request is registered. We answer within one month; you can follow it here.');
-    res.redirect(303, '/account/privacy/requests');
+    res.redirect(303, '/account/privacy');
   });
 
   router.post('/privacy/rights/objection', requireUser, async (req, res) => {
@@ -81,6 +83,6 @@ export function publicRightsRoutes(deps: RightsDeps): void {
     if (!parsed.ok) return renderRightsPage(deps, req, res, { errors: parsed.errors, form: 'objection' }, 422);
     await requestFromAccount(deps, req.user!, 'objection', 'Objected from the account: marketing and profiling stopped');
     res.flash('success', 'Done: you will receive no more marketing from us, and nothing is personalised for you.');
-    res.redirect(303, '/account/privacy/requests');
+    res.redirect(303, '/account/privacy');
   });
 }

@@ -92,6 +92,14 @@ async function completeErasure(deps: RightsDeps, request: RightsRequest, actorId
   const userId = request.user_id ?? (await User.findOne({ where: { email }, attributes: ['id'] }))?.id ?? null;
   const result = await ctx.platform.privacy.erasePerson({ email, userId: userId ?? undefined });
   const sections = result.sections.map(({ owner, eraser, removed, anonymized, retained, error }) => ({ owner, eraser, removed, anonymized, retained, ...(error ? { error } : {}) }));
+  // The mail saying it is done goes to the address after the erasers ran: it is the one trace left, and the report says so.
+  sections.push({
+    owner: 'gdpr',
+    eraser: 'confirmation',
+    removed: [],
+    anonymized: [],
+    retained: [{ what: 'the email telling you that the erasure is done (its address, in the outbox)', reason: 'The person is told the outcome of their request (GDPR Art. 12(3) and 19); removed with the outbox (core.outbox)', covers: { OutboxMessage: ['to_address'] } }],
+  });
   const failed = sections.filter((s) => s.error);
   const report = JSON.stringify({ erasedAt: result.erasedAt, sections });
   if (failed.length) {
@@ -106,7 +114,7 @@ async function completeErasure(deps: RightsDeps, request: RightsRequest, actorId
       to: email,
       subject: 'Your data was deleted',
       template: 'gdpr/rights/mail/erased',
-      data: { retained: sections.flatMap((s) => s.retained), accountGone },
+      data: { retained: sections.filter((s) => s.eraser !== 'confirmation').flatMap((s) => s.retained), accountGone },
     });
   });
   if (accountGone) await ctx.hooks.do('core.user.deleted', userId, email);

@@ -1,9 +1,17 @@
 import { Op, type Transaction } from 'sequelize';
-import { cancelMail, type OutgoingMail } from '@agora/core';
+import type { Request } from 'express';
+import { cancelMail, type ConsentCategory, type OutgoingMail } from '@agora/core';
 import { RightsRequest } from '../models/rights-request';
 import type { RightsDeps } from './deps';
 import { emailHash } from './secrets';
 import '../hooks';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** This browser's person objected to marketing and profiling (set when a guest's objection is confirmed). */
+    gdprObjected?: boolean;
+  }
+}
 
 /**
  * Carries out an objection (Art. 21(2)-(3)): plugins that send marketing or profile people stop through
@@ -33,5 +41,42 @@ export function blockMarketingAfterObjection(deps: RightsDeps): void {
     if (message.category !== 'marketing') return message;
     if (await hasObjected(deps, message.to, message.userId)) return cancelMail(message, 'the person objected to marketing (GDPR Art. 21)');
     return message;
+  });
+}
+
+/** Answers for a signed-in person, cached briefly: the check runs on every page. */
+const CACHE_MS = 30_000;
+
+/**
+ * Targeting ("marketing" consent) is off for a person who objected, whatever the banner says: for a
+ * signed-in person on every device, for a guest in the browser that confirmed the objection. Runs after the
+ * banner's own answer (priority 100).
+ */
+export function dropTargetingAfterObjection(deps: RightsDeps): void {
+  const cache = new Map<number, { objected: boolean; at: number }>();
+  deps.ctx.hooks.filter(
+    'core.consent.categories',
+    async (categories: Set<ConsentCategory>, req: Request) => {
+      if (!categories.has('marketing')) return categories;
+      let objected = req.session?.gdprObjected === true;
+      const user = req.user;
+      if (!objected && user) {
+        const hit = cache.get(user.id);
+        if (hit && Date.now() - hit.at < CACHE_MS) objected = hit.objected;
+        else {
+          objected = await hasObjected(deps, user.email, user.id);
+          if (cache.size > 10_000) cache.clear();
+          cache.set(user.id, { objected, at: Date.now() });
+        }
+      }
+      if (!objected) return categories;
+      const without = new Set(categories);
+      without.delete('marketing');
+      return without;
+    },
+    { priority: 100 },
+  );
+  deps.ctx.hooks.on('gdpr.objection.recorded', async (person) => {
+    if (person.userId) cache.delete(person.userId);
   });
 }

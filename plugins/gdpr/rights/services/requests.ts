@@ -96,7 +96,7 @@ export async function confirmByLink(deps: RightsDeps, raw: unknown, now = new Da
         userId: user?.id,
         subject: `We received your request: ${KIND_LABELS[request.kind].toLowerCase()}`,
         template: 'gdpr/rights/mail/received',
-        data: { label: KIND_LABELS[request.kind], due: isoDay(due), statusUrl: `${ctx.config.baseUrl}/account/privacy/requests` },
+        data: { label: KIND_LABELS[request.kind], due: isoDay(due), statusUrl: `${ctx.config.baseUrl}/account/privacy` },
       });
     }
     return true;
@@ -150,7 +150,7 @@ async function writeAccountRequest(
         userId: user.id,
         subject: 'We received your request: deletion of your data',
         template: 'gdpr/rights/mail/received',
-        data: { label: KIND_LABELS.erasure, due: isoDay(due), statusUrl: `${ctx.config.baseUrl}/account/privacy/requests` },
+        data: { label: KIND_LABELS.erasure, due: isoDay(due), statusUrl: `${ctx.config.baseUrl}/account/privacy` },
       });
       return created;
     }
