@@ -1,5 +1,5 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
-import { afterCommit, formatMoney, type PluginContext } from '@agora/core';
+import { formatMoney, rootTransaction, type PluginContext } from '@agora/core';
 import { CheckoutGroup } from '../models/checkout-group';
 import { Order, type OrderStatus } from '../models/order';
 import { Refund, type RefundStatus } from '../models/refund';
@@ -166,7 +166,7 @@ export async function settleRefund(ctx: Ctx, refund: Refund, settlement: Settlem
   }
   const settled = await Refund.findByPk(refund.id, { transaction });
   // After the outermost commit: settled inside a provider's own transaction (a savepoint), it may still roll back.
-  afterCommit(transaction, async () => {
+  rootTransaction(transaction).afterCommit(async () => {
     if (settled) await ctx.hooks.do('shops.order.refunded', order, settled);
   });
   return true;

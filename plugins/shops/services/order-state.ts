@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import { afterCommit, type PluginContext } from '@agora/core';
+import { rootTransaction, type PluginContext } from '@agora/core';
 import { Order, type OrderStatus } from '../models/order';
 import { OrderItem } from '../models/order-item';
 import { OrderStatusHistory } from '../models/order-status-history';
@@ -96,7 +96,7 @@ export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, optio
     if (to === 'cancelled' || to === 'expired') await restock(order.id, transaction);
     order.set(changes);
     // After the outermost commit: moved inside a provider's own transaction (a savepoint), it may still roll back.
-    afterCommit(transaction, async () => {
+    rootTransaction(transaction).afterCommit(async () => {
       await ctx.hooks.do('shops.order.status.changed', order, from, to);
       if (to === 'paid') await ctx.hooks.do('shops.order.paid', order);
     });
