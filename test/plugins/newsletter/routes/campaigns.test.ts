@@ -148,6 +148,27 @@ describe('newsletter: admin, campaigns and their sending', function () {
     expect(await NewsletterDelivery.count({ where: { campaign_id: id, status: { [Op.ne]: 'sent' } } })).to.equal(0);
   });
 
+  it('finishes a campaign after the app is stopped between batches and started again, mailing nobody twice', async () => {
+    await saveSettings(t, { batchSize: 2, batchIntervalSeconds: 1 });
+    const id = await draft('Restart news');
+    expect((await send(id)).status).to.equal(303);
+    // Stopped once the first batch is out and the next one waits in the queue.
+    const deadline = Date.now() + 20_000;
+    while ((await NewsletterCampaign.findByPk(id))!.sent_count === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await t.stop();
+    t = await startTestApp({ plugins: ['newsletter'], smtp: true, reuse: { dataDir: t.dataDir, db: t.db } });
+    admin = t.agent();
+    await loginAsAdmin(admin);
+    // Batches wait `batchIntervalSeconds` between them, so the queue is idle for a while between two.
+    const until = Date.now() + 30_000;
+    while ((await NewsletterCampaign.findByPk(id))!.status !== 'sent' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const campaign = (await NewsletterCampaign.findByPk(id))!;
+    expect([campaign.status, campaign.sent_count, campaign.total]).to.deep.equal(['sent', 5, 5]);
+    const mails = await campaignMails('Restart news');
+    expect([...mails.keys()].sort()).to.deep.equal([...confirmed].sort());
+    expect([...mails.values()]).to.deep.equal([1, 1, 1, 1, 1]);
+  });
+
   it('shows a progress bar that moves while the batches go out', async () => {
     await saveSettings(t, { batchSize: 2, batchIntervalSeconds: 1 });
     const id = await draft('Winter news');
