@@ -12,7 +12,7 @@ const PER_PAGE = 100;
 export function reviewsPrivacy(ctx: PluginContext): void {
   ctx.privacy.exporter({
     name: 'reviews',
-    covers: { Review: ['title', 'body'], ReviewReport: ['note'], ReviewReply: ['body'] },
+    covers: { ReviewReport: ['note'] },
     async exportPage(person, page) {
       if (!person.userId) return { items: [], done: true };
       const reviews = await Review.findAll({ where: { user_id: person.userId }, order: [['id', 'ASC']], limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
@@ -49,7 +49,7 @@ export function reviewsPrivacy(ctx: PluginContext): void {
 
   ctx.privacy.eraser({
     name: 'reviews',
-    covers: { Review: ['title', 'body'], ReviewReport: ['note'], ReviewReply: ['body'] },
+    covers: { ReviewReport: ['note'] },
     async erasePage(person) {
       if (!person.userId) return { removed: [], anonymized: [], retained: [], done: true };
       const userId = person.userId;
@@ -82,8 +82,8 @@ export function reviewsPrivacy(ctx: PluginContext): void {
       ].filter(Boolean);
       const anonymized = [outcome.published ? `${outcome.published} published reviews (shown as by "a former customer")` : '', outcome.replies ? `${outcome.replies} shop replies (the writer unlinked)` : ''].filter(Boolean);
       const retained: Retained[] = [
-        ...(outcome.published ? [{ what: 'The rating, title and text of published reviews, without the author', reason: 'Other buyers rely on published reviews; nothing links them to the person any more', covers: { Review: ['title', 'body'] } }] : []),
-        ...(outcome.replies ? [{ what: "Replies written for the shop, without the writer", reason: "They are the shop's public answers, not the person's", covers: { ReviewReply: ['body'] } }] : []),
+        ...(outcome.published ? [{ what: 'The rating, title and text of published reviews, without the author', reason: 'Other buyers rely on published reviews; nothing links them to the person any more' }] : []),
+        ...(outcome.replies ? [{ what: "Replies written for the shop, without the writer", reason: "They are the shop's public answers, not the person's" }] : []),
       ];
       return { removed, anonymized, retained, done: true };
     },

@@ -24,7 +24,8 @@ export class ReviewReply extends Model<InferAttributes<ReviewReply>, InferCreati
         review_id: { type: DataTypes.INTEGER, allowNull: false, unique: true },
         shop_id: { type: DataTypes.INTEGER, allowNull: false },
         user_id: { type: DataTypes.INTEGER, allowNull: true },
-        body: { type: DataTypes.TEXT, allowNull: false, personal: true },
+        // The shop's public words, not the writer's: kept when the writer's account is erased (user_id is cut).
+        body: { type: DataTypes.TEXT, allowNull: false },
         status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'pending' },
         reject_reason: { type: DataTypes.STRING(500), allowNull: true },
         moderated_at: { type: DataTypes.DATE, allowNull: true },

@@ -42,8 +42,10 @@ export class Review extends Model<InferAttributes<Review>, InferCreationAttribut
         order_item_id: { type: DataTypes.INTEGER, allowNull: false, unique: true },
         user_id: { type: DataTypes.INTEGER, allowNull: true },
         rating: { type: DataTypes.INTEGER, allowNull: false },
-        title: { type: DataTypes.STRING(120), allowNull: false, personal: true },
-        body: { type: DataTypes.TEXT, allowNull: false, personal: true },
+        // Published words, kept when the author is erased (the rule: the review stays, the person goes):
+        // the personal link is user_id, which the eraser cuts; unpublished reviews are deleted. Exported all the same.
+        title: { type: DataTypes.STRING(120), allowNull: false },
+        body: { type: DataTypes.TEXT, allowNull: false },
         status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'pending' },
         verified: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         held_reason: { type: DataTypes.STRING(200), allowNull: true },
