@@ -1,5 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import type { PluginContext } from '@agora/core';
+import { setPayoutAccount } from '../shops/payments';
 import { StripeAccount, StripePayment } from './models';
 
 const ERASED_EMAIL = 'erased@erased.invalid';
@@ -68,13 +69,12 @@ export function stripePrivacy(ctx: PluginContext): void {
     covers: accountCovers,
     async erasePage(person) {
       const rows = person.userId ? await StripeAccount.findAll({ where: { user_id: person.userId } }) : [];
-      for (const a of rows) await a.update({ user_id: null });
-      return {
-        removed: [],
-        anonymized: rows.length ? [`${rows.length} Stripe accounts no longer linked to the person`] : [],
-        retained: rows.length ? [{ what: 'The shop’s Stripe account id', reason: 'Tax law: payouts and their reversals to the shop must stay traceable', covers: accountCovers }] : [],
-        done: true,
-      };
+      // Transfers already made keep their own ids (reversals need only those); the shop stops taking payouts.
+      for (const a of rows) {
+        await setPayoutAccount(a.shop_id, null);
+        await a.update({ account_id: `erased:${a.id}`, user_id: null, charges_enabled: false, payouts_enabled: false });
+      }
+      return { removed: [], anonymized: rows.length ? [`${rows.length} Stripe Connect accounts (the shop is paid by hand from now on)`] : [], retained: [], done: true };
     },
   });
 
