@@ -83,6 +83,16 @@ describe('gdpr: the consent register (hash chain, verify, search, CSV, erasure)'
     expect(res.status).to.be.oneOf([403, 303, 302]);
   });
 
+  it("the person's export has their consent history, and nobody else's", async () => {
+    const result = await t.platform.privacy.exportPerson({ email: emails[1] });
+    const section = result.sections.find((s) => s.owner === 'gdpr' && s.exporter === 'consents');
+    expect(section?.items.map((i) => [i.group, (i.data as { policy: string }).policy, (i.data as { email: string }).email])).to.deep.equal([
+      ['Consent history', 'terms', emails[1]],
+      ['Consent history', 'privacy', emails[1]],
+    ]);
+    expect(JSON.stringify(result)).not.to.include(emails[2]);
+  });
+
   it('erasure shreds the identity, keeps the rows, and the chain still verifies', async () => {
     const before = (await registerRows(t)).filter((r) => r.email === emails[2]);
     expect(before).to.have.length(2);
