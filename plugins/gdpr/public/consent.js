@@ -35,6 +35,16 @@
         status.textContent = 'Your cookie choice is saved.';
         document.body.appendChild(status);
       })
-      .catch(function () { form.submit(); });
+      .catch(function () {
+        // Sent the plain way instead, with the button that was pressed.
+        if (button && button.name) {
+          var chosen = document.createElement('input');
+          chosen.type = 'hidden';
+          chosen.name = button.name;
+          chosen.value = button.value;
+          form.appendChild(chosen);
+        }
+        form.submit();
+      });
   });
 })();

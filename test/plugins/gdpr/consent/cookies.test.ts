@@ -103,6 +103,19 @@ describe('gdpr: cookies with real prior consent (banner, guard, scripts, GPC)', 
     expect((await registerRows(t)).at(-1)!.categories).to.equal('necessary,preferences');
   });
 
+  it('the cookie wall (a setting) covers the page with the same banner, Reject all included', async () => {
+    const current = t.platform.settings.get<Record<string, unknown>>('gdpr');
+    await t.platform.options.set('settings.gdpr', { ...current, cookieWall: true });
+    try {
+      const home = await t.agent().get('/').expect(200);
+      expect(home.text).to.match(/<div class="gdpr-wall">\s*<section class="gdpr-banner" id="gdpr-banner" aria-labelledby="gdpr-banner-title" role="dialog" aria-modal="true">/);
+      expect(home.text).to.include('>Reject all</button>');
+    } finally {
+      await t.platform.options.set('settings.gdpr', current);
+    }
+    expect((await t.agent().get('/')).text).not.to.include('gdpr-wall');
+  });
+
   it('/privacy/cookies lists every declared cookie by category; a cookie the admin adds is listed and asks everyone again', async () => {
     const agent = t.agent();
     expect((await choose(agent, 'reject')).status).to.equal(303);
