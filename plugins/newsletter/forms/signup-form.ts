@@ -19,7 +19,13 @@ export const signupSchema = z.object({
 
 export const campaignSchema = z.object({
   subject: z.string({ message: 'Write a subject' }).trim().min(1, 'Write a subject').max(200, 'Keep the subject under 200 characters').regex(/^[^\r\n]*$/, 'The subject is one line'),
-  body: z.string({ message: 'Write the message' }).trim().min(1, 'Write the message').max(50_000, 'The message can be at most 50,000 characters'),
+  // Browsers send a textarea's line breaks as CRLF; kept as LF so paragraphs split the same everywhere.
+  body: z
+    .string({ message: 'Write the message' })
+    .trim()
+    .min(1, 'Write the message')
+    .max(50_000, 'The message can be at most 50,000 characters')
+    .transform((v) => v.replace(/\r\n?/g, '\n')),
 });
 
 /** A ticked checkbox sends `on`; an unticked one sends nothing. */

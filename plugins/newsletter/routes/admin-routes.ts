@@ -4,7 +4,7 @@ import { forbidden, notFound, pageFrom, pager, parseForm, type FieldErrors, type
 import { NewsletterCampaign, NewsletterEvent, NewsletterSubscriber } from '../models';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../models/subscriber';
 import { campaignSchema } from '../forms/signup-form';
-import { CampaignAlreadyStarted, type Campaigns } from '../services/campaigns';
+import { CampaignAlreadyStarted, paragraphs, type Campaigns } from '../services/campaigns';
 import { csvRow } from '../services/csv';
 
 export const MANAGE = 'newsletter.manage';
@@ -94,7 +94,15 @@ export function adminRoutes(ctx: PluginContext, campaigns: Campaigns): void {
   const campaignPage = async (res: Response, campaign: NewsletterCampaign, values: Record<string, unknown> = {}, errors: FieldErrors = {}, status = 200) => {
     await res.renderPage(
       'newsletter/admin/campaign',
-      { title: campaign.subject, campaign, progress: await campaigns.progress(campaign.id), recipients: await campaigns.recipientsNow(), values: { subject: campaign.subject, body: campaign.body, ...values }, errors },
+      {
+        title: campaign.subject,
+        campaign,
+        paragraphs: paragraphs(campaign.body),
+        progress: await campaigns.progress(campaign.id),
+        recipients: await campaigns.recipientsNow(),
+        values: { subject: campaign.subject, body: campaign.body, ...values },
+        errors,
+      },
       status,
     );
   };
@@ -120,6 +128,14 @@ export function adminRoutes(ctx: PluginContext, campaigns: Campaigns): void {
     const campaign = await campaignOf(req);
     await campaigns.sendTest(campaign, req.user!.email);
     res.flash('success', `A test was sent to ${req.user!.email}.`);
+    res.redirect(303, `/admin/newsletter/campaigns/${campaign.id}`);
+  });
+
+  // A campaign whose batch job failed for good (the database away too long) goes on where it stopped.
+  router.post('/admin/newsletter/campaigns/:id/resume', guard, async (req, res) => {
+    const campaign = await campaignOf(req);
+    if (await campaigns.resume(campaign.id)) res.flash('success', 'Sending goes on with the recipients not mailed yet.');
+    else res.flash('info', 'This campaign is not being sent.');
     res.redirect(303, `/admin/newsletter/campaigns/${campaign.id}`);
   });
 

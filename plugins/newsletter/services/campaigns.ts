@@ -93,6 +93,14 @@ export class Campaigns {
     });
   }
 
+  /** Enqueues another batch for a campaign still sending; the claims make a batch too many harmless. */
+  async resume(campaignId: number): Promise<boolean> {
+    const campaign = await NewsletterCampaign.findByPk(campaignId);
+    if (campaign?.status !== 'sending') return false;
+    await this.ctx.jobs.enqueue(BATCH_JOB, { campaignId }, { dedupeKey: `${BATCH_JOB}:${campaignId}:resume:${campaign.batches}` });
+    return true;
+  }
+
   /** Counts for the admin's progress bar. */
   async progress(campaignId: number): Promise<{ status: string; total: number; sent: number; skipped: number; pending: number; percent: number } | undefined> {
     const campaign = await NewsletterCampaign.findByPk(campaignId);

@@ -148,6 +148,25 @@ describe('newsletter: admin, campaigns and their sending', function () {
     expect(await NewsletterDelivery.count({ where: { campaign_id: id, status: { [Op.ne]: 'sent' } } })).to.equal(0);
   });
 
+  it('resumes a campaign whose batch job failed for good, mailing only those not mailed yet', async () => {
+    await saveSettings(t, { batchSize: 100, batchIntervalSeconds: 0 });
+    const id = await draft('Stuck news', 'First line\r\n\r\nSecond paragraph');
+    // As a job that gave up would leave it: sending, two recipients mailed, the rest pending, no job queued.
+    const subscribers = await NewsletterSubscriber.findAll({ where: { status: 'confirmed' }, order: [['id', 'ASC']] });
+    await NewsletterCampaign.update({ status: 'sending', started_at: new Date(), total: subscribers.length, sent_count: 2, batches: 1 }, { where: { id } });
+    for (const [i, s] of subscribers.entries()) await NewsletterDelivery.create({ campaign_id: id, subscriber_id: s.id, status: i < 2 ? 'sent' : 'pending', outbox_id: null, sent_at: i < 2 ? new Date() : null });
+    const page = await admin.get(`/admin/newsletter/campaigns/${id}`);
+    expect(page.text).to.include('Resume sending');
+    expect(page.text).to.match(/<p>First line<\/p><p>Second paragraph<\/p>/);
+    const res = await admin.post(`/admin/newsletter/campaigns/${id}/resume`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(res.status).to.equal(303);
+    await t.platform.jobs.idle(30_000);
+    const campaign = (await NewsletterCampaign.findByPk(id))!;
+    expect([campaign.status, campaign.sent_count]).to.deep.equal(['sent', 5]);
+    const mails = await campaignMails('Stuck news');
+    expect([...mails.keys()].sort()).to.deep.equal(subscribers.slice(2).map((s) => s.email!).sort());
+  });
+
   it('finishes a campaign after the app is stopped between batches and started again, mailing nobody twice', async () => {
     await saveSettings(t, { batchSize: 2, batchIntervalSeconds: 1 });
     const id = await draft('Restart news');

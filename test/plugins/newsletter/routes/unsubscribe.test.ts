@@ -14,10 +14,13 @@ describe('newsletter: one-click unsubscribe and the suppression list', function 
   });
   after(async () => t.close());
 
+  let admin: ReturnType<TestApp['agent']> | undefined;
   /** Sends a campaign through the admin pages and waits for it to go out. */
   async function sendCampaign(subject: string): Promise<void> {
-    const admin = t.agent();
-    await loginAsAdmin(admin);
+    if (!admin) {
+      admin = t.agent();
+      await loginAsAdmin(admin);
+    }
     const list = await admin.get('/admin/newsletter/campaigns');
     const created = await admin.post('/admin/newsletter/campaigns').type('form').send({ _csrf: csrfFrom(list.text), subject, body: 'News of the week.' });
     const page = await admin.get(created.headers.location);
