@@ -78,14 +78,32 @@ export async function seedPerson(t: TestApp, tag: string): Promise<CanaryPerson>
 }
 
 /** Every text value of every table, as `table.column` → values, to look for canaries in. */
+const textColumnsOf = new WeakMap<TestApp, Promise<Array<{ table: string; text: string[] }>>>();
+
+/** Every table with its text columns, read once per app (the schema does not change during a test). */
+function textColumns(t: TestApp): Promise<Array<{ table: string; text: string[] }>> {
+  let found = textColumnsOf.get(t);
+  if (!found) {
+    found = (async () => {
+      const qi = t.platform.sequelize.getQueryInterface();
+      const tables = ((await qi.showAllTables()) as Array<string | { tableName: string }>).map((x) => (typeof x === 'string' ? x : x.tableName)).filter((n) => !n.startsWith('sqlite_'));
+      const out: Array<{ table: string; text: string[] }> = [];
+      for (const table of tables.sort()) {
+        const columns = await qi.describeTable(table);
+        const text = Object.entries(columns).filter(([, d]) => /char|text|json|clob/i.test(String(d.type))).map(([name]) => name);
+        if (text.length) out.push({ table, text });
+      }
+      return out;
+    })();
+    textColumnsOf.set(t, found);
+  }
+  return found;
+}
+
 export async function textDump(t: TestApp): Promise<Array<{ where: string; value: string }>> {
   const qi = t.platform.sequelize.getQueryInterface();
-  const tables = ((await qi.showAllTables()) as Array<string | { tableName: string }>).map((x) => (typeof x === 'string' ? x : x.tableName)).filter((n) => !n.startsWith('sqlite_'));
   const out: Array<{ where: string; value: string }> = [];
-  for (const table of tables.sort()) {
-    const columns = await qi.describeTable(table);
-    const text = Object.entries(columns).filter(([, d]) => /char|text|json|clob/i.test(String(d.type))).map(([name]) => name);
-    if (!text.length) continue;
+  for (const { table, text } of await textColumns(t)) {
     const rows = await t.platform.sequelize.query<Record<string, unknown>>(`SELECT ${text.map((c) => qi.quoteIdentifier(c)).join(', ')} FROM ${qi.quoteIdentifier(table)}`, { type: QueryTypes.SELECT });
     for (const row of rows) for (const col of text) if (row[col] !== null && row[col] !== undefined) out.push({ where: `${table}.${col}`, value: String(row[col]).toLowerCase() });
   }

@@ -12,18 +12,19 @@ describe('gdpr rights: the export of X holds all of X and nothing of Y; erasure 
   let t: TestApp;
   let x: CanaryPerson;
   let y: CanaryPerson;
+  let agent: ReturnType<TestApp['agent']>;
   const PASSWORD = 'correct-horse-battery-staple';
 
   before(async () => {
     t = await startTestApp({ plugins: ['shops', 'gdpr'], smtp: true });
     x = await seedPerson(t, 'x');
     y = await seedPerson(t, 'y');
+    agent = t.agent();
+    await login(agent, x.email, PASSWORD);
   });
   after(async () => t.close());
 
   it('downloads at once a zip whose export.json validates against its schema, with every X canary, the consent history, and no Y canary', async () => {
-    const agent = t.agent();
-    await login(agent, x.email, PASSWORD);
     const csrf = await tokenFor(agent, '/privacy/rights');
     const res = await agent.post('/privacy/rights/export').type('form').send({ _csrf: csrf }).buffer(true).parse(binary);
     expect(res.status).to.equal(200);
@@ -50,8 +51,6 @@ describe('gdpr rights: the export of X holds all of X and nothing of Y; erasure 
   });
 
   it('erases X through the register: only retained fields keep X canaries, Y is untouched, a second erasure changes nothing, the consent chain verifies', async () => {
-    const agent = t.agent();
-    await login(agent, x.email, PASSWORD);
     const csrf = await tokenFor(agent, '/privacy/rights');
     const missing = await agent.post('/privacy/rights/erasure').type('form').send({ _csrf: csrf });
     expect(missing.status).to.equal(422);

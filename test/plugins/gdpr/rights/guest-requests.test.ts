@@ -7,8 +7,11 @@ import { askByEmail, binary, confirmFromMail, linkIn, unzip } from './rights-hel
 describe('gdpr rights: requests by email (guests and anyone)', function () {
   this.timeout(60_000);
   let t: TestApp;
+  let admin: ReturnType<TestApp['agent']>;
   before(async () => {
     t = await startTestApp({ plugins: ['shops', 'gdpr'], smtp: true });
+    admin = t.agent();
+    await loginAsAdmin(admin);
   });
   after(async () => t.close());
 
@@ -77,8 +80,6 @@ describe('gdpr rights: requests by email (guests and anyone)', function () {
     const again = await agent.get(link);
     expect(again.status).to.equal(410);
 
-    const admin = t.agent();
-    await loginAsAdmin(admin);
     const list = await admin.get('/admin/privacy/requests');
     expect(list.status).to.equal(200);
     expect(list.text).to.include('guest.access@example.test');
@@ -111,8 +112,6 @@ describe('gdpr rights: requests by email (guests and anyone)', function () {
     await askByEmail(agent, 'erasure', 'status.changes@example.test');
     await confirmFromMail(agent, t.smtp!, 'status.changes@example.test');
     const request = (await RightsRequest.findOne({ where: { email: 'status.changes@example.test' } }))!;
-    const admin = t.agent();
-    await loginAsAdmin(admin);
     const csrf = csrfFrom((await admin.get(`/admin/privacy/requests/${request.id}`)).text);
     // Rejecting needs a reason.
     const noReason = await admin.post(`/admin/privacy/requests/${request.id}/reject`).type('form').send({ _csrf: csrf, reason: '' });
@@ -136,8 +135,6 @@ describe('gdpr rights: requests by email (guests and anyone)', function () {
     await askByEmail(agent, 'access', 'to.reject@example.test');
     await confirmFromMail(agent, t.smtp!, 'to.reject@example.test');
     const request = (await RightsRequest.findOne({ where: { email: 'to.reject@example.test' } }))!;
-    const admin = t.agent();
-    await loginAsAdmin(admin);
     const csrf = csrfFrom((await admin.get(`/admin/privacy/requests/${request.id}`)).text);
     const res = await admin.post(`/admin/privacy/requests/${request.id}/reject`).type('form').send({ _csrf: csrf, reason: 'We could not confirm your identity' });
     expect(res.status).to.equal(303);
@@ -152,8 +149,6 @@ describe('gdpr rights: requests by email (guests and anyone)', function () {
     await askByEmail(agent, 'access', 'to.extend@example.test');
     await confirmFromMail(agent, t.smtp!, 'to.extend@example.test');
     const request = (await RightsRequest.findOne({ where: { email: 'to.extend@example.test' } }))!;
-    const admin = t.agent();
-    await loginAsAdmin(admin);
     const csrf = csrfFrom((await admin.get(`/admin/privacy/requests/${request.id}`)).text);
     const first = await admin.post(`/admin/privacy/requests/${request.id}/extend`).type('form').send({ _csrf: csrf, months: '2', reason: 'Many orders across many shops to gather' });
     expect(first.status).to.equal(303);
