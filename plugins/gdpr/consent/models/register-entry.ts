@@ -1,5 +1,9 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
+function appendOnly(): never {
+  throw new Error('The consent register is append-only: its rows are never changed or deleted');
+}
+
 export const REGISTER_ACTIONS = ['accepted', 'withdrawn'] as const;
 export type RegisterAction = (typeof REGISTER_ACTIONS)[number];
 
@@ -55,6 +59,13 @@ export class RegisterEntry extends Model<InferAttributes<RegisterEntry>, InferCr
         underscored: true,
         timestamps: false,
         indexes: [{ fields: ['policy_slug'] }],
+        // Append-only through the model too: a change would break the chain, so it is refused before it is written.
+        hooks: {
+          beforeUpdate: appendOnly,
+          beforeBulkUpdate: appendOnly,
+          beforeDestroy: appendOnly,
+          beforeBulkDestroy: appendOnly,
+        },
       },
     );
   }

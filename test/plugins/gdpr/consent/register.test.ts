@@ -44,6 +44,21 @@ describe('gdpr: the consent register (hash chain, verify, search, CSV, erasure)'
     expect((await service.verify()).intact).to.equal(true);
   });
 
+  it('the model refuses to change or delete a row (append-only)', async () => {
+    const { RegisterEntry } = await import('../../../../plugins/gdpr/consent/models');
+    const [first] = await RegisterEntry.findAll({ order: [['seq', 'ASC']], limit: 1 });
+    let refused = 0;
+    for (const attempt of [() => first.update({ section: 'edited' }), () => first.destroy(), () => RegisterEntry.update({ section: 'edited' }, { where: { id: first.id } }), () => RegisterEntry.destroy({ where: { id: first.id } })]) {
+      try {
+        await attempt();
+      } catch (error) {
+        expect((error as Error).message).to.include('append-only');
+        refused++;
+      }
+    }
+    expect(refused).to.equal(4);
+  });
+
   it('"Verify register" says the chain is intact', async () => {
     const text = await verify(t, admin);
     expect(text).to.include('The register is intact');
