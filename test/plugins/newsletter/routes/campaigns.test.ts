@@ -74,6 +74,11 @@ describe('newsletter: admin, campaigns and their sending', function () {
     expect(lines[0]).to.equal('email,status,source,consented_at,confirmed_at,unsubscribed_at,created_at');
     expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).to.deep.equal([...confirmed].sort());
     expect(lines[1]).to.match(/,confirmed,page,\d{4}-\d\d-\d\dT[^,]+Z,\d{4}-\d\d-\d\dT[^,]+Z,,/);
+    const dashboard = await admin.get('/admin');
+    expect(dashboard.text).to.include('href="/admin/newsletter"').and.include('5 confirmed subscribers');
+    const settings = await admin.get('/admin/settings/newsletter');
+    expect(settings.status).to.equal(200);
+    expect(settings.text).to.include('Emails per batch').and.include('Seconds between batches').and.include('Signups per hour from one address');
     const one = await NewsletterSubscriber.findOne({ where: { email: 'c1@example.test' } });
     const history = await admin.get(`/admin/newsletter/subscribers/${one!.id}`);
     expect(history.text).to.include('signup form at /newsletter').and.include('confirmation link');
