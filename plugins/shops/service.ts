@@ -41,6 +41,11 @@ export interface ShopsService {
   paidOrderItems(userId: number, productId?: number): Promise<PurchasedItem[]>;
   /** The lines of one order, whatever its status (a "write a review" link per line on its pages). */
   orderItems(orderId: number): Promise<OrderItemInfo[]>;
+  /**
+   * Keeps a product's rating on the product (the catalog's "4 stars and up" filter and "best rated" sort):
+   * the reviews plugin calls it in the approval's transaction. `average` in stars (4.25), rounded to hundredths.
+   */
+  setProductRating(productId: number, rating: { average: number; count: number }): Promise<void>;
 }
 
 export interface OrderItemInfo {
@@ -222,6 +227,11 @@ export function createShopsService(): ShopsService {
           .sort((a, b) => a.id - b.id)
           .map((item) => ({ orderItemId: item.id, orderId: order.id, orderNumber: order.number, shopId: order.shop_id, paidAt: order.paid_at, productId: item.product_id as number, title: item.title })),
       );
+    },
+
+    async setProductRating(productId, { average, count }) {
+      // silent: a new rating is not an edit of the product (its updated_at and hooks stay as they are).
+      await Product.update({ rating_avg: count > 0 ? Math.round(average * 100) : 0, rating_count: Math.max(0, count) }, { where: { id: productId }, silent: true });
     },
 
     async orderItems(orderId) {

@@ -20,6 +20,9 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
   /** The first image's thumbnail, kept here so catalog pages need no join. */
   declare image_path: CreationOptional<string | null>;
   declare published_at: CreationOptional<Date | null>;
+  /** The mean of its approved reviews in hundredths of a star (430 = 4.3), kept by the reviews plugin; 0 without reviews. */
+  declare rating_avg: CreationOptional<number>;
+  declare rating_count: CreationOptional<number>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -48,6 +51,8 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
         tags_text: { type: DataTypes.STRING(1000), allowNull: false, defaultValue: '' },
         image_path: { type: DataTypes.STRING(255), allowNull: true },
         published_at: { type: DataTypes.DATE, allowNull: true },
+        rating_avg: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        rating_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -19,6 +19,8 @@ const catalogQuery = z.object({
   min: z.string().trim().max(20).optional().catch(undefined),
   max: z.string().trim().max(20).optional().catch(undefined),
   sort: z.enum(CATALOG_SORTS).optional().catch(undefined),
+  /** "4": products rated 4 stars and up on average. */
+  rating: z.enum(['1', '2', '3', '4']).optional().catch(undefined),
 });
 
 /** Price filters are typed in major units; every shop currency has two decimals, so one scale fits all. */
@@ -71,11 +73,11 @@ export function catalogRoutes(ctx: PluginContext): void {
     }
     if (minPrice !== undefined && minPrice < 0) minPrice = undefined;
     const result = await searchProducts(
-      { q: filters.q, categoryIds: category?.ids, minPrice, maxPrice, sort: filters.sort },
+      { q: filters.q, categoryIds: category?.ids, minPrice, maxPrice, minRating: filters.rating ? Number(filters.rating) : undefined, sort: filters.sort },
       { page: page.page, perPage: page.perPage },
     );
     // What was typed stays in the fields (to be corrected); the pager's links carry only what applied.
-    const values = { q: filters.q, category: category?.slug ?? '', min: filters.min ?? '', max: filters.max ?? '', sort: result.sort };
+    const values = { q: filters.q, category: category?.slug ?? '', min: filters.min ?? '', max: filters.max ?? '', rating: filters.rating ?? '', sort: result.sort };
     const applied = { ...values, min: minPrice === undefined ? '' : filters.min, max: maxPrice === undefined ? '' : filters.max };
     await res.renderPage('shops/catalog', {
       title: filters.q ? `Search: ${filters.q}` : category ? category.name : 'Products',

@@ -17,7 +17,7 @@ import { Product } from '../models/product';
  *   whole index each time.
  */
 
-export const CATALOG_SORTS = ['newest', 'price_asc', 'price_desc', 'relevance'] as const;
+export const CATALOG_SORTS = ['newest', 'price_asc', 'price_desc', 'relevance', 'rating'] as const;
 export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
 export interface CatalogFilters {
@@ -29,6 +29,8 @@ export interface CatalogFilters {
   /** Inclusive bounds in minor units. */
   minPrice?: number;
   maxPrice?: number;
+  /** Only products whose average rating is at least this many stars (kept on the product by the reviews plugin). */
+  minRating?: number;
   /** Defaults to relevance when searching, newest otherwise. */
   sort?: CatalogSort;
 }
@@ -53,6 +55,9 @@ export interface CatalogCard {
   shop_name: string;
   shop_slug: string;
   vacation_mode: boolean;
+  /** Hundredths of a star (430 = 4.3) and the number of approved reviews; 0 and 0 without reviews. */
+  rating_avg: number;
+  rating_count: number;
 }
 
 export interface CatalogResult {
@@ -145,18 +150,25 @@ export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, req
     replacements.maxPrice = filters.maxPrice;
   }
 
-  const keys = sort === 'price_asc' || sort === 'price_desc' ? 'p.price' : 'p.published_at';
+  if (filters.minRating !== undefined) {
+    where.push('p.rating_avg >= :minRating AND p.rating_count > 0');
+    replacements.minRating = Math.round(filters.minRating * 100);
+  }
+
+  const keys = sort === 'price_asc' || sort === 'price_desc' ? 'p.price' : sort === 'rating' ? 'p.rating_avg, p.rating_count' : 'p.published_at';
   const innerOrder = {
     newest: 'p.published_at DESC, p.id DESC',
     price_asc: 'p.price ASC, p.id ASC',
     price_desc: 'p.price DESC, p.id DESC',
     relevance: dialect === 'postgres' ? 'rank DESC, p.id DESC' : 'rank ASC, p.id DESC',
+    // Index (status, rating_avg, rating_count, id) of migration 0006.
+    rating: 'p.rating_avg DESC, p.rating_count DESC, p.id DESC',
   }[sort];
   const outerOrder = innerOrder.replace(/\bp\./g, 'page.').replace(/\brank\b/, 'page.rank');
   const whereSql = where.join(' AND ');
 
   const sql = `SELECT p.id, p.title, p.slug, p.price, p.compare_at_price, p.currency, p.stock, p.image_path, p.published_at,
-  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode
+  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode, p.rating_avg, p.rating_count
 FROM (SELECT p.id, ${keys}${rank} FROM ${from} WHERE ${whereSql} ORDER BY ${innerOrder} LIMIT :limit OFFSET :offset) page
 JOIN products p ON p.id = page.id
 JOIN shops s ON s.id = p.shop_id
