@@ -4,11 +4,9 @@ import { productRating } from './ratings';
 
 /**
  * Copies a product's rating onto the product in shops (its catalog filters and sorts by it), in the
- * approval's transaction: the shops service joins it.
+ * approval's transaction: the shops service joins it (ambient transaction).
  */
 export async function syncProductRating(ctx: PluginContext, productId: number): Promise<void> {
-  const shops = ctx.service('shops') as { setProductRating?: (productId: number, rating: { average: number; count: number }) => Promise<void> };
-  if (!shops.setProductRating) return;
   const { average, count } = await productRating(productId);
-  await shops.setProductRating(productId, { average, count });
+  await ctx.service('shops').setProductRating(productId, { average, count });
 }
