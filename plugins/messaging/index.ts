@@ -12,6 +12,7 @@ import { contactRoutes } from './routes/contact-routes';
 import { threadRoutes } from './routes/thread-routes';
 import { inboxRoutes } from './routes/inbox-routes';
 import { adminRoutes } from './routes/admin-routes';
+import { seedDemoConversations } from './demo';
 
 export default definePlugin({
   setup(ctx) {
@@ -25,6 +26,9 @@ export default definePlugin({
     registerMessagingPrivacy(ctx, settings);
     registerMessagingSlots(ctx);
     ctx.admin.menu({ id: 'messaging', label: 'Messages', href: '/admin/messages', capability: READ_ALL, order: 40 });
+
+    // After shops' demo catalog (10) and orders (20).
+    ctx.hooks.on('core.demo.seeded', () => seedDemoConversations(ctx, settings), { priority: 30 });
 
     newConversationRoutes(ctx, settings);
     contactRoutes(ctx, settings);
