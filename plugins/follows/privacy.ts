@@ -1,11 +1,17 @@
 import { Op } from 'sequelize';
-import type { PluginContext } from '@agora/core';
+import { User, type Person, type PluginContext } from '@agora/core';
 import { Follow } from './models/follow';
 import { FollowEvent } from './models/event';
 import { Notification } from './models/notification';
 import { Preference } from './models/preference';
 
 const PAGE = 200;
+
+/** The account the rows hang on: given, or found by the person's email (a request made with the address only). */
+async function accountOf(person: Person): Promise<number | undefined> {
+  if (person.userId) return person.userId;
+  return (await User.findOne({ where: { email: person.email }, attributes: ['id'] }))?.id;
+}
 
 /**
  * What follows keeps about a person: the shops they follow (and each one's email switch), their
@@ -17,8 +23,8 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
     name: 'follows',
     covers: {},
     async exportPage(person, page) {
-      if (!person.userId) return { items: [], done: true };
-      const userId = person.userId;
+      const userId = await accountOf(person);
+      if (!userId) return { items: [], done: true };
       const items = [];
       if (page === 1) {
         const preference = await Preference.findByPk(userId);
@@ -51,8 +57,9 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
     name: 'follows',
     covers: {},
     async erasePage(person) {
-      if (!person.userId) return { removed: [], anonymized: [], retained: [], done: true };
-      const where = { user_id: person.userId };
+      const userId = await accountOf(person);
+      if (!userId) return { removed: [], anonymized: [], retained: [], done: true };
+      const where = { user_id: userId };
       const notifications = await Notification.destroy({ where });
       const follows = await Follow.destroy({ where });
       const settings = await Preference.destroy({ where });
@@ -72,7 +79,10 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
     async apply(cutoff, transaction) {
       const removed = await Notification.destroy({ where: { created_at: { [Op.lt]: cutoff }, email_status: { [Op.ne]: 'pending' } }, transaction });
       // Events no notification points to any more tell nobody anything.
-      await FollowEvent.destroy({ where: { created_at: { [Op.lt]: cutoff }, fanned_out_at: { [Op.ne]: null } }, transaction });
+      await ctx.sequelize.query(
+        'DELETE FROM follows_events WHERE created_at < ? AND fanned_out_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follows_notifications n WHERE n.event_id = follows_events.id)',
+        { replacements: [cutoff], transaction },
+      );
       return { removed, anonymized: 0 };
     },
   });
