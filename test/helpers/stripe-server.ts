@@ -299,7 +299,7 @@ export class StripeServer {
   }
 
   /** An event as Stripe sends it: the fixture of `event` around the object. */
-  event(type: string, object: Json, id = `evt_${rand()}`): Json {
+  event(type: string, object: Json, id = `evt_${rand()}`): Json & { id: string; type: string } {
     return { ...fixture('event'), id, type, created: now(), livemode: false, data: { object: structuredClone(object) }, api_version: Stripe.API_VERSION ?? '2026-01-01' };
   }
 }

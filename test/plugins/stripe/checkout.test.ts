@@ -12,14 +12,16 @@ describe('stripe: checkout and webhooks', () => {
   // One buyer and one shop for the file (passwords are hashed slowly on purpose); each test its own product.
   let agent: ReturnType<StripeTestApp['t']['agent']>;
   let shop: Awaited<ReturnType<typeof makeShop>>['shop'];
-  before(async () => {
+  before(async function () {
+    // A fresh database, a seller and a buyer with hashed passwords: slow on purpose, once for the file.
+    this.timeout(60_000);
     s = await startStripeApp();
     shop = (await makeShop(s.t)).shop;
     const { user, password } = await createUser();
     agent = s.t.agent();
     await login(agent, user.username, password);
   });
-  after(async () => s.close());
+  after(async () => s?.close());
 
   async function placed(price = 1250, quantity = 2, stock: number | null = 10) {
     const product = await makeProduct(s.t, shop, { price, stock });

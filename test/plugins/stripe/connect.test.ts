@@ -30,7 +30,7 @@ describe('stripe: Connect payouts, refunds, ledger and admin', () => {
     buyer = s.t.agent();
     await login(buyer, user.username, password);
   });
-  after(async () => s.close());
+  after(async () => s?.close());
 
   it('keeps the keys sealed in the database and masked on the settings page', async () => {
     const page = await admin.get('/admin/settings/stripe').expect(200);
