@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { createUser, loginAsAdmin, startTestApp, type TestApp } from '../../helpers/app';
-import { makeProduct, makeShop, moderate, reviewModels, shopModels } from './helpers';
+import { loginAsAdmin, startTestApp, type TestApp } from '../../helpers/app';
+import { createUser, makeProduct, makeShop, moderate, reviewModels, shopModels } from './helpers';
 
 let item = 500_000;
 

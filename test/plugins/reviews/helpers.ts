@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { createUser, csrfFrom, login, type TestApp } from '../../helpers/app';
+import { csrfFrom, login, type TestApp } from '../../helpers/app';
+import { User, hashPassword } from '../../../core/index';
 import { addToCart, checkout, makeProduct, makeShop } from '../shops/order-helpers';
 import { shopModels } from '../shops/shop-models';
 import { pngImage } from '../shops/catalog-helpers';
@@ -33,6 +34,37 @@ export async function setOrderStatus(seller: supertest.Agent, number: string, to
   const token = csrfFrom((await seller.get(`/seller/orders/${number}`)).text);
   const res = await seller.post(`/seller/orders/${number}/status`).type('form').send({ _csrf: token, to });
   expect(res.status, res.text.slice(0, 300)).to.equal(303);
+}
+
+const PASSWORD = 'correct-horse-battery-staple';
+let hashed: Promise<string> | undefined;
+let seq = 0;
+
+/** A verified customer, hashing the one test password once per run (hashing dominates these tests' time). */
+export async function createUser(fields: { email?: string; display_name?: string; role?: 'customer' | 'seller' | 'moderator' | 'admin' } = {}) {
+  hashed ??= hashPassword(PASSWORD);
+  seq++;
+  const username = `rev${seq}x${Date.now() % 1_000_000}`;
+  const user = await User.create({
+    username,
+    email: fields.email ?? `${username}@example.test`,
+    first_name: 'Rita',
+    last_name: `Reviewer${seq}`,
+    display_name: fields.display_name ?? `Rita Reviewer ${seq}`,
+    password_hash: await hashed,
+    birth_date: '1990-01-01',
+    role: fields.role ?? 'customer',
+    email_verified_at: new Date(),
+  });
+  return { user, password: PASSWORD };
+}
+
+/** A logged-in agent of a new customer. */
+export async function customer(t: TestApp, fields: Parameters<typeof createUser>[0] = {}) {
+  const { user, password } = await createUser(fields);
+  const agent = t.agent();
+  await login(agent, user.username, password);
+  return { user, agent };
 }
 
 /** A new customer who bought the product (through cart and checkout) and whose order the seller marked paid. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type supertest from 'supertest';
-import { createUser, login, loginAsAdmin, startTestApp, type TestApp } from '../../helpers/app';
-import { GOOD_REVIEW, buyer, latestReviewOf, makeProduct, makeShop, moderate, postReview, reviewModels, sellerAgent, type ShopFixture } from './helpers';
+import { login, loginAsAdmin, startTestApp, type TestApp } from '../../helpers/app';
+import { GOOD_REVIEW, buyer, createUser, latestReviewOf, makeProduct, makeShop, moderate, postReview, reviewModels, sellerAgent, type ShopFixture } from './helpers';
 
 describe('reviews: writing, moderating and showing a review', function () {
   this.timeout(60_000);
