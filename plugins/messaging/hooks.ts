@@ -25,6 +25,8 @@ declare module '@agora/core' {
     /** Tells the other side of a new message by email, with a link back to the thread. */
     'messaging.notify': { messageId: number };
     'messaging.warning-mail': { sanctionId: number };
+    /** Tells the admins of a new report. */
+    'messaging.report-mail': { reportId: number };
   }
 }
 

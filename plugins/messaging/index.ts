@@ -4,7 +4,7 @@ import { initMessagingModels } from './models';
 import { defineMessagingSettings } from './settings';
 import { READ_ALL } from './services/access';
 import { sendMessageMail } from './services/notify';
-import { sendSanctionMail } from './services/moderation';
+import { sendReportMail, sendSanctionMail } from './services/moderation';
 import { registerMessagingPrivacy } from './privacy';
 import { registerMessagingSlots } from './slots';
 import { newConversationRoutes } from './routes/new-conversation-routes';
@@ -23,6 +23,7 @@ export default definePlugin({
     ctx.forms.declare('messaging.contact', { label: 'Contacting a seller or the store' });
     ctx.jobs.define('messaging.notify', async (payload) => sendMessageMail(ctx, Number(payload.messageId)));
     ctx.jobs.define('messaging.warning-mail', async (payload) => sendSanctionMail(ctx, Number(payload.sanctionId)));
+    ctx.jobs.define('messaging.report-mail', async (payload) => sendReportMail(ctx, Number(payload.reportId)));
     registerMessagingPrivacy(ctx, settings);
     registerMessagingSlots(ctx);
     ctx.admin.menu({ id: 'messaging', label: 'Messages', href: '/admin/messages', capability: READ_ALL, order: 40 });

@@ -26,6 +26,7 @@ export async function reportConversation(ctx: PluginContext, conversation: Conve
   try {
     const report = await ctx.sequelize.transaction(async (tx) => {
       const report = await Report.create({ conversation_id: conversation.id, reporter_id: reporter.id, reported_user_id: reported, reason, note: note || null, status: 'open', resolved_by: null, resolved_at: null }, { transaction: tx });
+      await ctx.jobs.enqueue('messaging.report-mail', { reportId: report.id }, { tx, dedupeKey: `messaging.report-mail:${report.id}` });
       afterCommit(tx, () => ctx.hooks.do('messaging.conversation.reported', report, conversation));
       return report;
     });
@@ -93,6 +94,21 @@ export async function sendSanctionMail(ctx: PluginContext, sanctionId: number): 
     template: 'messaging/mail/sanction',
     data: { kind: sanction.kind, reason: sanction.reason, name: user.display_name },
   });
+}
+
+/** The admins learn of a report by email; the page behind the link shows who reported whom (admins only). */
+export async function sendReportMail(ctx: PluginContext, reportId: number): Promise<void> {
+  const report = await Report.findByPk(reportId);
+  if (!report || report.status !== 'open') return;
+  for (const admin of await User.findAll({ where: { role: 'admin' }, attributes: ['id', 'email'] })) {
+    await ctx.mail.send({
+      to: admin.email,
+      userId: admin.id,
+      subject: `A conversation was reported (report #${report.id})`,
+      template: 'messaging/mail/report',
+      data: { reason: report.reason === 'spam' ? 'spam' : 'harassment', link: '/admin/messages?view=reports' },
+    });
+  }
 }
 
 /** Releases a conversation held for review: the shop sees it now and is told of each message. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { csrfFrom, loginAsAdmin, type TestApp } from '../../../helpers/app';
+import { ADMIN, csrfFrom, loginAsAdmin, type TestApp } from '../../../helpers/app';
 import { User } from '../../../../core/auth/user-model';
 import { contactSeller, conversationIdOf, customer, messagingModels, reply, sellerWithProduct, sendForm, startMessagingApp } from '../messaging-helpers';
 
@@ -32,7 +32,10 @@ describe('messaging: reports, sanctions and messages held for review', function 
   it('a party reports the conversation; the report reaches the admins once, naming the sender', async () => {
     const { Report } = messagingModels();
     const { buyer, id } = await abusiveThread();
+    t.smtp!.clear();
     expect((await report(id)).status).to.equal(303);
+    const told = await t.smtp!.waitFor(ADMIN.email, /A conversation was reported/);
+    expect(told.text).to.contain('harassment').and.contain('/admin/messages?view=reports');
     const again = await report(id);
     expect(again.status).to.equal(303);
     const rows = await Report.findAll({ where: { conversation_id: id } });
