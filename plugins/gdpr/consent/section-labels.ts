@@ -15,3 +15,6 @@ export function sectionLabel(name: string, declared?: string): string {
   if (declared && declared !== name) return declared;
   return KNOWN[name] ?? name;
 }
+
+/** Sections gdpr leaves alone (the profile form asks nothing of policies): not extended, not in the admin. */
+export const UNEXTENDED: ReadonlySet<string> = new Set(['core.account.profile']);

@@ -8,6 +8,7 @@ import { setupCookies } from './cookies/setup-cookies';
 import { sectionBoxes } from './section-boxes';
 import { holdChangedPolicies, reconsentExtension, RECONSENT_SECTION } from './reconsent';
 import { installDefaults } from './install';
+import { UNEXTENDED } from './section-labels';
 import { setupSite } from './setup-site';
 import { publicPolicyRoutes } from './routes/public-policies';
 import { adminPolicyRoutes } from './routes/admin-policies';
@@ -17,8 +18,6 @@ import { adminCookieRoutes } from './routes/admin-cookies';
 import { accountPrivacyRoutes } from './routes/account-privacy';
 import { registerConsentPrivacy } from './privacy';
 
-/** Sections gdpr leaves alone: the profile form asks nothing of policies. */
-const SKIPPED = new Set(['core.account.profile']);
 
 /** The consent service of this plugin's running instance, for part 2 (rights) to use. */
 let running: ConsentService | undefined;
@@ -55,7 +54,7 @@ export async function setupConsent(ctx: PluginContext): Promise<void> {
   const secret = ctx.config.sessionSecret;
   // Every form section, those known now and any a plugin activated later declares.
   ctx.forms.extendEach((section) => {
-    if (SKIPPED.has(section.name)) return undefined;
+    if (UNEXTENDED.has(section.name)) return undefined;
     if (section.name === RECONSENT_SECTION) return reconsentExtension(service, secret) as never;
     return sectionBoxes(section, service, secret) as never;
   });

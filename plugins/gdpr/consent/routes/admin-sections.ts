@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { notFound, parseForm, type FieldErrors, type PluginContext } from '@agora/core';
 import { Policy, SectionPolicy } from '../models';
 import { listPolicies } from '../policies';
-import { sectionLabel } from '../section-labels';
+import { sectionLabel, UNEXTENDED } from '../section-labels';
 import { adminGuard } from './admin-guard';
 
 const addSchema = z.object({
@@ -25,7 +25,7 @@ export function adminSectionRoutes(ctx: PluginContext): void {
     // The forms on this page are small rows of buttons: a refusal is said once, at the top.
     const first = Object.values(fieldErrors)[0];
     const errors: FieldErrors = first ? { form: first } : {};
-    const known = ctx.forms.sections();
+    const known = ctx.forms.sections().filter((s) => !UNEXTENDED.has(s.name));
     const links = await SectionPolicy.findAll({ order: [['section', 'ASC'], ['position', 'ASC'], ['id', 'ASC']] });
     const policies = await listPolicies();
     const names = [...new Set([...known.map((s) => s.name), ...links.map((l) => l.section)])].sort();
@@ -54,7 +54,7 @@ export function adminSectionRoutes(ctx: PluginContext): void {
     const parsed = parseForm(addSchema, req.body);
     if (!parsed.ok) return page(res, parsed.errors, 422);
     const { section, policy_id, required } = parsed.data;
-    if (!ctx.forms.sections().some((s) => s.name === section) && !(await SectionPolicy.findOne({ where: { section } }))) return page(res, { section: 'Choose one of the forms listed.' }, 422);
+    if (UNEXTENDED.has(section) || (!ctx.forms.sections().some((s) => s.name === section) && !(await SectionPolicy.findOne({ where: { section } })))) return page(res, { section: 'Choose one of the forms listed.' }, 422);
     const policy = await Policy.findByPk(policy_id);
     if (!policy) return page(res, { policy_id: 'Choose a policy' }, 422);
     if (await SectionPolicy.findOne({ where: { section, policy_id } })) return page(res, { policy_id: `${policy.title} is already shown in this form.` }, 422);

@@ -29,6 +29,8 @@ describe('gdpr: consent per form in the admin, for a plugin activated after gdpr
     const first = await admin.get('/admin/privacy/sections').expect(200);
     expect(first.text).to.include('User registration').and.to.include('Re-consent after login');
     expect(first.text).not.to.include('Probe contact form');
+    // The profile form takes no consent boxes: not offered.
+    expect(first.text).not.to.include('id="section-core.account.profile"');
 
     await t.platform.plugins.activate('consent-probe');
     const page = await admin.get('/admin/privacy/sections').expect(200);
