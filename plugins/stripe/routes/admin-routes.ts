@@ -1,9 +1,11 @@
-import type { RequestHandler } from 'express';
-import { formatMoney, forbidden, notFound, requireUser, type PluginContext } from '@agora/core';
+import crypto from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import { formatMoney, forbidden, notFound, parseForm, requireUser, type FieldErrors, type PluginContext } from '@agora/core';
 import { stripeClient, stripeErrorText } from '../client';
 import { StripeAccount, StripeEvent, StripePayment, StripeTransfer } from '../models';
 import { accountEnabled } from '../models/stripe-account';
-import { balances, moneyOfOrder, owed, paidOut, platformNet, sellerEarnings } from '../services/ledger';
+import { balances, entry, moneyOfOrder, owed, paidOut, platformNet, sellerEarnings } from '../services/ledger';
+import { PAYOUT_FIELDS, payoutAmount, payoutSchema } from './payout-form';
 import { missingSettings, type StripeSettings } from '../settings';
 
 export const MANAGE = 'stripe.manage';
@@ -19,7 +21,7 @@ export function adminRoutes(ctx: PluginContext, settings: () => StripeSettings):
       .catch(next);
   };
 
-  ctx.router.get('/admin/stripe', requireUser, may, async (_req, res) => {
+  const statusPage = async (_req: Request, res: Response, errors: FieldErrors = {}, values: Record<string, unknown> = {}, status = 200) => {
     const s = settings();
     const payments = await StripePayment.findAll({ order: [['id', 'DESC']], limit: 100 });
     const rows = await balances();
@@ -48,7 +50,34 @@ export function adminRoutes(ctx: PluginContext, settings: () => StripeSettings):
       payments,
       balances: list,
       formatMoney,
+      errors,
+      values,
+      payoutKey: crypto.randomUUID(),
+    }, status);
+  };
+  ctx.router.get('/admin/stripe', requireUser, may, (req, res) => statusPage(req, res));
+
+  // Money paid to a shop outside Stripe: a ledger entry, once per form (its key), at most what is owed.
+  ctx.router.post('/admin/stripe/payouts', requireUser, may, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const strange = Object.keys(body).find((k) => !PAYOUT_FIELDS.has(k));
+    if (strange) return statusPage(req, res, { form: 'This form was changed; reload the page.' }, body, 422);
+    const parsed = parseForm(payoutSchema, body);
+    if (!parsed.ok) return statusPage(req, res, parsed.errors, body, 422);
+    const { shop_id: shopId, currency, payout_key: key } = parsed.data;
+    const amount = payoutAmount(parsed.data.amount, currency);
+    const field = `amount_${shopId}_${currency}`;
+    if (amount === undefined) return statusPage(req, res, { [field]: 'Enter the amount paid, like 12.50', form: 'Enter the amount paid, like 12.50' }, body, 422);
+    const done = await ctx.sequelize.transaction(async () => {
+      const [balance] = (await balances(shopId)).filter((b) => b.currency === currency);
+      const left = balance ? owed(balance.money) : 0;
+      if (amount > left) return `Record at most what is owed: ${formatMoney(Math.max(0, left), currency)}.`;
+      await entry({ key: `manual:${key}`, kind: 'manual_payout', orderId: null, shopId, paymentId: null, amount, currency });
+      return null;
     });
+    if (done) return statusPage(req, res, { [field]: done, form: done }, body, 422);
+    res.flash('success', `Recorded ${formatMoney(amount, currency)} paid by hand.`);
+    res.redirect(303, '/admin/stripe');
   });
 
   ctx.router.post('/admin/stripe/check', requireUser, may, async (req, res) => {

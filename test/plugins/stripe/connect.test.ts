@@ -180,6 +180,53 @@ describe('stripe: Connect payouts, refunds, ledger and admin', () => {
     expect((await buyer.get('/admin/stripe')).status).to.equal(403);
   });
 
+  it('lets the admin record what a shop without Stripe was paid by hand, once per form and never more than it is owed', async () => {
+    const { balances, owed } = await import('../../../plugins/stripe/services/ledger');
+    const [before] = await balances(byHand.shop.id);
+    const due = owed(before.money);
+    expect(due).to.be.greaterThan(0);
+    const page = await admin.get('/admin/stripe').expect(200);
+    const key = /name="payout_key" value="([^"]+)"/.exec(page.text)![1];
+    const send = (amount: string, payoutKey = key) =>
+      admin.post('/admin/stripe/payouts').type('form').send({ _csrf: csrfFrom(page.text), shop_id: String(byHand.shop.id), currency: 'EUR', amount, payout_key: payoutKey });
+    const tooMuch = await send(((due + 1) / 100).toFixed(2));
+    expect(tooMuch.status).to.equal(422);
+    expect(tooMuch.text).to.contain('Record at most what is owed');
+    expect((await send('abc')).status).to.equal(422);
+    const [one, two] = await Promise.all([send((due / 100).toFixed(2)), send((due / 100).toFixed(2))]);
+    expect([one.status, two.status]).to.include(303);
+    const [after] = await balances(byHand.shop.id);
+    expect(owed(after.money)).to.equal(0);
+    expect(after.money.manualPayout).to.equal(due);
+    await expectLedgerIdentity();
+  });
+
+  it('settles a refund Stripe answers as pending when refund.updated says it succeeded', async () => {
+    const a = await makeProduct(s.t, connected.shop, { price: 3000 });
+    const { sessionId } = await checkoutWithStripe(s, buyer, [{ id: a.id }]);
+    await deliver(s.t, s.stripe.event('checkout.session.completed', s.stripe.pay(sessionId!))).expect(200);
+    await jobsDone(s.t);
+    const payment = (await StripePayment.findOne({ where: { session_id: sessionId } }))!;
+    const { Order } = shopModels();
+    const order = (await Order.findOne({ where: { group_id: payment.group_id } }))!;
+    s.stripe.refundStatus = 'pending';
+    const page = await sellerAgent.get(`/seller/orders/${encodeURIComponent(order.number)}`).expect(200);
+    const form: Record<string, string> = { _csrf: csrfFrom(page.text), amount: '35.00', reason: 'Never arrived' };
+    for (const m of page.text.matchAll(/<input type="hidden" name="([a-z_]*key[a-z_]*)" value="([^"]+)"/g)) form[m[1]] = m[2];
+    expect((await sellerAgent.post(`/seller/orders/${encodeURIComponent(order.number)}/refund`).type('form').send(form)).status).to.equal(303);
+    s.stripe.refundStatus = 'succeeded';
+    expect((await order.reload()).refunded_total).to.equal(0);
+    const refund = [...s.stripe.refunds.values()].at(-1)!;
+    refund.status = 'succeeded';
+    await deliver(s.t, s.stripe.event('refund.updated', refund)).expect(200);
+    await jobsDone(s.t);
+    expect((await order.reload()).refunded_total).to.equal(3500);
+    expect(order.status).to.equal('cancelled');
+    const transfer = (await StripeTransfer.findOne({ where: { order_id: order.id } }))!;
+    expect(transfer.reversed).to.equal(transfer.amount);
+    await expectLedgerIdentity();
+  });
+
   it('stores no card number, CVC or card field anywhere and never sends one to Stripe', async () => {
     const tables = ['stripe_payments', 'stripe_events', 'stripe_accounts', 'stripe_ledger_entries', 'stripe_transfers', 'payment_events', 'checkout_groups', 'orders', 'options'];
     for (const table of tables) {
