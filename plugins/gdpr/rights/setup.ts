@@ -36,6 +36,7 @@ export async function setupRights(ctx: PluginContext): Promise<void> {
   adminBreachRoutes(deps);
   defineRightsJobs(deps);
 
+  ctx.slot('core.head', ({ template }) => (template.startsWith('gdpr/rights/') ? { html: '<link rel="stylesheet" href="/plugins/gdpr/rights.css">' } : undefined));
   ctx.admin.menu({ id: 'gdpr-requests', label: 'Privacy requests', href: '/admin/privacy/requests', capability: REQUESTS_CAPABILITY, order: 70 });
   ctx.admin.menu({ id: 'gdpr-retention', label: 'Retention', href: '/admin/privacy/retention', capability: RETENTION_CAPABILITY, order: 71 });
   ctx.admin.menu({ id: 'gdpr-records', label: 'Record of processing', href: '/admin/privacy/records', capability: RECORDS_CAPABILITY, order: 72 });
