@@ -39,7 +39,7 @@ export function defineShopsSettings(ctx: PluginContext): void {
     schema: shopsSettingsSchema,
     fields: [
       { key: 'feePercent', label: 'Platform fee (percent of each order subtotal)', type: 'number' },
-      { key: 'feeFixed', label: 'Platform fee (fixed amount per order)', type: 'money', currency: 'EUR', help: 'For example 0.30, added to the percentage on every order, in the order’s currency (every shop currency has cents).' },
+      { key: 'feeFixed', label: 'Fixed platform fee per order', type: 'money', currency: 'EUR', help: 'For example 0.30, added to the percentage on every order, in the order’s currency (every shop currency has cents).' },
       { key: 'taxRetentionYears', label: 'Years to keep paid orders for tax', type: 'number', help: 'Paid orders are kept this long after erasure requests, with the buyer reduced to what an invoice needs.' },
       { key: 'manualGatewayEnabled', label: 'Offer "Pay on delivery / bank transfer"', type: 'checkbox' },
       { key: 'manualGatewayInstructions', label: 'Payment instructions for the manual method', type: 'textarea' },

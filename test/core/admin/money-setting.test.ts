@@ -25,7 +25,7 @@ describe('a money setting (shops: the fixed platform fee)', () => {
   it('asks for the amount in the currency, not in minor units', async () => {
     const page = await admin.get('/admin/settings/shops').expect(200);
     expect(page.text).to.not.match(/minor units/i);
-    expect(page.text).to.contain('Platform fee (fixed amount per order) (EUR)');
+    expect(page.text).to.contain('Fixed platform fee per order (EUR)');
     expect(page.text).to.match(/name="feeFixed" value="0\.00" inputmode="decimal"/);
   });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
+import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN } from '../../helpers/app';
 import { hasChromium, startBrowserApp, type BrowserApp } from '../../helpers/browser';
@@ -97,7 +98,8 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
   after(async () => env?.close());
 
   it('fits the screen and passes axe-core on every page of the three journeys', async function () {
-    this.timeout(120_000);
+    // axe-core on 40 page views: a minute on a quiet machine, far more on a busy one.
+    this.timeout(300_000);
     const { browser, url } = env;
     const { Product, Order, Shop } = shopModels();
     const product = await Product.findOne({ where: { title: DEMO_SHOPS[0].products[0].title } });
@@ -153,6 +155,9 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
         ['admin', '/admin'],
         ['admin-plugins', '/admin/plugins'],
         ['admin-users', '/admin/users'],
+        // Its list of route patterns (/checkout/orders/:reference/notes) once widened a phone's page to 404 px.
+        ['admin-deactivate', '/admin/plugins/shops/deactivate'],
+        ['admin-settings-shops', '/admin/settings/shops'],
       ],
       problems,
     );
@@ -198,6 +203,32 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
     await page.locator('.product-thumbs a[href="#picture-2"]').click();
     expect(await visibleSlides()).to.deep.equal(['picture-2']);
     await page.close();
+  });
+
+  it('found walking the store: a danger button is red, and kept pictures are thumbnails, not a bulleted list', async function () {
+    this.timeout(90_000);
+    const { browser, url } = env;
+    const admin = await loggedIn(browser, url, ADMIN.email, ADMIN.password);
+    await admin.goto(`${url}/admin/plugins/shops/deactivate`);
+    // `button.button` outranked `.button-danger`: "Deactivate Shops" was as blue as every harmless button.
+    const danger = await admin.locator('button.button-danger').evaluate((b) => getComputedStyle(b).backgroundColor);
+    const plain = await admin.locator('.header-search button.button').evaluate((b) => getComputedStyle(b).backgroundColor);
+    expect(danger).to.equal('rgb(180, 35, 24)').and.not.equal(plain);
+    await admin.close();
+
+    const seller = await loggedIn(browser, url, DEMO_SHOPS[0].seller.email, DEMO_SHOPS[0].seller.password);
+    await seller.goto(`${url}/seller/products/new`);
+    await seller.getByLabel('Title').fill('Kept Picture Jug');
+    const picture = path.join(fs.mkdtempSync(path.join(env.t.dataDir, 'pic-')), 'jug.png');
+    fs.writeFileSync(picture, await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3a7' } }).png().toBuffer());
+    await seller.locator('input[type=file][name=images]').setInputFiles(picture);
+    await seller.getByRole('button', { name: 'Save product' }).click();
+    await seller.waitForLoadState('load');
+    expect(seller.url(), 'no token in the address after the error').to.equal(`${url}/seller/products`);
+    const kept = seller.locator('ul.kept-uploads');
+    expect(await kept.count()).to.equal(1);
+    expect(await kept.evaluate((ul) => getComputedStyle(ul).listStyleType)).to.equal('none');
+    await seller.close();
   });
 
   it('passes axe-core in the child theme too (the Register button among it)', async function () {

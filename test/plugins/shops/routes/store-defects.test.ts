@@ -141,4 +141,24 @@ describe('shops: what trying the store found (issue 8)', function () {
       expect(res.text).to.not.include('class="error"').and.not.include('Filterable Teapot');
     });
   });
+
+  describe('found walking the store as a new seller (item 6 of the brief)', () => {
+    it('no price field shows an amount as its placeholder, which reads as a value already filled in', async () => {
+      const { user, password } = await createUser();
+      const newcomer = t.agent();
+      await login(newcomer, user.email, password);
+      const open = await newcomer.get('/seller/open').expect(200);
+      const { seller, password: sellerPassword } = await makeShop(t);
+      const agent = t.agent();
+      await login(agent, seller.email, sellerPassword);
+      const product = await agent.get('/seller/products/new').expect(200);
+      for (const [page, html] of [['open', open.text], ['product', product.text]]) {
+        const placeholders = [...html.matchAll(/inputmode="decimal" placeholder="([^"]*)"/g)].map((m) => m[1]);
+        expect(placeholders.length, page).to.be.greaterThan(0);
+        for (const p of placeholders) expect(p, `${page}: placeholder "${p}"`).to.not.match(/^\d/);
+      }
+      expect(open.text).to.include('placeholder="such as 4.90"').and.include('placeholder="never"');
+    });
+  });
 });
+
