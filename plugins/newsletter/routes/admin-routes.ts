@@ -131,6 +131,15 @@ export function adminRoutes(ctx: PluginContext, campaigns: Campaigns): void {
     res.redirect(303, `/admin/newsletter/campaigns/${campaign.id}`);
   });
 
+  // Only a draft can be deleted: a sent campaign is the history of what subscribers received.
+  router.post('/admin/newsletter/campaigns/:id/delete', guard, async (req, res) => {
+    const campaign = await campaignOf(req);
+    const deleted = await NewsletterCampaign.destroy({ where: { id: campaign.id, status: 'draft' } });
+    if (!deleted) return campaignPage(res, campaign, {}, { form: 'Only a draft can be deleted; this campaign was sent or is being sent.' }, 409);
+    res.flash('success', `The draft “${campaign.subject}” was deleted.`);
+    res.redirect(303, '/admin/newsletter/campaigns');
+  });
+
   // A campaign whose batch job failed for good (the database away too long) goes on where it stopped.
   router.post('/admin/newsletter/campaigns/:id/resume', guard, async (req, res) => {
     const campaign = await campaignOf(req);

@@ -153,6 +153,20 @@ describe('newsletter: admin, campaigns and their sending', function () {
     expect(await NewsletterDelivery.count({ where: { campaign_id: id, status: { [Op.ne]: 'sent' } } })).to.equal(0);
   });
 
+  it('deletes a draft, but never a sent campaign', async () => {
+    const id = await draft('Throwaway');
+    let page = await admin.get(`/admin/newsletter/campaigns/${id}`);
+    const res = await admin.post(`/admin/newsletter/campaigns/${id}/delete`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(res.status).to.equal(303);
+    expect(await NewsletterCampaign.findByPk(id)).to.equal(null);
+    const sent = (await NewsletterCampaign.findOne({ where: { subject: 'Summer news' } }))!;
+    page = await admin.get(`/admin/newsletter/campaigns/${sent.id}`);
+    const refused = await admin.post(`/admin/newsletter/campaigns/${sent.id}/delete`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(refused.status).to.equal(409);
+    expect(refused.text).to.include('Only a draft can be deleted');
+    expect(await NewsletterCampaign.findByPk(sent.id)).to.not.equal(null);
+  });
+
   it('resumes a campaign whose batch job failed for good, mailing only those not mailed yet', async () => {
     await saveSettings(t, { batchSize: 100, batchIntervalSeconds: 0 });
     const id = await draft('Stuck news', 'First line\r\n\r\nSecond paragraph');
