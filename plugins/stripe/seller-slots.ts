@@ -41,6 +41,11 @@ export function sellerSlots(ctx: PluginContext, settings: () => StripeSettings):
     };
   });
 
+  // The plugin's few styles, on the pages that show its tables.
+  ctx.slot('core.head', ({ template }) =>
+    template.startsWith('stripe/') || template === 'shops/seller/dashboard' ? { html: '<link rel="stylesheet" href="/plugins/stripe/stripe.css">' } : undefined,
+  );
+
   ctx.slot('shops.checkout.confirmation', ({ group }) =>
     group.gateway === 'stripe' && group.status === 'pending' ? { template: 'stripe/confirmation-note', data: {} } : undefined,
   );

@@ -7,7 +7,9 @@ import { shopModels } from '../shops/shop-models';
 import { WEBHOOK_SECRET, checkoutWithStripe, deliver, expectLedgerIdentity, jobsDone, startStripeApp, type StripeTestApp } from './stripe-helpers';
 
 /** Issue 9: paying a checkout group with Stripe Checkout, and the webhooks that settle it. */
-describe('stripe: checkout and webhooks', () => {
+describe('stripe: checkout and webhooks', function () {
+  // Each test is a few requests; the margin is for a machine shared with other suites.
+  this.timeout(45_000);
   let s: StripeTestApp;
   // One buyer and one shop for the file (passwords are hashed slowly on purpose); each test its own product.
   let agent: ReturnType<StripeTestApp['t']['agent']>;

@@ -7,7 +7,9 @@ import { shopModels } from '../shops/shop-models';
 import { PUBLISHABLE, WEBHOOK_SECRET, checkoutWithStripe, deliver, expectLedgerIdentity, jobsDone, startStripeApp, type StripeTestApp } from './stripe-helpers';
 
 /** Issue 9: sellers paid through Stripe Connect, one transfer per order, refunds taking back their share; settings and the admin page. */
-describe('stripe: Connect payouts, refunds, ledger and admin', () => {
+describe('stripe: Connect payouts, refunds, ledger and admin', function () {
+  // Each test is a few requests; the margin is for a machine shared with other suites.
+  this.timeout(45_000);
   let s: StripeTestApp;
   let admin: supertest.Agent;
   let buyer: supertest.Agent;
