@@ -153,4 +153,17 @@ describe('gdpr: policies, versions, re-consent at login, and /account/privacy', 
     expect(refused.status).to.equal(303);
     expect((await registerRows(t)).filter((r) => r.email === other.email.toLowerCase() && r.action === 'withdrawn')).to.have.length(1);
   });
+  it('a policy published while someone fills in a form is not taken as accepted: the form comes back (422), nothing written', async () => {
+    const agent = t.agent();
+    const page = await agent.get('/register').expect(200);
+    const shown = /name="gdpr_shown" value="([^"]*)"/.exec(page.text)![1];
+    const privacy = await bodyOf(t, 'privacy');
+    await editPolicy(admin, ids.privacy, { title: privacy.title, body: `${privacy.body}\n\nA new paragraph.` });
+    const fields = registrationFields();
+    const res = await agent.post('/register').type('form').send({ _csrf: csrfFrom(page.text), ...fields, gdpr_accept: [String(ids.terms), String(ids.privacy)], gdpr_shown: shown });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.include('The Privacy Policy changed while you were filling in the form');
+    const [{ n }] = await t.platform.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM users WHERE email = :email', { type: QueryTypes.SELECT, replacements: { email: fields.email } });
+    expect(Number(n)).to.equal(0);
+  });
 });
