@@ -119,6 +119,16 @@ describe('messaging: contact a seller, the thread and its notifications', functi
     expect([a.status, b.status]).to.deep.equal([303, 303]);
     expect(conversationIdOf(a)).to.equal(conversationIdOf(b));
     expect(await Conversation.count({ where: { buyer_id: buyer.user.id } })).to.equal(1);
+
+    // A reply sent twice at once is one message, and one notification.
+    const { Message } = messagingModels();
+    const id = conversationIdOf(a);
+    const thread = await buyer.agent.get(`/messages/${id}`);
+    const key = /name="submission" value="([^"]+)"/.exec(thread.text)![1];
+    const answer = () => buyer.agent.post(`/messages/${id}/reply`).field('_csrf', csrfFrom(thread.text)).field('submission', key).field('body', 'Reply twice');
+    const [r1, r2] = await Promise.all([answer(), answer()]);
+    expect([r1.status, r2.status]).to.deep.equal([303, 303]);
+    expect(await Message.count({ where: { conversation_id: id, body: 'Reply twice' } })).to.equal(1);
   });
 
   it('attachments: an image is served inline with its type, a PDF as a download; other types and oversized files are refused', async () => {
