@@ -126,7 +126,8 @@ export function holdChangedPolicies(service: ConsentService): RequestHandler {
   return (req, res, next) => {
     const user = req.user;
     if (!user || !req.session || req.session.loginGate || req.method !== 'GET') return next();
-    if (req.path === LOGIN_CONTINUE || req.path.startsWith('/plugins/')) return next();
+    // Pages only: a script polling JSON (an admin's progress bar) is not sent to a form.
+    if (req.path === LOGIN_CONTINUE || req.path.startsWith('/plugins/') || (req.get('accept') ?? '').includes('application/json')) return next();
     const session = req.session as typeof req.session & StampedSession;
     (async () => {
       const stamp = await policiesStamp();
