@@ -7,6 +7,7 @@ import { addMonths, isoDay } from './legal-clock';
 import { moveRequest, recordEvent } from './transitions';
 import { KIND_LABELS, type EmailKind } from './kinds';
 import { applyObjection } from './objection';
+import '../hooks';
 
 /** A request asked again within this time sends no second email (a double click, a mail-bombing attempt). */
 const RESEND_AFTER_MS = 10 * 60 * 1000;
@@ -102,7 +103,9 @@ export async function confirmByLink(deps: RightsDeps, raw: unknown, now = new Da
     return true;
   });
   if (!moved) return { ok: false, reason: 'used' };
-  return { ok: true, request: (await RightsRequest.findByPk(request.id))! };
+  const current = (await RightsRequest.findByPk(request.id))!;
+  await ctx.hooks.do('gdpr.request.status.changed', { id: request.id, kind: request.kind, userId: current.user_id }, 'awaiting_verification', current.status);
+  return { ok: true, request: current };
 }
 
 /**
