@@ -4,8 +4,6 @@ import type { FieldErrors, PluginContext } from '@agora/core';
 import { signupSchema } from '../forms/signup-form';
 import type { Subscriptions } from '../services/subscriptions';
 import type { NewsletterSettings } from '../settings';
-import { NewsletterSubscriber } from '../models';
-import { readConfirm } from '../services/links';
 
 const SECTION = 'newsletter.signup';
 const HOUR = 3600_000;
@@ -57,12 +55,10 @@ export function signupRoutes(ctx: PluginContext, subscriptions: Subscriptions, s
 
   // Opening the link shows a button rather than confirming: mail scanners open links too, and must not subscribe anyone.
   router.get('/newsletter/confirm', async (req, res) => {
-    const read = readConfirm(ctx, req.query.token);
-    if (!read.ok) return problem(res, read.reason);
-    const subscriber = await NewsletterSubscriber.findByPk(read.subscriberId);
-    if (subscriber?.status === 'confirmed') return res.renderPage('newsletter/confirmed', { title: 'You are subscribed', listName: settings().listName, already: true });
-    if (!subscriber || subscriber.status !== 'pending' || subscriber.confirm_nonce !== read.nonce) return problem(res, 'used');
-    await res.renderPage('newsletter/confirm', { title: 'Confirm your subscription', listName: settings().listName, token: String(req.query.token), email: subscriber.email });
+    const link = await subscriptions.linkState(req.query.token);
+    if (link.state === 'already') return res.renderPage('newsletter/confirmed', { title: 'You are subscribed', listName: settings().listName, already: true });
+    if (link.state !== 'ready') return problem(res, link.state);
+    await res.renderPage('newsletter/confirm', { title: 'Confirm your subscription', listName: settings().listName, token: String(req.query.token), email: link.email });
   });
 
   router.post('/newsletter/confirm', async (req, res) => {

@@ -78,6 +78,16 @@ export class Subscriptions {
     });
   }
 
+  /** What a confirmation link would do now, for the page it opens (which confirms nothing by itself). */
+  async linkState(token: unknown): Promise<{ state: 'ready'; email: string } | { state: 'already' | 'used' | 'expired' | 'invalid' }> {
+    const read = readConfirm(this.ctx, token);
+    if (!read.ok) return { state: read.reason };
+    const subscriber = await NewsletterSubscriber.findByPk(read.subscriberId);
+    if (subscriber?.status === 'confirmed') return { state: 'already' };
+    if (!subscriber?.email || subscriber.status !== 'pending' || subscriber.confirm_nonce !== read.nonce) return { state: 'used' };
+    return { state: 'ready', email: subscriber.email };
+  }
+
   /**
    * Follows a confirmation link once: the conditional update `pending + this nonce → confirmed` lets exactly
    * one request through, so a link opened twice (or a double click) confirms once and is then used up.
