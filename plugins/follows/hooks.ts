@@ -16,6 +16,8 @@ declare module '@agora/core' {
       /** For a discount: the price before and after, in minor units. */
       previousPrice?: number;
       price?: number;
+      /** Who is told (default followers): `favourites` for the people who favourited a discounted product. */
+      audience?: 'followers' | 'favourites';
       /** Unique per event: the product and, for a discount, the change that made it. */
       eventKey: string;
     };

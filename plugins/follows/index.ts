@@ -6,6 +6,7 @@ import { listenToShops, defineFollowsJobs } from './jobs';
 import { followRoutes } from './routes/follow-routes';
 import { accountRoutes } from './routes/account-routes';
 import { unfollowLinkRoutes } from './routes/unfollow-link-routes';
+import { favouriteRoutes } from './routes/favourite-routes';
 import { fillSlots } from './slots';
 import { registerFollowsPrivacy } from './privacy';
 import { createFollowsService } from './service';
@@ -19,6 +20,7 @@ export default definePlugin({
     followRoutes(ctx);
     accountRoutes(ctx, settings);
     unfollowLinkRoutes(ctx);
+    favouriteRoutes(ctx, settings);
     fillSlots(ctx);
     registerFollowsPrivacy(ctx);
     ctx.provide<'follows'>(createFollowsService());

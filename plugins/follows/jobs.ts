@@ -30,5 +30,11 @@ export function listenToShops(ctx: PluginContext): void {
       { kind: 'discounted', productId: product.id, shopId: product.shop_id, previousPrice, price: product.price, eventKey },
       { dedupeKey: `follows.fanout:${eventKey}` },
     );
+    // And the people who favourited it (told in the app; the followers among them by the event above).
+    await ctx.jobs.enqueue(
+      'follows.fanout',
+      { kind: 'discounted', audience: 'favourites', productId: product.id, shopId: product.shop_id, previousPrice, price: product.price, eventKey: `fav:${eventKey}` },
+      { dedupeKey: `follows.fanout:fav:${eventKey}` },
+    );
   });
 }

@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import { User, type Person, type PluginContext } from '@agora/core';
 import { Follow } from './models/follow';
+import { Favourite } from './models/favourite';
 import { FollowEvent } from './models/event';
 import { Notification } from './models/notification';
 import { Preference } from './models/preference';
@@ -34,6 +35,11 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
           const shop = await ctx.service('shops').shopCard(f.shop_id);
           items.push({ group: 'Shops I follow', id: f.id, data: { shop: shop?.name ?? `shop #${f.shop_id}`, since: f.created_at.toISOString(), emails: f.email_enabled ? 'on' : 'off' } });
         }
+        const favourites = await Favourite.findAll({ where: { user_id: userId }, order: [['id', 'ASC']] });
+        for (const f of favourites) {
+          const product = await ctx.service('shops').productCard(f.product_id);
+          items.push({ group: 'Favourites', id: f.id, data: { product: product?.title ?? `product #${f.product_id}`, since: f.created_at.toISOString() } });
+        }
       }
       const rows = await Notification.findAll({
         where: { user_id: userId },
@@ -63,10 +69,12 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
       const notifications = await Notification.destroy({ where });
       const follows = await Follow.destroy({ where });
       const settings = await Preference.destroy({ where });
+      const favourites = await Favourite.destroy({ where });
       const removed = [
         ...(follows ? [`${follows} followed shops`] : []),
         ...(notifications ? [`${notifications} notifications`] : []),
         ...(settings ? ['notification settings'] : []),
+        ...(favourites ? [`${favourites} favourites`] : []),
       ];
       return { removed, anonymized: [], retained: [], done: true };
     },
@@ -88,7 +96,7 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
   });
 
   ctx.privacy.processing({
-    data: ['the shops a person follows', 'their notifications and whether they were read', 'their email choices'],
+    data: ['the shops a person follows', 'the products they favourited', 'their notifications and whether they were read', 'their email choices'],
     purpose: 'Tell people of the new products and discounts of the shops they chose to follow, in their account and, if they want, by email',
     legalBasis: 'consent',
     recipients: ['nobody: a seller sees how many follow the shop, never who'],

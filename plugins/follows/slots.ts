@@ -2,6 +2,7 @@ import type { PluginContext } from '@agora/core';
 import type {} from '../shops/hooks';
 import { followerCount, followersSince, isFollowing } from './services/follow-service';
 import { unreadCount } from './services/account-views';
+import { favouriteCounts, isFavourite } from './services/favourite-service';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
@@ -35,15 +36,27 @@ export function fillSlots(ctx: PluginContext): void {
   ctx.slot('shops.shop.header_actions', ({ viewer, shop }) => button(viewer, shop, `/shops/${shop.slug}`, true));
   ctx.slot('shops.product.shop_card', ({ viewer, shop, product }) => button(viewer, shop, `/products/${product.slug}`, false));
 
-  // The seller sees how many follow the shop, never who.
-  ctx.slot('shops.seller.dashboard', async ({ shop }) => ({
-    template: 'follows/partials/seller-followers',
-    data: { followers: { count: await followerCount(shop.id), week: await followersSince(shop.id, new Date(Date.now() - WEEK_MS)) } },
+  ctx.slot('shops.product.after_price', async ({ viewer, product }) => ({
+    template: 'follows/partials/favourite-button',
+    data: { favourite: { signedIn: Boolean(viewer), on: viewer ? await isFavourite(viewer.id, product.id) : false, productId: product.id, back: `/products/${product.slug}` } },
   }));
+
+  // The seller sees how many follow the shop and how many favourited each product, never who.
+  ctx.slot('shops.seller.dashboard', async ({ shop }) => {
+    const favourites = [];
+    for (const { productId, count } of await favouriteCounts(shop.id)) {
+      const card = await ctx.service('shops').productCard(productId);
+      if (card) favourites.push({ title: card.title, url: card.url, count });
+    }
+    return {
+      template: 'follows/partials/seller-followers',
+      data: { followers: { count: await followerCount(shop.id), week: await followersSince(shop.id, new Date(Date.now() - WEEK_MS)), favourites } },
+    };
+  });
 
   ctx.slot('core.account.sections', () => ({
     html:
       '<section class="panel account-follows"><h2>Shops I follow</h2><p><a href="/account/following">Shops I follow</a>: the shops whose new products and discounts you hear of.</p>' +
-      '<p><a href="/account/notifications">Notifications</a> · <a href="/account/notifications/settings">Which shops may email you</a></p></section>',
+      '<p><a href="/account/favourites">My favourites</a> · <a href="/account/notifications">Notifications</a> · <a href="/account/notifications/settings">Which shops may email you</a></p></section>',
   }));
 }

@@ -25,6 +25,7 @@ export async function up({ context: { queryInterface: q, DataTypes: T } }: Migra
     id: { type: T.INTEGER, primaryKey: true, autoIncrement: true },
     event_key: { type: T.STRING(120), allowNull: false, unique: true },
     kind: { type: T.STRING(20), allowNull: false },
+    audience: { type: T.STRING(20), allowNull: false, defaultValue: 'followers' },
     shop_id: { type: T.INTEGER, allowNull: false },
     product_id: { type: T.INTEGER, allowNull: false },
     title: { type: T.STRING(200), allowNull: false },
@@ -62,8 +63,23 @@ export async function up({ context: { queryInterface: q, DataTypes: T } }: Migra
     sent_at: { type: T.DATE, allowNull: true },
     created_at: { type: T.DATE, allowNull: false },
   });
+  await favourites(q, T);
+}
+
+// Favourites (the heart on a product): counted for the seller, never listed.
+async function favourites(q: MigrationContext['queryInterface'], T: MigrationContext['DataTypes']): Promise<void> {
+  await q.createTable('follows_favourites', {
+    id: { type: T.INTEGER, primaryKey: true, autoIncrement: true },
+    user_id: { type: T.INTEGER, allowNull: false, references: { model: 'users', key: 'id' }, onDelete: 'CASCADE' },
+    product_id: { type: T.INTEGER, allowNull: false },
+    shop_id: { type: T.INTEGER, allowNull: false },
+    created_at: { type: T.DATE, allowNull: false },
+  });
+  await q.addIndex('follows_favourites', ['user_id', 'product_id'], { unique: true });
+  await q.addIndex('follows_favourites', ['product_id', 'id']);
+  await q.addIndex('follows_favourites', ['shop_id']);
 }
 
 export async function down({ context: { queryInterface: q } }: MigrationParams<MigrationContext>): Promise<void> {
-  for (const table of ['follows_digests', 'follows_notifications', 'follows_events', 'follows_preferences', 'follows_follows']) await q.dropTable(table);
+  for (const table of ['follows_favourites', 'follows_digests', 'follows_notifications', 'follows_events', 'follows_preferences', 'follows_follows']) await q.dropTable(table);
 }

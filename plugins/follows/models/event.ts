@@ -1,6 +1,8 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 export type EventKind = 'published' | 'discounted';
+/** Who is told: the shop's followers, or the people who favourited the product (and do not follow the shop). */
+export type EventAudience = 'followers' | 'favourites';
 
 /**
  * Something a shop did that its followers are told of, written once by the fan-out job (unique
@@ -12,6 +14,7 @@ export class FollowEvent extends Model<InferAttributes<FollowEvent>, InferCreati
   declare id: CreationOptional<number>;
   declare event_key: string;
   declare kind: EventKind;
+  declare audience: CreationOptional<EventAudience>;
   declare shop_id: number;
   declare product_id: number;
   declare title: string;
@@ -32,6 +35,7 @@ export class FollowEvent extends Model<InferAttributes<FollowEvent>, InferCreati
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         event_key: { type: DataTypes.STRING(120), allowNull: false, unique: true },
         kind: { type: DataTypes.STRING(20), allowNull: false },
+        audience: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'followers' },
         shop_id: { type: DataTypes.INTEGER, allowNull: false },
         product_id: { type: DataTypes.INTEGER, allowNull: false },
         title: { type: DataTypes.STRING(200), allowNull: false },
