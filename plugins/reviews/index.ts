@@ -9,6 +9,7 @@ import { photoRoutes } from './routes/photo-routes';
 import { accountRoutes } from './routes/account-routes';
 import { reviewSlots } from './slots';
 import { reviewsPrivacy } from './privacy';
+import { seedDemoReviews } from './demo';
 
 export default definePlugin({
   setup(ctx) {
@@ -24,6 +25,8 @@ export default definePlugin({
     adminRoutes(ctx);
     reviewSlots(ctx, settings);
     reviewsPrivacy(ctx);
+    // After shops' demo catalog (10) and orders (20): reviews of the demo buyer's paid orders.
+    ctx.hooks.on('core.demo.seeded', () => seedDemoReviews(ctx), { priority: 30 });
   },
   async uninstall(ctx) {
     await ctx.files.private.removeAll();

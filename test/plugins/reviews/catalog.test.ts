@@ -23,11 +23,25 @@ describe('reviews in the catalog: stars on cards, "4 stars and up", "best rated"
   }
 
   before(async () => {
-    t = await startTestApp({ plugins: ['shops', 'reviews'] });
+    // With the demo store, whose buyer's reviews this plugin writes (core.demo.seeded).
+    t = await startTestApp({ plugins: ['shops', 'reviews'], env: { DEMO_SEED: '1' } });
     admin = t.agent();
     await loginAsAdmin(admin);
   });
   after(async () => t.close());
+
+  it('seeds the demo store with the demo buyer’s reviews: two published, one in the queue', async () => {
+    const { Review } = reviewModels();
+    const reviews = await Review.findAll({ order: [['id', 'ASC']] });
+    expect(reviews.map((r) => r.status)).to.deep.equal(['approved', 'approved', 'pending']);
+    const { Product } = shopModels();
+    const product = (await Product.findByPk(reviews[0].product_id))!;
+    expect(product.rating_count).to.equal(1);
+    const page = await t.agent().get(`/products/${product.slug}`);
+    expect(page.text).to.contain('Exactly as pictured');
+    expect(page.text).to.contain('Amara Okafor');
+    expect((await admin.get('/admin/reviews')).text).to.contain('Good, but smaller than expected');
+  });
 
   it('keeps the average and count on the product, filters by it and sorts by it', async () => {
     const { shop } = await makeShop(t, { name: 'Rated Shop' });
