@@ -49,6 +49,7 @@ export function consentIdOf(req: Request, secret: string): string | null {
  * ticked is written to the register inside the owner's transaction.
  */
 export function sectionBoxes(section: DeclaredSection, service: ConsentService, secret: string): FormExtension<FormSectionName, typeof boxesSchema> {
+  const idPart = section.name.replace(/[^a-z0-9]+/g, '-');
   const loaded = new WeakMap<Request, Shown>();
   const load = async (req: Request): Promise<Shown> => {
     const known = loaded.get(req);
@@ -81,7 +82,9 @@ export function sectionBoxes(section: DeclaredSection, service: ConsentService, 
         const label = item.link.required
           ? fragment`I have read and accept the <a href="${href}" target="_blank" rel="noopener">${item.version.title}</a> <span class="muted">(required)</span>`
           : fragment`I agree to the <a href="${href}" target="_blank" rel="noopener">${item.version.title}</a> <span class="muted">(optional)</span>`;
-        return fragment`<div class="field gdpr-consent-box${error ? ' has-error' : ''}"><label class="check"><input type="checkbox" id="gdpr-accept-${id}" name="gdpr_accept" value="${String(id)}"${ticked.has(String(id)) ? fragment` checked` : fragment``}${error ? fragment` aria-invalid="true" aria-describedby="gdpr-accept-${id}-error"` : fragment``}> <span>${label}</span></label>${error ? fragment`<p class="error" id="gdpr-accept-${id}-error" role="alert">${error}</p>` : fragment``}</div>`;
+        // Ids carry the section: two forms on one page (the footer's newsletter signup, a contact form) may show the same policy.
+        const boxId = `gdpr-${idPart}-${id}`;
+        return fragment`<div class="field gdpr-consent-box${error ? ' has-error' : ''}"><label class="check"><input type="checkbox" id="${boxId}" name="gdpr_accept" value="${String(id)}"${ticked.has(String(id)) ? fragment` checked` : fragment``}${error ? fragment` aria-invalid="true" aria-describedby="${boxId}-error"` : fragment``}> <span>${label}</span></label>${error ? fragment`<p class="error" id="${boxId}-error" role="alert">${error}</p>` : fragment``}</div>`;
       });
       void values;
       const shownValue = shown.map((i) => `${i.policy.id}:${i.version.version}`).join(',');

@@ -15,9 +15,11 @@ export async function policyId(t: TestApp, slug: string): Promise<number> {
   return Number(row.id);
 }
 
-/** The consent boxes' policy ids on a page, in order, and whether any is ticked. */
-export function boxesOn(html: string): { ids: number[]; ticked: boolean } {
-  const boxes = [...html.matchAll(/<input type="checkbox" id="gdpr-accept-(\d+)" name="gdpr_accept" value="\d+"([^>]*)>/g)];
+/** The consent boxes' policy ids on a page (or in the form posting to `action`), in order, and whether any is ticked. */
+export function boxesOn(page: string, action?: string): { ids: number[]; ticked: boolean } {
+  const start = action ? page.indexOf(`action="${action}"`) : 0;
+  const html = action ? page.slice(start, page.indexOf('</form>', start)) : page;
+  const boxes = [...html.matchAll(/<input type="checkbox" id="gdpr-[a-z0-9-]+?-(\d+)" name="gdpr_accept" value="\d+"([^>]*)>/g)];
   return { ids: boxes.map((m) => Number(m[1])), ticked: boxes.some((m) => / checked/.test(m[2])) };
 }
 

@@ -41,7 +41,7 @@ describe('gdpr: consent boxes in form sections (registration)', function () {
     expect(res.text).to.include('Tick the box to accept the Privacy Policy.');
     expect(res.text).not.to.include('Tick the box to accept the Terms and Conditions.');
     // What was ticked stays ticked; what was not stays unticked.
-    expect(res.text).to.match(new RegExp(`id="gdpr-accept-${terms}" name="gdpr_accept" value="${terms}" checked`));
+    expect(res.text).to.match(new RegExp(`id="gdpr-core-register-${terms}" name="gdpr_accept" value="${terms}" checked`));
     expect(await usersNamed(t, fields.email)).to.equal(0);
     expect((await registerRows(t)).length).to.equal(before);
   });
