@@ -59,7 +59,6 @@ export class StripeGateway implements PaymentGateway {
         attempt: request.attempt,
         idempotency_key: request.idempotencyKey,
         email: request.email,
-        buyer_id: null,
         amount: request.amount,
         currency: request.currency,
         orders_json: request.orders.map((o) => ({ orderId: o.orderId, number: o.number, shopId: o.shopId, total: o.total, platformFee: o.platformFee })),

@@ -10,7 +10,6 @@ export async function up({ context: { queryInterface: q, DataTypes: T } }: Migra
     attempt: { type: T.INTEGER, allowNull: false },
     idempotency_key: { type: T.STRING(100), allowNull: false, unique: true },
     email: { type: T.STRING(320), allowNull: false },
-    buyer_id: { type: T.INTEGER, allowNull: true },
     amount: { type: T.INTEGER, allowNull: false },
     currency: { type: T.STRING(3), allowNull: false },
     orders_json: { type: T.JSON, allowNull: false },

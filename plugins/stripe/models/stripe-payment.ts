@@ -21,7 +21,6 @@ export class StripePayment extends Model<InferAttributes<StripePayment>, InferCr
   /** Ours (group and attempt): the same attempt asked twice is one session at Stripe. */
   declare idempotency_key: string;
   declare email: string;
-  declare buyer_id: number | null;
   declare amount: number;
   declare currency: string;
   declare orders_json: PaymentOrderShare[];
@@ -47,7 +46,6 @@ export class StripePayment extends Model<InferAttributes<StripePayment>, InferCr
         attempt: { type: DataTypes.INTEGER, allowNull: false },
         idempotency_key: { type: DataTypes.STRING(100), allowNull: false, unique: true },
         email: { type: DataTypes.STRING(320), allowNull: false, personal: true },
-        buyer_id: { type: DataTypes.INTEGER, allowNull: true },
         amount: { type: DataTypes.INTEGER, allowNull: false },
         currency: { type: DataTypes.STRING(3), allowNull: false },
         orders_json: { type: DataTypes.JSON, allowNull: false },

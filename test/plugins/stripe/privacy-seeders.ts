@@ -10,7 +10,6 @@ export const seeders: Record<string, Seeder> = {
       attempt: 1,
       idempotency_key: `agora-canary-${person.userId}`,
       email: c.use('StripePayment', 'email', person.email),
-      buyer_id: person.userId,
       amount: 1000,
       currency: 'EUR',
       orders_json: [],
