@@ -26,6 +26,10 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
     });
     req.on('aborted', () => fail(unreadableForm()));
     req.on('error', () => fail(unreadableForm()));
+    // A client gone before the end of its body: nothing more will come.
+    req.on('close', () => {
+      if (!req.complete) fail(unreadableForm());
+    });
     req.on('end', () => {
       if (settled) return;
       settled = true;
