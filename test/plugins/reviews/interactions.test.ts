@@ -12,6 +12,9 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
   let shop: ShopFixture;
   let seller: supertest.Agent;
   let admin: supertest.Agent;
+  /** One buyer of every product below, in one order (each test reviews its own product). */
+  let b: Awaited<ReturnType<typeof buyer>>;
+  const products: Record<string, Awaited<ReturnType<typeof makeProduct>>> = {};
 
   before(async () => {
     t = await startTestApp({ plugins: ['shops', 'reviews'], smtp: true });
@@ -19,12 +22,15 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
     seller = await sellerAgent(t, shop);
     admin = t.agent();
     await loginAsAdmin(admin);
+    for (const [key, title] of Object.entries({ photo: 'Photo Vase', text: 'Text Vase', vote: 'Vote Vase', report: 'Report Vase', reply: 'Reply Vase', linked: 'Linked Vase', section: 'Section Vase' })) {
+      products[key] = await makeProduct(t, shop.shop, { title });
+    }
+    b = await buyer(t, seller, Object.values(products).map((p) => p.id));
   });
   after(async () => t.close());
 
   it('keeps photos private until the review is approved, then shows them to everyone', async () => {
-    const product = await makeProduct(t, shop.shop, { title: 'Photo Vase' });
-    const b = await buyer(t, seller, [product.id]);
+    const product = products.photo;
     const res = await postReview(b.agent, product.id, GOOD_REVIEW, [await pngImage('#aa3300'), await pngImage('#0033aa')]);
     expect(res.status, res.text.slice(0, 300)).to.equal(303);
     const review = await latestReviewOf(b.user.id);
@@ -45,8 +51,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
   });
 
   it('refuses a file that is not an image with a message beside the field (422), and writes nothing', async () => {
-    const product = await makeProduct(t, shop.shop, { title: 'Text Vase' });
-    const b = await buyer(t, seller, [product.id]);
+    const product = products.text;
     const res = await postReview(b.agent, product.id, GOOD_REVIEW, [Buffer.from('not an image at all')]);
     expect(res.status).to.equal(422);
     expect(res.text).to.match(/image/i);
@@ -56,8 +61,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
   });
 
   it('counts a helpful vote once per person (also for two clicks at once), and never the author’s own', async () => {
-    const product = await makeProduct(t, shop.shop, { title: 'Vote Vase' });
-    const b = await buyer(t, seller, [product.id]);
+    const product = products.vote;
     await postReview(b.agent, product.id, GOOD_REVIEW);
     const review = await latestReviewOf(b.user.id);
     await moderate(admin, { action: 'approve' }, `?only=${review.id}`);
@@ -73,8 +77,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
   });
 
   it('puts a reported review in the queue; keeping it dismisses the reports', async () => {
-    const product = await makeProduct(t, shop.shop, { title: 'Report Vase' });
-    const b = await buyer(t, seller, [product.id]);
+    const product = products.report;
     await postReview(b.agent, product.id, { ...GOOD_REVIEW, title: 'Reported one' });
     const review = await latestReviewOf(b.user.id);
     await moderate(admin, { action: 'approve' }, `?only=${review.id}`);
@@ -98,8 +101,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
   });
 
   it('lets the shop post one public reply per review, shown once a moderator approves it', async () => {
-    const product = await makeProduct(t, shop.shop, { title: 'Reply Vase' });
-    const b = await buyer(t, seller, [product.id]);
+    const product = products.reply;
     await postReview(b.agent, product.id, GOOD_REVIEW);
     const review = await latestReviewOf(b.user.id);
     await moderate(admin, { action: 'approve' }, `?only=${review.id}`);
@@ -133,8 +135,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
   });
 
   it('links to the review form from the buyer’s order page and from the order-completed email', async () => {
-    const product = await makeProduct(t, shop.shop, { title: 'Linked Vase' });
-    const b = await buyer(t, seller, [product.id]);
+    const product = products.linked;
     const orderPage = await b.agent.get(`/account/orders/${b.order.number}`);
     expect(orderPage.text).to.contain(`/reviews/new?product=${product.id}&amp;item=`);
     await setOrderStatus(seller, b.order.number, 'shipped');
@@ -158,8 +159,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
       },
     });
     try {
-      const product = await makeProduct(t, shop.shop, { title: 'Section Vase' });
-      const b = await buyer(t, seller, [product.id]);
+      const product = products.section;
       expect((await b.agent.get(`/reviews/new?product=${product.id}`)).text).to.contain('I follow the review guidelines');
       const refused = await postReview(b.agent, product.id, GOOD_REVIEW);
       expect(refused.status).to.equal(422);
