@@ -4,7 +4,7 @@ import { createUser, csrfFrom, login, loginAsAdmin } from '../../helpers/app';
 import { StripeAccount, StripeLedgerEntry, StripePayment, StripeTransfer } from '../../../plugins/stripe/models';
 import { makeProduct, makeShop } from '../shops/order-helpers';
 import { shopModels } from '../shops/shop-models';
-import { PUBLISHABLE, WEBHOOK_SECRET, checkoutWithStripe, deliver, expectLedgerIdentity, jobsDone, startStripeApp, type StripeTestApp } from './stripe-helpers';
+import { PUBLISHABLE, WEBHOOK_SECRET, captureLogs, checkoutWithStripe, deliver, expectLedgerIdentity, jobsDone, startStripeApp, type StripeTestApp } from './stripe-helpers';
 
 /** Issue 9: sellers paid through Stripe Connect, one transfer per order, refunds taking back their share; settings and the admin page. */
 describe('stripe: Connect payouts, refunds, ledger and admin', function () {
@@ -17,10 +17,12 @@ describe('stripe: Connect payouts, refunds, ledger and admin', function () {
   let byHand: Awaited<ReturnType<typeof makeShop>>;
   let sellerAgent: supertest.Agent;
   let accountId = '';
+  let logs: ReturnType<typeof captureLogs>;
 
   before(async function () {
     // Four people with hashed passwords, logged in: slow on purpose, once for the file.
     this.timeout(60_000);
+    logs = captureLogs();
     s = await startStripeApp();
     admin = s.t.agent();
     await loginAsAdmin(admin);
@@ -32,7 +34,10 @@ describe('stripe: Connect payouts, refunds, ledger and admin', function () {
     buyer = s.t.agent();
     await login(buyer, user.username, password);
   });
-  after(async () => s?.close());
+  after(async () => {
+    logs?.restore();
+    await s?.close();
+  });
 
   it('keeps the keys sealed in the database and masked on the settings page', async () => {
     const page = await admin.get('/admin/settings/stripe').expect(200);
@@ -229,7 +234,12 @@ describe('stripe: Connect payouts, refunds, ledger and admin', function () {
     await expectLedgerIdentity();
   });
 
-  it('stores no card number, CVC or card field anywhere and never sends one to Stripe', async () => {
+  it('stores or logs no card number, CVC or card field, never sends one to Stripe, and never logs a key', async () => {
+    expect(logs.lines.length, 'the flows above were logged').to.be.greaterThan(10);
+    for (const line of logs.lines) {
+      expect(line).to.not.match(/4242424242424242|\bcvc\b|card_number|exp_month|"card":\{/i);
+      for (const secret of [s.stripe.secretKey, WEBHOOK_SECRET, PUBLISHABLE]) expect(line).to.not.contain(secret);
+    }
     const tables = ['stripe_payments', 'stripe_events', 'stripe_accounts', 'stripe_ledger_entries', 'stripe_transfers', 'payment_events', 'checkout_groups', 'orders', 'options'];
     for (const table of tables) {
       const [rows] = await s.t.platform.sequelize.query(`SELECT * FROM ${table}`, { transaction: null });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { pino } from 'pino';
 import type supertest from 'supertest';
+import { log } from '../../../core/log';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { StripeServer, stripeSignature } from '../../helpers/stripe-server';
 import { StripeLedgerEntry, StripePayment } from '../../../plugins/stripe/models';
@@ -94,4 +96,24 @@ export async function expectLedgerIdentity(): Promise<void> {
     }
   }
   expect(earnings + fees, 'seller earnings + platform fee = amount paid − refunds').to.equal(paid - refunded);
+}
+
+/**
+ * Every log line the app writes from now on, captured (tests run with logging silent): so a test can scan
+ * what would have been logged for card data and keys. `restore()` puts the logger back.
+ */
+export function captureLogs(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const target = log as unknown as Record<symbol, unknown>;
+  const stream = target[pino.symbols.streamSym];
+  const level = log.level;
+  log.level = 'trace';
+  target[pino.symbols.streamSym] = { write: (line: string) => void lines.push(line) };
+  return {
+    lines,
+    restore() {
+      target[pino.symbols.streamSym] = stream;
+      log.level = level;
+    },
+  };
 }
