@@ -3,6 +3,7 @@ import { runFanout } from './services/fanout';
 import { sendDigest, sweepWaiting } from './services/digest';
 import type { FollowsSettings } from './settings';
 import { fanoutDeps } from './services/fanout-deps';
+import { seedDemoFollows } from './demo';
 
 export function defineFollowsJobs(ctx: PluginContext, settings: () => FollowsSettings): void {
   const deps = fanoutDeps(ctx, settings);
@@ -10,6 +11,7 @@ export function defineFollowsJobs(ctx: PluginContext, settings: () => FollowsSet
   ctx.jobs.define('follows.digest', (payload) => sendDigest(ctx, settings, Number(payload.digestId)));
   ctx.jobs.define('follows.sweep', () => sweepWaiting(deps));
   ctx.jobs.schedule('follows.sweep', '17 * * * *');
+  ctx.hooks.on('core.demo.seeded', () => seedDemoFollows(ctx, deps), { priority: 30, budgetMs: 60_000 });
 }
 
 /**
