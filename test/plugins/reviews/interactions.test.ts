@@ -22,7 +22,7 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
     seller = await sellerAgent(t, shop);
     admin = t.agent();
     await loginAsAdmin(admin);
-    for (const [key, title] of Object.entries({ photo: 'Photo Vase', text: 'Text Vase', vote: 'Vote Vase', report: 'Report Vase', reply: 'Reply Vase', linked: 'Linked Vase', section: 'Section Vase' })) {
+    for (const [key, title] of Object.entries({ photo: 'Photo Vase', text: 'Text Vase', vote: 'Vote Vase', report: 'Report Vase', reply: 'Reply Vase', linked: 'Linked Vase', section: 'Section Vase', edit: 'Edit Vase' })) {
       products[key] = await makeProduct(t, shop.shop, { title });
     }
     b = await buyer(t, seller, Object.values(products).map((p) => p.id));
@@ -146,6 +146,28 @@ describe('reviews: photos, votes, reports, seller replies, sellers kept out, lin
     expect((await postReview(b.agent, product.id, GOOD_REVIEW)).status).to.equal(303);
     expect((await b.agent.get(`/account/orders/${b.order.number}`)).text).to.contain('Awaiting moderation');
     expect((await b.agent.get('/account/reviews')).text).to.contain('Linked Vase');
+  });
+
+  it('sends an edited review back to the queue: off the page and out of the rating until approved again', async () => {
+    const product = products.edit;
+    await postReview(b.agent, product.id, { ...GOOD_REVIEW, rating: '5', title: 'First take' });
+    const review = await latestReviewOf(b.user.id);
+    await moderate(admin, { action: 'approve' }, `?only=${review.id}`);
+    const { ProductRating } = reviewModels();
+    expect((await ProductRating.findByPk(product.id))?.review_count).to.equal(1);
+    expect((await t.agent().get(`/reviews/${review.id}/edit`)).status, 'a guest').to.be.oneOf([302, 303]);
+    const stranger = await customer(t);
+    expect((await stranger.agent.get(`/reviews/${review.id}/edit`)).status, 'not the author').to.equal(403);
+    const edited = await postReview(b.agent, product.id, { rating: '2', title: 'Second take', body: 'It cracked after a week of daily use.' }, [], `/reviews/${review.id}`, `/reviews/${review.id}/edit`);
+    expect(edited.status, edited.text.slice(0, 300)).to.equal(303);
+    await review.reload();
+    expect([review.status, review.rating, review.title]).to.deep.equal(['pending', 2, 'Second take']);
+    const rating = await ProductRating.findByPk(product.id);
+    expect([rating?.review_count, rating?.star_total]).to.deep.equal([0, 0]);
+    expect((await t.agent().get(`/products/${product.slug}`)).text).not.to.contain('Second take');
+    await moderate(admin, { action: 'approve' }, `?only=${review.id}`);
+    const again = await ProductRating.findByPk(product.id);
+    expect([again?.review_count, again?.star_total, again?.star_2]).to.deep.equal([1, 2, 1]);
   });
 
   it('takes other plugins’ fields through the form section reviews.review: validated together, committed with the review', async () => {
