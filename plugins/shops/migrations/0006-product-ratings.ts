@@ -12,8 +12,10 @@ export async function up({ context: { queryInterface: q, DataTypes: T } }: Migra
   await q.addIndex('products', ['status', 'rating_avg', 'rating_count', 'id'], { name: 'products_status_rating' });
 }
 
-export async function down({ context: { queryInterface: q } }: MigrationParams<MigrationContext>): Promise<void> {
+export async function down({ context: { queryInterface: q, sequelize } }: MigrationParams<MigrationContext>): Promise<void> {
   await q.removeIndex('products', 'products_status_rating');
-  await q.removeColumn('products', 'rating_count');
-  await q.removeColumn('products', 'rating_avg');
+  // Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): Sequelize's SQLite removeColumn rebuilds the table,
+  // which would lose the full-text triggers and indexes the earlier migrations' down steps remove by name.
+  await sequelize.query('ALTER TABLE products DROP COLUMN rating_count');
+  await sequelize.query('ALTER TABLE products DROP COLUMN rating_avg');
 }
