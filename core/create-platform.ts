@@ -38,7 +38,7 @@ declare module './hooks' {
 }
 
 /** The plugins activated on a fresh install. */
-export const DEFAULT_PLUGINS = ['shops'];
+export const DEFAULT_PLUGINS = ['shops', 'stripe', 'reviews', 'follows', 'newsletter', 'messaging', 'gdpr'];
 
 export interface PlatformOptions {
   /** Extra folders of bundled plugins (the test fixtures). */

@@ -17,7 +17,10 @@ export const fixturesDir = path.join(rootDir, 'test', 'fixtures');
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
 
 export interface TestAppOptions {
-  /** Plugins active on first start (default: every bundled plugin that ships by default). */
+  /**
+   * Plugins active on first start. Default: shops alone, so a test of core or shops sees no other plugin's
+   * boxes or migrations; `DEFAULT_PLUGINS` (what a fresh install activates) is tested in fresh-install.test.ts.
+   */
   plugins?: string[];
   /** Load the plugins in test/fixtures/plugins and the themes in test/fixtures/themes too (the `hello` example and friends). */
   fixtures?: boolean;
@@ -64,7 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     jobPollMs: 50,
   });
   const built = buildApp(platform);
-  await startPlatform(platform, options.plugins);
+  await startPlatform(platform, options.plugins ?? ['shops']);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
