@@ -18,7 +18,9 @@ function ejsFiles(dir: string): string[] {
 function inlineScriptProblems(source: string): string[] {
   const html = source.replace(/<%[\s\S]*?%>/g, (m) => ' '.repeat(m.length));
   const problems: string[] = [];
-  for (const m of html.matchAll(/<script\b([^>]*)>/gi)) if (!/\bsrc\s*=/i.test(m[1])) problems.push(`inline <script${m[1]}>`);
+  // A JSON data block (schema.org JSON-LD) is never executed by the browser, so it is not an inline script.
+  const dataBlock = /\btype\s*=\s*["']application\/(ld\+)?json["']/i;
+  for (const m of html.matchAll(/<script\b([^>]*)>/gi)) if (!/\bsrc\s*=/i.test(m[1]) && !dataBlock.test(m[1])) problems.push(`inline <script${m[1]}>`);
   for (const m of html.matchAll(/<[a-z][^<>]*>/gi)) {
     const handler = /\s(on[a-z]+)\s*=/i.exec(m[0]);
     if (handler) problems.push(`${handler[1]}= in ${m[0].slice(0, 80)}`);
@@ -53,6 +55,8 @@ describe('content security policy', () => {
     expect(inlineScriptProblems('<script>alert(1)</script>')).to.have.length(1);
     expect(inlineScriptProblems('<button onclick="go()">')).to.have.length(1);
     expect(inlineScriptProblems('<a href="javascript:void(0)">')).to.have.length(1);
+    expect(inlineScriptProblems('<script type="text/javascript">go()</script>')).to.have.length(1);
+    expect(inlineScriptProblems('<script type="application/ld+json" nonce="<%= nonce %>"><%- jsonLd %></script>')).to.deep.equal([]);
     expect(inlineScriptProblems('<img src=x ONERROR=alert(1)>')).to.have.length(1);
     expect(inlineScriptProblems('<script src="<%= asset(s) %>" nonce="<%= nonce %>" defer></script>')).to.deep.equal([]);
     expect(inlineScriptProblems('<p>Questions=answers, online=yes</p><input value="<%= x %>">')).to.deep.equal([]);
