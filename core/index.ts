@@ -30,6 +30,7 @@ export type {
 // HTTP helpers
 export { HttpError, notFound, forbidden } from './http/errors';
 export { parseForm } from './http/validation';
+export { csvCell, csvRow, toCsv } from './http/csv';
 export type { FieldErrors, Parsed } from './http/validation';
 /** For a plugin that parses a body itself (core checks urlencoded, JSON and multipart forms already). */
 export { isStorableInput, isStorableText, UNSTORABLE_MESSAGE } from './http/clean-input';

@@ -1,11 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Op, type WhereOptions } from 'sequelize';
-import { forbidden, notFound, pageFrom, pager, parseForm, type FieldErrors, type PluginContext } from '@agora/core';
+import { csvRow, forbidden, notFound, pageFrom, pager, parseForm, type FieldErrors, type PluginContext } from '@agora/core';
 import { NewsletterCampaign, NewsletterEvent, NewsletterSubscriber } from '../models';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../models/subscriber';
 import { campaignSchema } from '../forms/signup-form';
 import { CampaignAlreadyStarted, paragraphs, type Campaigns } from '../services/campaigns';
-import { csvRow } from '../services/csv';
 
 export const MANAGE = 'newsletter.manage';
 const PER_PAGE = 50;

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { pageFrom, pager, type PluginContext } from '@agora/core';
+import { csvRow, pageFrom, pager, type PluginContext } from '@agora/core';
 import type { ConsentService, RegisterRow, RegisterSearch } from '../service';
 import { sectionLabel } from '../section-labels';
 import { adminGuard } from './admin-guard';
@@ -21,17 +21,8 @@ function filterOf(req: Request): { filter: RegisterSearch; values: Record<string
 
 const CSV_COLUMNS = ['seq', 'receipt', 'recorded_at', 'action', 'section', 'policy', 'version', 'text_sha256', 'categories', 'required', 'previous_at', 'user_id', 'display_name', 'email', 'ip', 'user_agent_sha256', 'consent_id'] as const;
 
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  // A cell starting with = + - @ would run as a formula in a spreadsheet.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function csvLine(r: RegisterRow): string {
-  return [r.seq, r.receipt, r.recordedAt, r.action, r.section, r.policySlug, r.policyVersion || '', r.textHash, r.categories.join(' '), r.required ? 'yes' : 'no', r.previousAt, r.userId ?? '', r.displayName ?? '', r.email ?? '', r.ip ?? '', r.userAgentHash ?? '', r.consentId ?? '']
-    .map(csvCell)
-    .join(',');
+  return csvRow([r.seq, r.receipt, r.recordedAt, r.action, r.section, r.policySlug, r.policyVersion || '', r.textHash, r.categories.join(' '), r.required ? 'yes' : 'no', r.previousAt, r.userId ?? '', r.displayName ?? '', r.email ?? '', r.ip ?? '', r.userAgentHash ?? '', r.consentId ?? '']);
 }
 
 /** `/admin/privacy/consents`: the register searched by email, user, policy and section; CSV; "Verify register". */
@@ -61,7 +52,7 @@ export function adminConsentRoutes(ctx: PluginContext, service: ConsentService):
     res.write(`${CSV_COLUMNS.join(',')}\r\n`);
     for (let offset = 0; ; offset += 500) {
       const { rows } = await service.search(filter, 500, offset);
-      for (const row of rows) res.write(`${csvLine(row)}\r\n`);
+      for (const row of rows) res.write(csvLine(row));
       if (rows.length < 500) break;
     }
     res.end();

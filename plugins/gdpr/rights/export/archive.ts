@@ -1,7 +1,6 @@
 import yazl from 'yazl';
-import type { ExportResult, Person } from '@agora/core';
+import { toCsv, type ExportResult, type Person } from '@agora/core';
 import { stable, slugOf } from './normalize';
-import { toCsv } from './csv';
 import { EXPORT_SCHEMA } from './schema';
 import { indexHtml } from './index-html';
 

@@ -1,5 +1,5 @@
+import { toCsv } from '@agora/core';
 import type { RightsDeps } from '../services/deps';
-import { toCsv } from '../export/csv';
 import { adminGuard } from './guard';
 
 export const RECORDS_CAPABILITY = 'gdpr.records.read';

@@ -1,0 +1,19 @@
+/**
+ * One CSV cell (RFC 4180 quoting): a Date as ISO-8601 UTC, an object as JSON. A cell starting with
+ * = + - @, a tab or a carriage return gets a leading apostrophe, so a spreadsheet opening an export never
+ * runs it as a formula (CSV injection).
+ */
+export function csvCell(value: unknown): string {
+  let text =
+    value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line with its CRLF ending. */
+export const csvRow = (cells: readonly unknown[]): string => `${cells.map(csvCell).join(',')}\r\n`;
+
+/** A CSV document with a header row; columns in the order given. */
+export function toCsv(columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): string {
+  return csvRow(columns) + rows.map((row) => csvRow(columns.map((c) => row[c]))).join('');
+}
