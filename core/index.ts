@@ -79,6 +79,9 @@ export type { MailMessage } from './mail/mailer';
 // Logging
 export type { Logger } from './log';
 
+// Several instances: the bus between them (issue 15)
+export type { InstanceBus, BusMessage, BusListener } from './cluster/instance-bus';
+
 // Added by other parts of issue #7 (append below)
 
 // Form sections (part A)
@@ -114,7 +117,7 @@ export { cancelMail } from './mail/message';
 // Erasing what kept emails said, keeping that they were sent (part H, issue 8)
 export { eraseMailBodies, ERASED_BODY } from './mail/outbox-redaction';
 export type { MailSelector } from './mail/outbox-redaction';
-export type { MailCategory, MailCancellation, OutgoingMail } from './mail/message';
+export type { MailCategory, MailCancellation, OutgoingMail, MailUnsubscribe } from './mail/message';
 export type { StoreMailSettings } from './mail/mail-layout';
 // Signed link tokens and plugin rate limits (issue 11, newsletter)
 export { signToken, readToken } from './http/signed-tokens';

@@ -10,12 +10,34 @@ export interface MailMessage {
   /** A template such as `core/mail/verify-email`, rendered inside the theme's mail layout (`core/mail/layout`). */
   template: string;
   data?: Record<string, unknown>;
-  /** Extra headers for the SMTP message, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058). */
+  /** Extra headers for the SMTP message. For unsubscribing, prefer `unsubscribe`, which writes both headers. */
   headers?: Record<string, string>;
+  /**
+   * Mail a person can stop (a newsletter, follow emails): core writes `List-Unsubscribe: <url>` (and the
+   * mailto, if given) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), so mail clients
+   * show their own unsubscribe button. The url must take a POST with no session and no CSRF token (the
+   * signature in it is the proof) and stop the mail at once; the sender keeps that route.
+   */
+  unsubscribe?: MailUnsubscribe;
   /** Default `transactional`. */
   category?: MailCategory;
   /** The recipient's user id, when the mail is for an account: lets filters look the person up. */
   userId?: number;
+}
+
+/** The one-click unsubscribe address of a message (see `MailMessage.unsubscribe`). */
+export interface MailUnsubscribe {
+  /** Absolute http(s) address taking the one-click POST. */
+  url: string;
+  /** An optional `mailto:` alternative for clients without RFC 8058. */
+  mailto?: string;
+}
+
+/** The two RFC 8058 headers for a message's unsubscribe address. */
+export function unsubscribeHeaders(unsubscribe: MailUnsubscribe): Record<string, string> {
+  if (!/^https?:\/\/[^\s<>,]+$/.test(unsubscribe.url)) throw new TypeError('An unsubscribe url is an absolute http(s) address');
+  const mailto = unsubscribe.mailto ? `, <mailto:${unsubscribe.mailto.replace(/^mailto:/, '')}>` : '';
+  return { 'List-Unsubscribe': `<${unsubscribe.url}>${mailto}`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 /** Why a message was stopped, and by whom (core fills `by` with the plugin whose listener cancelled it). */
@@ -78,9 +100,10 @@ export const outgoingMailSchema = z.object({
   cancelled: z.object({ reason: z.string().min(1).max(1000), by: z.string().max(100).optional() }).optional(),
 });
 
-/** The message with its defaults: no headers, no data, transactional. */
+/** The message with its defaults: no headers (but the unsubscribe ones it asks for), no data, transactional. */
 export function outgoing(message: MailMessage): OutgoingMail {
-  return { ...message, data: { ...message.data }, headers: { ...message.headers }, category: message.category ?? 'transactional' };
+  const unsubscribe = message.unsubscribe ? unsubscribeHeaders(message.unsubscribe) : {};
+  return { ...message, data: { ...message.data }, headers: { ...unsubscribe, ...message.headers }, category: message.category ?? 'transactional' };
 }
 
 type MessageListener = FilterListener<'core.email.message'>;

@@ -32,6 +32,17 @@ describe('mail that plugins can shape and stop', () => {
       expect(stored.headerMap()).to.deep.equal(UNSUBSCRIBE);
     });
 
+    it('writes both RFC 8058 headers from the unsubscribe option, and refuses an address that is not http(s)', async () => {
+      const id = await t.platform.mailer.send(mail('kim@example.test', { unsubscribe: { url: 'https://agora.test/x/one-click?t=abc', mailto: 'leave@agora.test' }, category: 'marketing' }));
+      const received = await t.smtp!.waitFor('kim@example.test');
+      expect(received.headers['list-unsubscribe']).to.equal('<https://agora.test/x/one-click?t=abc>, <mailto:leave@agora.test>');
+      expect(received.headers['list-unsubscribe-post']).to.equal('List-Unsubscribe=One-Click');
+      expect((await row(id)).headerMap()['List-Unsubscribe-Post']).to.equal('List-Unsubscribe=One-Click');
+      let refused: unknown;
+      await t.platform.mailer.send(mail('lea@example.test', { unsubscribe: { url: 'javascript:alert(1)' } })).catch((e: unknown) => (refused = e));
+      expect(refused).to.be.instanceOf(TypeError);
+    });
+
     it("lets the example plugin's core.email.message filter add one-click unsubscribe headers to marketing mail only", async () => {
       await t.platform.mailer.send(mail('ivo@example.test', { category: 'marketing' }));
       await t.platform.mailer.send(mail('jan@example.test'));

@@ -45,6 +45,6 @@ export async function followMailFor(
     subject: subjectFor(shop.name, items).slice(0, 300),
     template: 'follows/mail/digest',
     data: { name: person.name, shopName: shop.name, shopUrl: `${base}${shop.url}`, items, unfollowUrl: links.page, settingsUrl: `${base}/account/notifications/settings` },
-    headers: { 'List-Unsubscribe': `<${links.oneClick}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    unsubscribe: { url: links.oneClick },
   };
 }

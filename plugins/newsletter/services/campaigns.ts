@@ -2,7 +2,7 @@ import { QueryTypes } from 'sequelize';
 import type { PluginContext } from '@agora/core';
 import { NewsletterCampaign, NewsletterDelivery, NewsletterSubscriber } from '../models';
 import { addressHash } from './addresses';
-import { unsubscribeHeaders, unsubscribePageUrl } from './links';
+import { unsubscribeOption, unsubscribePageUrl } from './links';
 import type { NewsletterSettings } from '../settings';
 
 export const BATCH_JOB = 'newsletter.campaign.batch';
@@ -87,7 +87,7 @@ export class Campaigns {
       subject: test ? `[Test] ${campaign.subject}` : campaign.subject,
       template: 'newsletter/mail/campaign',
       category: 'marketing',
-      headers: unsubscribeHeaders(this.ctx, hash),
+      unsubscribe: unsubscribeOption(this.ctx, hash),
       data: { listName, paragraphs: paragraphs(campaign.body), unsubscribeUrl: unsubscribePageUrl(this.ctx, hash), test },
       userId,
     });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { readToken, signToken, type PluginContext } from '@agora/core';
+import { readToken, signToken, type MailUnsubscribe, type PluginContext } from '@agora/core';
 
 const CONFIRM = 'newsletter.confirm';
 const UNSUBSCRIBE = 'newsletter.unsubscribe';
@@ -37,7 +37,7 @@ export const unsubscribePageUrl = (ctx: PluginContext, hash: string): string => 
 /** The RFC 8058 one-click address of the `List-Unsubscribe` header (POST, no session, no CSRF). */
 export const oneClickUrl = (ctx: PluginContext, hash: string): string => `${ctx.config.baseUrl}/newsletter/one-click?token=${unsubscribeToken(ctx, hash)}`;
 
-/** The headers every newsletter email carries. */
-export function unsubscribeHeaders(ctx: PluginContext, hash: string): Record<string, string> {
-  return { 'List-Unsubscribe': `<${oneClickUrl(ctx, hash)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+/** Every newsletter email's one-click address: core's mail turns it into the List-Unsubscribe headers. */
+export function unsubscribeOption(ctx: PluginContext, hash: string): MailUnsubscribe {
+  return { url: oneClickUrl(ctx, hash) };
 }
