@@ -1,11 +1,26 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } satisfies ScryptOptions;
+/**
+ * scrypt's cost as log2(N): 15 by default (about 32 MB and 100 ms per hash), PASSWORD_SCRYPT_COST raises it
+ * (up to 20). Only the test suite may lower it (down to 10), because it hashes thousands of passwords and the
+ * strength of a test account protects nothing; a production store never runs below 15.
+ */
+export function scryptCost(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PASSWORD_SCRYPT_COST;
+  if (raw === undefined || raw === '') return 15;
+  const cost = Number(raw);
+  const lowest = env.NODE_ENV === 'test' ? 10 : 15;
+  if (!Number.isInteger(cost) || cost < lowest || cost > 20) throw new Error(`PASSWORD_SCRYPT_COST must be a whole number from ${lowest} to 20`);
+  return cost;
+}
+
+const PARAMS = { N: 2 ** scryptCost(), r: 8, p: 1 } satisfies ScryptOptions;
 const KEY_LENGTH = 64;
 
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (err, key) => (err ? reject(err) : resolve(key))),
+    // scrypt needs 128·N·r bytes; Node's 32 MB default would refuse the default cost.
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...params, maxmem: 256 * (params.N ?? 0) * (params.r ?? 8) }, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 
@@ -20,7 +35,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem });
+  const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

@@ -2,19 +2,36 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { rootDir } from '../../../core/config';
-import { hashPassword, verifyPassword } from '../../../core/auth/passwords';
+import { hashPassword, scryptCost, verifyPassword } from '../../../core/auth/passwords';
 import { isCommonPassword, passwordProblem } from '../../../core/auth/password-policy';
 
 describe('passwords', () => {
   it('hashes with scrypt and a salt of its own per hash', async () => {
     const a = await hashPassword('the same password');
     const b = await hashPassword('the same password');
-    expect(a).to.match(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{86}$/);
+    expect(a).to.match(new RegExp(`^scrypt\\$${2 ** scryptCost()}\\$8\\$1\\$[\\w-]{22}\\$[\\w-]{86}$`));
     expect(a).to.not.equal(b);
     expect(a.split('$')[4]).to.not.equal(b.split('$')[4]);
     expect(await verifyPassword('the same password', a)).to.equal(true);
     expect(await verifyPassword('the same password!', a)).to.equal(false);
     expect(await verifyPassword('anything', 'bcrypt$whatever')).to.equal(false);
+  });
+
+  it('hashes at cost 2^15 unless told otherwise, never below it outside the test suite', () => {
+    expect(scryptCost({})).to.equal(15);
+    expect(scryptCost({ PASSWORD_SCRYPT_COST: '17' })).to.equal(17);
+    expect(() => scryptCost({ PASSWORD_SCRYPT_COST: '10', NODE_ENV: 'production' })).to.throw(/15 to 20/);
+    expect(() => scryptCost({ PASSWORD_SCRYPT_COST: '21' })).to.throw(/PASSWORD_SCRYPT_COST/);
+    expect(scryptCost({ PASSWORD_SCRYPT_COST: '10', NODE_ENV: 'test' })).to.equal(10);
+  });
+
+  it('verifies a hash made at another cost (the cost is stored in the hash)', async () => {
+    const salt = 'AAAAAAAAAAAAAAAAAAAAAA';
+    const { scryptSync } = await import('node:crypto');
+    const key = scryptSync('old password', Buffer.from(salt, 'base64url'), 64, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const stored = ['scrypt', 2 ** 15, 8, 1, salt, key.toString('base64url')].join('$');
+    expect(await verifyPassword('old password', stored)).to.equal(true);
+    expect(await verifyPassword('other password', stored)).to.equal(false);
   });
 
   it('ships a list of several thousand common passwords', () => {
