@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -31,11 +32,20 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:', 'sqlite:']).optional(),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).optional(),
+  /** Starts every Redis key and channel of this store (sessions, rate limits, jobs, the instance bus): two stores on one Redis need two prefixes. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -').default('agora:'),
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().default('Agora <no-reply@agora.local>'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Encrypts settings of type `secret` (API keys) at rest; generated once into DATA_DIR when not set. */
   SETTINGS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Encrypts the most sensitive personal fields at rest (docs/security.md); generated once into DATA_DIR/data-keys when not set. */
+  DATA_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Older data keys, comma-separated, still read after a rotation until every value is re-encrypted. */
+  DATA_KEYS_PREVIOUS: z
+    .string()
+    .refine((v) => v.split(',').every((k) => k.trim().length >= 32), 'must be data keys of at least 32 characters, separated by commas')
+    .optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   DEMO_SEED: flag.default(true),
@@ -56,11 +66,26 @@ export interface Config extends Env {
   databaseUrl: string;
   sessionSecret: string;
   settingsKey: string;
+  /** The data keys, the current one first, and where they came from (for error messages). */
+  dataKeys: { materials: string[]; source: string };
   baseUrl: string;
   rootDir: string;
 }
 
 export const rootDir = path.resolve(import.meta.dirname, '..');
+/**
+ * The project folder a relative DATA_DIR is read from: the nearest folder with a package.json, which is
+ * rootDir itself when running from source and its parent when running the compiled build (dist/ has no
+ * package.json of its own), so both use the same store.
+ */
+export const projectDir = findProjectDir(rootDir);
+
+function findProjectDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
 
 /** Reads the environment (and `.env`, when present) into typed settings; throws ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,7 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(rootDir, e.DATA_DIR);
+  const dataDir = path.resolve(projectDir, e.DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true });
   const uploadsDir = path.join(dataDir, 'uploads');
   const installedPluginsDir = path.join(dataDir, 'plugins');
@@ -85,8 +110,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'agora.sqlite')}`,
     sessionSecret: e.SESSION_SECRET ?? persistentSecret(dataDir, 'session-secret'),
     settingsKey: e.SETTINGS_KEY ?? persistentSecret(dataDir, 'settings-key'),
+    dataKeys: dataKeysFrom(e, dataDir),
     baseUrl: e.BASE_URL ?? `http://localhost:${e.PORT}`,
   };
+}
+
+/**
+ * DATA_KEY (and DATA_KEYS_PREVIOUS) when set; otherwise DATA_DIR/data-keys, one key per line, the current one
+ * first, generated with one random key on the first start. To rotate a generated key, put a new first line.
+ */
+function dataKeysFrom(e: Env, dataDir: string): Config['dataKeys'] {
+  const previous = (e.DATA_KEYS_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (e.DATA_KEY) return { materials: [e.DATA_KEY, ...previous], source: previous.length ? 'DATA_KEY and DATA_KEYS_PREVIOUS' : 'DATA_KEY' };
+  const file = path.join(dataDir, 'data-keys');
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  } catch {
+    lines = [crypto.randomBytes(32).toString('hex')];
+    fs.writeFileSync(file, `${lines[0]}\n`, { mode: 0o600 });
+  }
+  if (lines.length === 0) throw new ConfigError(`DATA_KEY: ${file} holds no key`);
+  const short = lines.findIndex((l) => l.length < 32);
+  if (short >= 0) throw new ConfigError(`DATA_KEY: line ${short + 1} of ${file} is shorter than 32 characters`);
+  return { materials: [...lines, ...previous], source: file };
 }
 
 function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {

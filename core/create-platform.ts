@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { createDatabase, tuneDatabase } from './db/database';
 import { migrateUp } from './db/migrator';
 import { Options } from './db/options';
@@ -12,6 +12,9 @@ import { PrivacyRegistry } from './privacy/registry';
 import { Capabilities } from './auth/capabilities';
 import { AdminShell } from './admin/menu';
 import { SecretBox } from './admin/secret-box';
+import { DataKeyError, DataKeyring } from './privacy/encryption/data-keys';
+import { bindDataKeys } from './privacy/encryption/encrypted-attribute';
+import { FieldEncryption } from './privacy/encryption/field-encryption';
 import { SettingsRegistry } from './admin/settings-registry';
 import { DatabaseQueue } from './jobs/database-queue';
 import { RedisQueue } from './jobs/redis-queue';
@@ -29,6 +32,7 @@ import { OutboxMessage } from './mail/outbox-model';
 import { ensureFirstAdmin, type CreatedAdmin } from './auth/first-admin';
 import { registerCoreParts } from './core-parts';
 import type { Platform } from './platform';
+import { createInstanceBus } from './cluster/instance-bus';
 
 declare module './hooks' {
   interface ActionMap {
@@ -53,18 +57,32 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const sequelize = createDatabase(config.databaseUrl);
   await sequelize.authenticate();
   await tuneDatabase(sequelize);
+  // Bound before any migration: migrations that start encrypting a column encrypt the rows already there.
+  const dataKeys = keyringOf(config);
+  bindDataKeys(sequelize, dataKeys);
   await migrateUp(sequelize, 'core', path.join(config.rootDir, 'core', 'db', 'migrations'));
   User.initModel(sequelize);
   OutboxMessage.initModel(sequelize);
 
   const opts = new Options(sequelize);
   await opts.load();
+  const encryption = new FieldEncryption(sequelize, dataKeys, opts);
+  await encryption.verifyKeys(config.dataKeys.source).catch(async (error: unknown) => {
+    await sequelize.close();
+    throw error;
+  });
   const hooks = new Hooks();
   const resolver = new TemplateResolver();
   resolver.registerOwner('core', path.join(config.rootDir, 'views', 'core'));
   const renderer = new Renderer(resolver, hooks);
   const themes = new ThemeService([path.join(config.rootDir, 'themes'), ...(options.themeDirs ?? [])], opts, resolver, renderer);
   themes.load();
+  const bus = await createInstanceBus(config.REDIS_URL, config.REDIS_PREFIX);
+  // Options (settings, the theme) changed on another instance are read again here at once.
+  opts.shareThrough(bus);
+  opts.onChange((key) => {
+    if (key === 'theme.active') themes.refresh();
+  });
   const jobs = config.REDIS_URL ? new RedisQueue(config.REDIS_URL, sequelize, { schedulePollMs: options.jobPollMs }) : new DatabaseQueue(sequelize, options.jobPollMs, options.jobPollMs);
   const mailer = new Mailer(renderer, hooks, jobs, {
     smtpUrl: config.SMTP_URL,
@@ -85,6 +103,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     renderer,
     themes,
     privacy: new PrivacyRegistry(),
+    encryption,
     capabilities: new Capabilities(),
     admin: new AdminShell(),
     settings: new SettingsRegistry(opts, new SecretBox(config.settingsKey)),
@@ -97,14 +116,25 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     roles: new Privilege(hooks),
     rateLimits: new RateLimits(config.REDIS_URL),
     passport: configurePassport(),
+    bus,
   } as Omit<Platform, 'plugins'> as Platform;
   platform.plugins = new PluginManager(platform, [
     { dir: path.join(config.rootDir, 'plugins'), source: 'bundled' },
     ...(options.pluginDirs ?? []).map((dir) => ({ dir, source: 'bundled' as const })),
     { dir: config.installedPluginsDir, source: 'installed' },
   ]);
+  encryption.attach((model) => platform.plugins.modelOwner(model));
   registerCoreParts(platform);
   return platform;
+}
+
+function keyringOf(config: Config): DataKeyring {
+  try {
+    return new DataKeyring(config.dataKeys.materials);
+  } catch (error) {
+    if (error instanceof DataKeyError) throw new ConfigError(`DATA_KEY: ${error.message} (${config.dataKeys.source})`);
+    throw error;
+  }
 }
 
 export interface StartResult {
@@ -125,6 +155,7 @@ export async function startPlatform(platform: Platform, defaults: string[] = DEF
 
 export async function stopPlatform(platform: Platform): Promise<void> {
   await platform.jobs.stop();
+  await platform.bus.close();
   platform.rateLimits.close();
   await platform.sequelize.close();
 }

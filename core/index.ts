@@ -72,6 +72,11 @@ export type {
 } from './privacy/registry';
 export { LEGAL_BASES, retentionDays } from './privacy/declarations';
 export type { LegalBasis, RetentionDeclaration, RetentionOutcome, ProcessingDeclaration } from './privacy/declarations';
+// Encryption at rest of the most sensitive personal fields (`encrypted: true` is a Sequelize augmentation too)
+export { encryptedAttribute } from './privacy/encryption/encrypted-attribute';
+export { encryptColumns, decryptColumns } from './privacy/encryption/column-migration';
+export { DataKeyError } from './privacy/encryption/data-keys';
+export type { FieldEncryption, EncryptedField, EncryptedFieldStatus, ReencryptOutcome } from './privacy/encryption/field-encryption';
 
 // Mail
 export type { MailMessage } from './mail/mailer';

@@ -7,6 +7,7 @@ import type { Renderer } from './themes/renderer';
 import type { ThemeService } from './themes/theme-service';
 import type { PluginManager } from './plugins/plugin-manager';
 import type { PrivacyRegistry } from './privacy/registry';
+import type { FieldEncryption } from './privacy/encryption/field-encryption';
 import type { Capabilities } from './auth/capabilities';
 import type { AdminShell } from './admin/menu';
 import type { SettingsRegistry } from './admin/settings-registry';
@@ -19,6 +20,7 @@ import type { FormRegistry } from './forms/registry';
 import type { Privilege } from './auth/privilege';
 import type { RateLimits } from './http/rate-limit';
 import type { AppPassport } from './auth/passport-setup';
+import type { InstanceBus } from './cluster/instance-bus';
 
 /** Everything the running site is made of; built once by `createPlatform` and handed to the app. */
 export interface Platform {
@@ -31,6 +33,8 @@ export interface Platform {
   themes: ThemeService;
   plugins: PluginManager;
   privacy: PrivacyRegistry;
+  /** Encrypted personal fields: the keys, which fields, re-encryption (ctx.privacy.encryption). */
+  encryption: FieldEncryption;
   capabilities: Capabilities;
   admin: AdminShell;
   settings: SettingsRegistry;
@@ -48,4 +52,6 @@ export interface Platform {
   rateLimits: RateLimits;
   /** This app's passport (login strategy, session serializers). */
   passport: AppPassport;
+  /** Messages between the instances of this store (Redis pub/sub with REDIS_URL); closed with the platform. */
+  bus: InstanceBus;
 }

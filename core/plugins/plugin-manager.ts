@@ -15,6 +15,10 @@ import { checkRequirements, dependencyOrder, dependentsOf } from './plugin-depen
 import { PluginGate } from './plugin-gate';
 import { loadPlugin } from './plugin-loader';
 import type { ServiceMap, ServiceName } from './services';
+import { BUS_RECONNECTED } from '../cluster/instance-bus';
+
+/** The bus topic of a plugin lifecycle change: every other instance syncs its plugins with the database. */
+export const PLUGINS_CHANGED = 'core.plugins.changed';
 
 // The parts of the plugin system, one file each: discovery (plugin-discovery), state in the database
 // (plugin-state), requirements and order (plugin-dependencies), the request gate (plugin-gate), the loader
@@ -53,6 +57,14 @@ export class PluginManager {
     platform.hooks.onSuspend((failure) => {
       void this.suspend(failure.owner, failure).catch((error) => log.error({ err: error }, 'suspending a plugin failed'));
     });
+    // Another instance (de)activated, suspended or uninstalled a plugin: follow at once. A lost message is
+    // caught by the slower poll (server.ts) and by the sync after the bus reconnects.
+    const follow = (message: Record<string, unknown>) => {
+      if (message.origin === platform.bus.instanceId) return;
+      void this.sync().catch((error: unknown) => log.error({ err: error }, 'plugin sync failed'));
+    };
+    platform.bus.subscribe(PLUGINS_CHANGED, follow);
+    platform.bus.subscribe(BUS_RECONNECTED, follow);
   }
 
   /** Reads every plugin folder; a folder whose manifest is invalid is logged and skipped. */
@@ -77,7 +89,8 @@ export class PluginManager {
     const wanted = firstStart ? defaults.filter((n) => this.records.has(n)) : rows.filter((r) => r.status === 'active').map((r) => r.name);
     for (const name of dependencyOrder(wanted, this.records)) {
       try {
-        await this.activate(name);
+        // Not announced: it starts what the database already says, which changes nothing for other instances.
+        await this.serial(() => this.activateNow(name));
       } catch (error) {
         const record = this.records.get(name);
         if (record) {
@@ -121,16 +134,16 @@ export class PluginManager {
   }
 
   activate(name: string): Promise<void> {
-    return this.serial(() => this.activateNow(name));
+    return this.announced(name, this.serial(() => this.activateNow(name)));
   }
 
   deactivate(name: string): Promise<void> {
-    return this.serial(() => this.deactivateNow(name));
+    return this.announced(name, this.serial(() => this.deactivateNow(name)));
   }
 
   /** Reverts the plugin's migrations (dropping its tables), runs its uninstall step, forgets it. */
   uninstall(name: string): Promise<void> {
-    return this.serial(() => this.uninstallNow(name));
+    return this.announced(name, this.serial(() => this.uninstallNow(name)));
   }
 
   installZip(zip: Buffer): Promise<PluginManifest> {
@@ -142,7 +155,7 @@ export class PluginManager {
    * The active plugins that need it go down with it (first), since their calls into it would now fail.
    */
   suspend(name: string, failure: HookFailure): Promise<void> {
-    return this.serial(() => this.suspendNow(name, failure));
+    return this.announced(name, this.serial(() => this.suspendNow(name, failure)));
   }
 
   /** Picks up changes another instance made: which plugins are active, the theme, settings. */
@@ -296,6 +309,18 @@ export class PluginManager {
         record.status = row.status;
         record.problem = row.suspended_reason ?? undefined;
       }
+    }
+  }
+
+  /**
+   * Tells the other instances once the change is in the database, also when it failed (a failure to start
+   * is saved as the plugin's state too). Sync does not announce: it follows what another instance said.
+   */
+  private async announced<T>(name: string, change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } finally {
+      await this.platform.bus.publish(PLUGINS_CHANGED, { plugin: name, origin: this.platform.bus.instanceId });
     }
   }
 
