@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { electronicFormatIBAN, friendlyFormatIBAN, isValidIBAN } from 'ibantools';
 import type { PluginContext } from '@agora/core';
 import { COUNTRY_CHOICES, COUNTRY_CODES } from './services/countries';
+import { TAX_CLASSES, TAX_CLASS_LABELS } from './models/tax-rate';
 
 export const shopsSettingsSchema = z.object({
   feePercent: z.number({ message: 'Enter a number' }).min(0, 'Cannot be negative').max(50, 'At most 50%').default(5),
@@ -29,6 +30,10 @@ export const shopsSettingsSchema = z.object({
     .transform((v) => v.trim().toUpperCase())
     .refine((v) => COUNTRY_CODES.has(v), 'Choose a country (ISO 3166-1)')
     .default('FR'),
+  /** Whether the prices sellers enter include tax (docs/shops-tax.md); the cart estimates tax at `baseCountry`. */
+  pricesIncludeTax: z.boolean().default(true),
+  /** The tax class shipping is charged in. */
+  shippingTaxClass: z.enum(TAX_CLASSES, { message: 'Choose a tax class' }).default('standard'),
 });
 
 export type ShopsSettings = z.infer<typeof shopsSettingsSchema>;
@@ -49,7 +54,9 @@ export function defineShopsSettings(ctx: PluginContext): void {
       { key: 'pendingOrderHours', label: 'Hours before an unpaid order expires', type: 'number' },
       { key: 'maxQuantityPerItem', label: 'Largest quantity of one product per order', type: 'number' },
       { key: 'keptUploadHours', label: 'Hours to keep pictures of a product form that was refused', type: 'number', help: 'The seller finds them in the form on the next try; after this they are deleted.' },
-      { key: 'baseCountry', label: 'Store country', type: 'select', choices: [...COUNTRY_CHOICES], help: 'Checkout starts with this country until the buyer has a saved address.' },
+      { key: 'baseCountry', label: 'Store country', type: 'select', choices: [...COUNTRY_CHOICES], help: 'Checkout starts with this country until the buyer has a saved address; the cart estimates tax at its rates.' },
+      { key: 'pricesIncludeTax', label: 'Prices are entered including tax', type: 'checkbox', help: 'Checked: the tax is inside the prices shown. Unchecked: tax is added at checkout at the delivery country’s rate. Rates are at Tax rates (/admin/tax).' },
+      { key: 'shippingTaxClass', label: 'Tax class of shipping', type: 'select', choices: TAX_CLASSES.map((c) => ({ value: c, label: TAX_CLASS_LABELS[c] })) },
     ],
   });
 }

@@ -10,6 +10,7 @@ import { declareShopsPrivacy } from './privacy-declarations';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
+import { couponCartRoutes } from './routes/coupon-cart-routes';
 import { guestOrderRoutes } from './routes/guest-order-routes';
 import { accountOrderRoutes } from './routes/account-order-routes';
 import { addressRoutes } from './routes/address-routes';
@@ -48,6 +49,7 @@ export function setupOrders(ctx: PluginContext): void {
   ctx.hooks.filter('shops.payment.gateways', (gateways) => [...gateways, manual]);
 
   cartRoutes(ctx);
+  couponCartRoutes(ctx);
   checkoutRoutes(ctx, checkout);
   guestOrderRoutes(ctx);
   accountOrderRoutes(ctx);

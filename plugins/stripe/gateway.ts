@@ -8,11 +8,20 @@ import { missingSettings, type StripeSettings } from './settings';
 export const STRIPE_GATEWAY_ID = 'stripe';
 export const CANCEL_TOKEN_PURPOSE = 'stripe.cancel';
 
-/** Line items of the session, one per order line plus each shop's shipping; their sum is the group's amount. */
+/**
+ * Line items of the session, one per order line plus each shop's shipping, and the tax when it is added to
+ * the prices; their sum is the group's amount. Stripe takes no negative line, so an order with a coupon is
+ * one line of its total (its page and invoice show the detail).
+ */
 export function lineItemsOf(request: PaymentRequest): Stripe.Checkout.SessionCreateParams.LineItem[] {
   const currency = request.currency.toLowerCase();
   const items: Stripe.Checkout.SessionCreateParams.LineItem[] = [];
   for (const order of request.orders) {
+    if ((order.discount ?? 0) + (order.platformDiscount ?? 0) > 0) {
+      const name = `Order ${order.number} from ${order.shopName} (after discount${order.tax && !order.pricesIncludeTax ? ', tax included' : ''})`;
+      items.push({ quantity: 1, price_data: { currency, unit_amount: order.total, product_data: { name: name.slice(0, 250), metadata: { agora_order: order.number, agora_shop_id: String(order.shopId) } } } });
+      continue;
+    }
     for (const line of order.lines) {
       items.push({
         quantity: line.quantity,
@@ -21,6 +30,9 @@ export function lineItemsOf(request: PaymentRequest): Stripe.Checkout.SessionCre
     }
     if (order.shipping > 0) {
       items.push({ quantity: 1, price_data: { currency, unit_amount: order.shipping, product_data: { name: `Shipping: ${order.shopName}`.slice(0, 250), metadata: { agora_order: order.number } } } });
+    }
+    if (order.tax > 0 && !order.pricesIncludeTax) {
+      items.push({ quantity: 1, price_data: { currency, unit_amount: order.tax, product_data: { name: `Tax: ${order.shopName}`.slice(0, 250), metadata: { agora_order: order.number } } } });
     }
   }
   return items;
@@ -61,7 +73,7 @@ export class StripeGateway implements PaymentGateway {
         email: request.email,
         amount: request.amount,
         currency: request.currency,
-        orders_json: request.orders.map((o) => ({ orderId: o.orderId, number: o.number, shopId: o.shopId, total: o.total, platformFee: o.platformFee })),
+        orders_json: request.orders.map((o) => ({ orderId: o.orderId, number: o.number, shopId: o.shopId, total: o.total, platformFee: o.platformFee, platformDiscount: o.platformDiscount ?? 0 })),
         status: 'creating',
         return_url: request.returnUrl,
       }));

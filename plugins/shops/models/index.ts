@@ -17,12 +17,19 @@ import { OrderStatusHistory } from './order-status-history';
 import { OrderNote } from './order-note';
 import { PaymentEvent } from './payment-event';
 import { Refund } from './refund';
+import { Coupon } from './coupon';
+import { CouponRedemption } from './coupon-redemption';
+import { TaxRate } from './tax-rate';
+import { Invoice } from './invoice';
+import { InvoiceCounter } from './invoice-counter';
+import { ProductAttribute, ProductAttributeValue } from './product-attribute';
+import { CartVariantItem, ProductOption, ProductVariant, ProductVariantValue } from './product-variant';
 
-export { Shop, ShopMember, ShippingMethod, Category, Product, ProductImage, ProductTag, Announcement, Cart, CartItem, Address, CheckoutGroup, Order, OrderItem, OrderStatusHistory, OrderNote, PaymentEvent, Refund };
+export { Shop, ShopMember, ShippingMethod, Category, Product, ProductImage, ProductTag, Announcement, Cart, CartItem, Address, CheckoutGroup, Order, OrderItem, OrderStatusHistory, OrderNote, PaymentEvent, Refund, Coupon, CouponRedemption, TaxRate, Invoice, InvoiceCounter, ProductAttribute, ProductAttributeValue, ProductVariant, ProductVariantValue, ProductOption, CartVariantItem };
 
 /** Binds every shops model to the database and declares how they relate. */
 export function initShopModels(sequelize: Sequelize): void {
-  for (const model of [Shop, ShopMember, ShippingMethod, Category, Product, ProductImage, ProductTag, Announcement, Cart, CartItem, Address, CheckoutGroup, Order, OrderItem, OrderStatusHistory, OrderNote, PaymentEvent, Refund]) {
+  for (const model of [Shop, ShopMember, ShippingMethod, Category, Product, ProductImage, ProductTag, Announcement, Cart, CartItem, Address, CheckoutGroup, Order, OrderItem, OrderStatusHistory, OrderNote, PaymentEvent, Refund, Coupon, CouponRedemption, TaxRate, Invoice, InvoiceCounter, ProductAttribute, ProductAttributeValue, ProductVariant, ProductVariantValue, ProductOption, CartVariantItem]) {
     model.initModel(sequelize);
   }
   Shop.hasMany(ShippingMethod, { foreignKey: 'shop_id', as: 'shippingMethods' });
@@ -41,4 +48,7 @@ export function initShopModels(sequelize: Sequelize): void {
   Order.hasMany(OrderStatusHistory, { foreignKey: 'order_id', as: 'history' });
   Order.hasMany(OrderNote, { foreignKey: 'order_id', as: 'notes' });
   Order.hasMany(Refund, { foreignKey: 'order_id', as: 'refunds' });
+  Order.hasMany(Invoice, { foreignKey: 'order_id', as: 'invoices' });
+  ProductAttribute.hasMany(ProductAttributeValue, { foreignKey: 'attribute_id', as: 'values' });
+  Product.hasMany(ProductVariant, { foreignKey: 'product_id', as: 'variants' });
 }

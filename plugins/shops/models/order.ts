@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '@agora/core';
+import { encryptedAttribute } from '@agora/core';
 
 /** Fulfilment only: refunds are records of their own (models/refund.ts) with the sum in `refunded_total`. */
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired'] as const;
@@ -20,6 +20,18 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
   /** The platform's fee on this order, computed on the server from the settings at checkout. */
   declare platform_fee: number;
   declare refunded_total: CreationOptional<number>;
+  /** Taken off by the shop's coupon (the seller pays it). */
+  declare discount_total: CreationOptional<number>;
+  /** Taken off by a platform coupon (the platform pays it: the seller is paid `total + platform_discount - platform_fee`). */
+  declare platform_discount: CreationOptional<number>;
+  /** Tax of the lines and the shipping, per docs/shops-tax.md: inside `total` when `prices_include_tax`, added to it otherwise. */
+  declare tax_total: CreationOptional<number>;
+  declare prices_include_tax: CreationOptional<boolean>;
+  declare shipping_tax: CreationOptional<number>;
+  /** Percent × 100. */
+  declare shipping_tax_rate: CreationOptional<number>;
+  /** The codes used, comma-separated, as the buyer typed them (upper case). */
+  declare coupon_codes: CreationOptional<string>;
   declare shipping_method: string;
   declare email: string;
   declare ship_name: string;
@@ -52,15 +64,23 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
         total: { type: DataTypes.INTEGER, allowNull: false },
         platform_fee: { type: DataTypes.INTEGER, allowNull: false },
         refunded_total: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        discount_total: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        platform_discount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        tax_total: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        prices_include_tax: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        shipping_tax: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        shipping_tax_rate: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        coupon_codes: { type: DataTypes.STRING(100), allowNull: false, defaultValue: '' },
         shipping_method: { type: DataTypes.STRING(100), allowNull: false },
         email: { type: DataTypes.STRING(320), allowNull: false, personal: true },
         ship_name: { type: DataTypes.STRING(200), allowNull: false, personal: true },
-        ship_line1: { type: DataTypes.STRING(200), allowNull: false, personal: true },
-        ship_line2: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', personal: true },
-        ship_city: { type: DataTypes.STRING(100), allowNull: false, personal: true },
-        ship_postcode: { type: DataTypes.STRING(20), allowNull: false, personal: true },
+        // Street, town, postcode and phone are encrypted at rest (core's encryptedAttribute): never in a SQL filter.
+        ship_line1: encryptedAttribute({ allowNull: false, personal: true }),
+        ship_line2: encryptedAttribute({ allowNull: false, defaultValue: '', personal: true }),
+        ship_city: encryptedAttribute({ allowNull: false, personal: true }),
+        ship_postcode: encryptedAttribute({ allowNull: false, personal: true }),
         ship_country: { type: DataTypes.STRING(2), allowNull: false },
-        phone: { type: DataTypes.STRING(40), allowNull: false, defaultValue: '', personal: true },
+        phone: encryptedAttribute({ allowNull: false, defaultValue: '', personal: true }),
         tracking_number: { type: DataTypes.STRING(100), allowNull: true },
         paid_at: { type: DataTypes.DATE, allowNull: true },
         shipped_at: { type: DataTypes.DATE, allowNull: true },

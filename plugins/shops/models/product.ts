@@ -23,6 +23,12 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
   /** The mean of its approved reviews in hundredths of a star (430 = 4.3), kept by the reviews plugin; 0 without reviews. */
   declare rating_avg: CreationOptional<number>;
   declare rating_count: CreationOptional<number>;
+  /** Its tax class (models/tax-rate.ts): the rate is the delivery country's for this class. */
+  declare tax_class: CreationOptional<string>;
+  /** The lowest enabled variant's price when the variants' prices differ ("from €X" on a card); null otherwise. */
+  declare price_from: CreationOptional<number | null>;
+  /** Enabled variants: more than 0 means a buyer must choose one (the product's stock is then their sum). */
+  declare variant_count: CreationOptional<number>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -53,6 +59,9 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
         published_at: { type: DataTypes.DATE, allowNull: true },
         rating_avg: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         rating_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        tax_class: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'standard' },
+        price_from: { type: DataTypes.INTEGER, allowNull: true },
+        variant_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

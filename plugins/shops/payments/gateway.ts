@@ -22,6 +22,16 @@ export interface PaymentOrder {
   shipping: number;
   /** Part of `total` the platform keeps. */
   platformFee: number;
+  /** Taken off by the shop's coupon: the seller's loss, already out of `total`. */
+  discount: number;
+  /**
+   * Taken off by a platform coupon, already out of `total`: the platform pays it, so the seller's share is
+   * `total + platformDiscount - platformFee` (docs/shops-coupons.md).
+   */
+  platformDiscount: number;
+  /** Tax in `total` (prices entered with tax) or added to the lines to make it (prices entered without). */
+  tax: number;
+  pricesIncludeTax: boolean;
   total: number;
   /** The shop's account at the provider, if the provider's plugin filled one (null: the platform collects). */
   payoutAccount: string | null;

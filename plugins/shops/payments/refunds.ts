@@ -7,6 +7,7 @@ import { Shop } from '../models/shop';
 import { OrderStatusHistory } from '../models/order-status-history';
 import { STATUS_LABELS, moveOrder } from '../services/order-state';
 import { findGateway } from './gateways';
+import { issueCreditNote } from '../services/invoice-service';
 
 type Ctx = { hooks: Pick<PluginContext['hooks'], 'do' | 'apply'> } & Pick<PluginContext, 'log' | 'sequelize'>;
 
@@ -164,6 +165,8 @@ export async function settleRefund(ctx: Ctx, refund: Refund, settlement: Settlem
   } else {
     await OrderStatusHistory.create({ order_id: order.id, from_status: order.status, to_status: order.status, note: note.slice(0, 500), actor_id: actorId }, { transaction });
   }
+  // Each refund that went through gets its credit note, numbered in this transaction (services/invoice-service.ts).
+  await issueCreditNote(refund.id, transaction);
   const settled = await Refund.findByPk(refund.id, { transaction });
   // After the outermost commit: settled inside a provider's own transaction (a savepoint), it may still roll back.
   rootTransaction(transaction).afterCommit(async () => {

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { type PluginContext, parseForm, type FieldErrors } from '@agora/core';
 import { Product } from '../models/product';
+import { ProductVariant } from '../models/product-variant';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
 import type { ShopsSettings } from '../settings';
@@ -10,13 +11,18 @@ import { buildCartView, problemWith } from '../services/cart-service';
 import { cartStoreFor } from '../services/cart-store';
 import { renderProductPage } from './product-page';
 import { countryName } from '../services/countries';
+import { addVariantToCart, cartVariantRoutes } from './cart-variant-routes';
+import { cartPricing } from '../services/cart-pricing';
+import { rateText } from '../services/order-pricing';
 
 /** The cart page, with `errors` (422) when a change was refused. */
 export async function renderCart(ctx: PluginContext, req: Request, res: Response, errors: FieldErrors = {}, status = 200): Promise<void> {
   const settings = ctx.settings.get<ShopsSettings>();
   const contents = await cartStoreFor(req).read();
   const view = await buildCartView(contents, settings.maxQuantityPerItem);
-  await res.renderPage('shops/cart/cart', { title: 'Your cart', view, errors, maxQuantity: settings.maxQuantityPerItem, countryName }, status);
+  // Coupons and the tax estimate at the store's country (services/cart-pricing.ts).
+  const pricing = await cartPricing(req, view, settings);
+  await res.renderPage('shops/cart/cart', { title: 'Your cart', view, errors, maxQuantity: settings.maxQuantityPerItem, countryName, pricing, rateText }, status);
 }
 
 const productIdParam = (req: Request): number | undefined => {
@@ -40,8 +46,8 @@ export function cartRoutes(ctx: PluginContext): void {
       const id = Number((req.body as Record<string, unknown>)?.product_id);
       const product = Number.isSafeInteger(id) && id > 0 ? await Product.findByPk(id) : null;
       if (!product || product.status !== 'published') return false;
-      const typed = (req.body as Record<string, unknown>).quantity;
-      await renderProductPage(ctx, req, res, product, { errors, quantity: typeof typed === 'string' ? typed.slice(0, 12) : '1', status: 422 });
+      const { quantity: typed, variant_id: chosen } = req.body as Record<string, unknown>;
+      await renderProductPage(ctx, req, res, product, { errors, quantity: typeof typed === 'string' ? typed.slice(0, 12) : '1', variantId: typeof chosen === 'string' ? chosen.slice(0, 12) : undefined, status: 422 });
       return true;
     };
     if (!parsed.ok) {
@@ -50,6 +56,10 @@ export function cartRoutes(ctx: PluginContext): void {
     }
     const product = await Product.findByPk(parsed.data.product_id);
     const shop = product ? await Shop.findByPk(product.shop_id) : null;
+    // A product with variants is added by the option chosen on its page.
+    if (product && (product.variant_count > 0 || parsed.data.variant_id !== undefined)) {
+      return addVariantToCart({ req, res, product, shop, variantId: parsed.data.variant_id, quantity: parsed.data.quantity, maxQuantity: max(), onProductPage, onCart: (errors) => renderCart(ctx, req, res, errors, 422) });
+    }
     const store = cartStoreFor(req);
     const inCart = (await store.read()).items.get(parsed.data.product_id) ?? 0;
     const wanted = inCart + parsed.data.quantity;
@@ -94,13 +104,16 @@ export function cartRoutes(ctx: PluginContext): void {
     res.redirect(303, '/cart');
   });
 
+  cartVariantRoutes(ctx, { renderCart, maxQuantity: max });
+
   router.post('/cart/shipping', async (req, res) => {
     const tampered = unknownFields(req.body, (k) => SHIPPING_FIELD.test(k));
     if (tampered) return renderCart(ctx, req, res, tampered, 422);
     const store = cartStoreFor(req);
     const contents = await store.read();
     const products = await Product.findAll({ where: { id: [...contents.items.keys()] }, attributes: ['id', 'shop_id'] });
-    const shopsInCart = new Set(products.map((p) => p.shop_id));
+    const variants = contents.variants?.size ? await ProductVariant.findAll({ where: { id: [...contents.variants.keys()] }, attributes: ['id', 'shop_id'] }) : [];
+    const shopsInCart = new Set([...products.map((p) => p.shop_id), ...variants.map((v) => v.shop_id)]);
     const choices: Array<[number, number | null]> = [];
     for (const [key, value] of Object.entries(req.body as Record<string, unknown>)) {
       const m = SHIPPING_FIELD.exec(key);

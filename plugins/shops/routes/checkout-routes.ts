@@ -11,7 +11,10 @@ import { buildCartView, type CartShopGroup, type CartView } from '../services/ca
 import { cartStoreFor, type CartStore } from '../services/cart-store';
 import { CartAlreadyCheckedOut, CheckoutProblem, type CheckoutAddress, type CheckoutService } from '../services/checkout-service';
 import { groupPath } from '../services/order-links';
-import { COUNTRY_CHOICES, countryName } from '../services/countries';
+import { COUNTRY_CHOICES, COUNTRY_CODES, countryName } from '../services/countries';
+import { cartPricing } from '../services/cart-pricing';
+import { sessionCodes } from '../services/coupon-service';
+import { rateText } from '../services/order-pricing';
 
 declare module 'express-session' {
   interface SessionData {
@@ -51,9 +54,12 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const gateways = selection.currency ? await availableGateways(ctx, selection.currency) : [];
     const addresses = req.user ? (await addressesOf(req.user.id)).slice(0, 20) : [];
     const totals = view.totals.find((t) => t.currency === selection.currency);
+    // Coupons and tax for the country in the form (the buyer's saved one, else the store's): an estimate until placed.
+    const country = typeof values.country === 'string' && COUNTRY_CODES.has(values.country) ? values.country : settings().baseCountry;
+    const pricing = selection.currency ? (await cartPricing(req, view, settings(), country)).currencies.get(selection.currency) : undefined;
     await res.renderPage(
       'shops/cart/checkout',
-      { title: 'Checkout', view, selection, totals, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections, cartToken: (await store.claim()).token },
+      { title: 'Checkout', view, selection, totals, pricing, rateText, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections, cartToken: (await store.claim()).token },
       status,
     );
   };
@@ -154,6 +160,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
         lines,
         shipping,
         saveAddress: !!req.user && form.address_id === undefined && form.save_address,
+        couponCodes: sessionCodes(req.session.couponCodes),
         claim,
         inTransaction: async (transaction, placed) => {
           if (req.user) await store.remove(lines.map((l) => l.productId), transaction);
@@ -163,6 +170,8 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       });
       if (!req.user) await store.remove(lines.map((l) => l.productId));
       await store.claimed();
+      // The codes were used by this checkout (or given back if its orders are cancelled unpaid).
+      req.session.couponCodes = [];
       const instructions = outcome.payment.kind === 'immediate' ? (outcome.payment.instructions ?? '') : '';
       req.session.lastCheckout = { reference: outcome.group.reference, instructions };
       if (outcome.payment.kind === 'redirect') return res.redirect(303, outcome.payment.url);

@@ -18,6 +18,9 @@ import { countryName } from './countries';
 import { groupPath, newReference, orderNumber } from './order-links';
 import { moveOrder } from './order-state';
 import { platformFee } from './pricing';
+import { priceBaskets, type PricedBaskets } from './checkout-pricing';
+import { CouponUsedUp, redeemCoupons } from './coupon-service';
+import type { OrderMoney } from './order-pricing';
 
 export interface CheckoutAddress {
   name: string;
@@ -40,6 +43,8 @@ export interface CheckoutRequest {
   /** shopId → chosen shipping method id. */
   shipping: Map<number, number>;
   saveAddress: boolean;
+  /** Coupon codes applied in the cart (upper case): validated again here and counted in the order's transaction. */
+  couponCodes?: string[];
   /** The right to consume the cart: taken first in the order's transaction, so one cart makes one checkout. */
   claim?: CartClaim;
   /**
@@ -81,6 +86,8 @@ interface ShopPlan {
   subtotal: number;
   shipping: ShippingOption;
   fee: number;
+  /** Discounts, tax and total at the delivery country (services/order-pricing.ts). */
+  money?: OrderMoney;
 }
 
 export const PENDING_EXPIRY_JOB = 'expire-group';
@@ -98,10 +105,11 @@ export class CheckoutService {
     const settings = this.ctx.settings.get<ShopsSettings>();
     const plans = await this.plan(request, settings);
     const currency = plans[0].lines[0].product.currency;
+    const priced = await this.price(request, settings, plans, currency);
     const gateway = (await availableGateways(this.ctx, currency)).find((g) => g.id === request.gatewayId);
     if (!gateway) throw new CheckoutProblem({ gateway: 'Choose one of the payment methods offered.' });
 
-    const { group, orders } = await this.write(request, plans, currency, gateway.id);
+    const { group, orders } = await this.write(request, plans, currency, gateway.id, priced);
 
     const confirmationPath = groupPath(this.ctx.config.sessionSecret, group.reference);
     const base = this.ctx.config.baseUrl.replace(/\/$/, '');
@@ -191,7 +199,32 @@ export class CheckoutService {
     return [...plans.values()];
   }
 
-  private async write(request: CheckoutRequest, plans: ShopPlan[], currency: string, gatewayId: string): Promise<{ group: CheckoutGroup; orders: Order[] }> {
+  /**
+   * Coupons and tax at the delivery country, from the database; a code that no longer applies stops the
+   * checkout with its reason. The platform fee is taken of the subtotal less the shop's own discount.
+   */
+  private async price(request: CheckoutRequest, settings: ShopsSettings, plans: ShopPlan[], currency: string): Promise<PricedBaskets> {
+    const priced = await priceBaskets({
+      baskets: plans.map((p) => ({ shopId: p.shop.id, lines: p.lines.map((l) => ({ productId: l.product.id, amount: l.lineTotal, taxClass: l.product.tax_class })), shipping: p.shipping.cost })),
+      country: request.address.country,
+      codes: request.couponCodes ?? [],
+      currency,
+      buyerId: request.buyer?.id ?? null,
+      email: request.email.toLowerCase(),
+      settings,
+    });
+    if (priced.problems.length) {
+      const message = `${priced.problems.map((p) => p.message).join(' ')} Remove the code in your cart to check out without it.`;
+      throw new CheckoutProblem({ form: message, coupon: message });
+    }
+    for (const plan of plans) {
+      plan.money = priced.money.get(plan.shop.id);
+      if (plan.money?.discount) plan.fee = await platformFee(this.ctx, { shopId: plan.shop.id, subtotal: plan.subtotal - plan.money.discount, currency });
+    }
+    return priced;
+  }
+
+  private async write(request: CheckoutRequest, plans: ShopPlan[], currency: string, gatewayId: string, priced?: PricedBaskets): Promise<{ group: CheckoutGroup; orders: Order[] }> {
     const sequelize = this.ctx.sequelize;
     const email = request.email.toLowerCase();
     const claim = request.claim;
@@ -199,14 +232,19 @@ export class CheckoutService {
       return await sequelize.transaction(async (transaction) => {
         // The cart first: a second checkout of it stops here, before it takes any stock.
         if (claim && !(await claim.take(transaction))) throw new CartAlreadyCheckedOut(claim.key);
-        const total = plans.reduce((s, p) => s + p.subtotal + p.shipping.cost, 0);
+        const total = plans.reduce((s, p) => s + (p.money?.total ?? p.subtotal + p.shipping.cost), 0);
         const group = await CheckoutGroup.create(
           { reference: newReference(), buyer_id: request.buyer?.id ?? null, email, currency, total, gateway: gatewayId, status: 'pending', cart_claim: claim?.key ?? null },
           { transaction },
         );
-        return await this.writeOrders(request, plans, currency, group, transaction);
+        const placed = await this.writeOrders(request, plans, currency, group, transaction);
+        if (priced?.coupons.length) {
+          await redeemCoupons(priced.coupons, priced.discounts, { groupId: group.id, buyerId: request.buyer?.id ?? null, email, orders: placed.orders }, transaction);
+        }
+        return placed;
       });
     } catch (error) {
+      if (error instanceof CouponUsedUp) throw new CheckoutProblem({ form: error.message, coupon: error.message });
       // The unique cart_claim refused a second group for the same guest cart.
       if (claim && error instanceof UniqueConstraintError && (await CheckoutGroup.count({ where: { cart_claim: claim.key } }))) throw new CartAlreadyCheckedOut(claim.key);
       throw error;
@@ -247,8 +285,15 @@ export class CheckoutService {
           currency,
           subtotal: plan.subtotal,
           shipping_total: plan.shipping.cost,
-          total: plan.subtotal + plan.shipping.cost,
+          total: plan.money?.total ?? plan.subtotal + plan.shipping.cost,
           platform_fee: plan.fee,
+          discount_total: plan.money?.discount ?? 0,
+          platform_discount: plan.money?.platformDiscount ?? 0,
+          tax_total: plan.money?.taxTotal ?? 0,
+          prices_include_tax: plan.money?.pricesIncludeTax ?? true,
+          shipping_tax: plan.money?.shippingTax ?? 0,
+          shipping_tax_rate: plan.money?.shippingRate ?? 0,
+          coupon_codes: (request.couponCodes ?? []).join(',').slice(0, 100),
           shipping_method: plan.shipping.name.slice(0, 100),
           email,
           ship_name: a.name,
@@ -262,7 +307,11 @@ export class CheckoutService {
         { transaction },
       );
       await OrderItem.bulkCreate(
-        plan.lines.map((l) => ({ order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.product.price, quantity: l.quantity, line_total: l.lineTotal })),
+        plan.lines.map((l, i) => {
+          const priced = plan.money?.lines[i];
+          const tax = priced ? { discount: priced.discount + priced.platformDiscount, tax_class: l.product.tax_class, tax_rate: priced.rate, tax_amount: priced.tax } : {};
+          return { order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.product.price, quantity: l.quantity, line_total: l.lineTotal, ...tax };
+        }),
         { transaction },
       );
       await OrderStatusHistory.create({ order_id: order.id, from_status: null, to_status: 'pending', note: 'Order placed', actor_id: request.buyer?.id ?? null }, { transaction });
@@ -275,7 +324,9 @@ export class CheckoutService {
 
   /** Keeps the address for next time, once: the same address saved again only moves to the top. */
   private async saveAddress(userId: number, a: CheckoutAddress, phone: string, transaction: Transaction): Promise<void> {
-    const same = await Address.findOne({ where: { user_id: userId, name: a.name, line1: a.line1, line2: a.line2, city: a.city, postcode: a.postcode, country: a.country }, transaction });
+    // Street, town and postcode are encrypted at rest: compared here, after decryption, not in SQL.
+    const candidates = await Address.findAll({ where: { user_id: userId, name: a.name, country: a.country }, transaction });
+    const same = candidates.find((c) => c.line1 === a.line1 && c.line2 === a.line2 && c.city === a.city && c.postcode === a.postcode);
     if (same) {
       same.changed('updated_at', true);
       await same.update({ phone, updated_at: new Date() }, { transaction });

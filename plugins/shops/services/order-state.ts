@@ -5,6 +5,9 @@ import { OrderItem } from '../models/order-item';
 import { OrderStatusHistory } from '../models/order-status-history';
 import { Product } from '../models/product';
 import { Shop } from '../models/shop';
+import { releaseCoupons } from './coupon-service';
+import { issueInvoice } from './invoice-service';
+import { announceRestocked } from './restock-announce';
 
 /**
  * The one state machine every order follows:
@@ -93,12 +96,17 @@ export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, optio
       { transaction },
     );
     if (to === 'paid') await Shop.increment('sales_count', { by: 1, where: { id: order.shop_id }, transaction });
-    if (to === 'cancelled' || to === 'expired') await restock(order.id, transaction);
+    // The invoice's number is claimed in the payment's transaction: a payment rolled back leaves no gap.
+    if (to === 'paid') await issueInvoice(order.id, transaction);
+    const restocked = to === 'cancelled' || to === 'expired' ? await restock(order.id, transaction) : [];
+    // An order given up before it was paid gives its coupon uses back (docs/shops-coupons.md).
+    if (from === 'pending' && (to === 'cancelled' || to === 'expired')) await releaseCoupons(order.id, transaction);
     order.set(changes);
     // After the outermost commit: moved inside a provider's own transaction (a savepoint), it may still roll back.
     rootTransaction(transaction).afterCommit(async () => {
       await ctx.hooks.do('shops.order.status.changed', order, from, to);
       if (to === 'paid') await ctx.hooks.do('shops.order.paid', order);
+      await announceRestocked(ctx.hooks, restocked, 'order');
     });
     return order;
   };
@@ -107,10 +115,19 @@ export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, optio
   return sequelize.transaction((transaction) => run(transaction));
 }
 
-/** Gives an order's units back to its products (those with limited stock that still exist). */
-export async function restock(orderId: number, transaction: Transaction): Promise<void> {
+/**
+ * Gives an order's units back to its products (those with limited stock that still exist); returns the
+ * ids of those that were sold out before (back in stock now, for `shops.product.restocked`). Read after
+ * the increment, whose row lock holds until the commit, so the level before is exact.
+ */
+export async function restock(orderId: number, transaction: Transaction): Promise<number[]> {
   const items = await OrderItem.findAll({ where: { order_id: orderId, product_id: { [Op.ne]: null } }, order: [['product_id', 'ASC']], transaction });
+  const given = new Map<number, number>();
   for (const item of items) {
     await Product.increment('stock', { by: item.quantity, where: { id: item.product_id!, stock: { [Op.ne]: null } }, transaction });
+    given.set(item.product_id!, (given.get(item.product_id!) ?? 0) + item.quantity);
   }
+  if (!given.size) return [];
+  const after = await Product.findAll({ where: { id: [...given.keys()], stock: { [Op.ne]: null } }, attributes: ['id', 'stock'], transaction });
+  return after.filter((p) => p.stock !== null && p.stock - (given.get(p.id) ?? 0) <= 0 && p.stock > 0).map((p) => p.id);
 }

@@ -10,6 +10,8 @@ export interface PaymentOrderShare {
   shopId: number;
   total: number;
   platformFee: number;
+  /** A platform coupon's part of the order: paid by the platform, so added to the seller's share (absent before issue 17). */
+  platformDiscount?: number;
 }
 
 /** One attempt to pay a checkout group: one Stripe Checkout Session, and what Stripe later said of it. */

@@ -26,7 +26,8 @@ export async function entry(fields: { key: string; kind: LedgerKind; orderId: nu
 export async function recordSale(ctx: PluginContext, settings: StripeSettings, payment: StripePayment, orderIds: number[]): Promise<void> {
   for (const share of payment.orders_json.filter((o) => orderIds.includes(o.orderId))) {
     const common = { orderId: share.orderId, shopId: share.shopId, paymentId: payment.id, currency: payment.currency };
-    await entry({ ...common, key: `sale:${share.orderId}`, kind: 'sale', amount: share.total });
+    // A platform coupon is the platform's cost: the shop's sale is what it sold for before it (docs/shops-coupons.md).
+    await entry({ ...common, key: `sale:${share.orderId}`, kind: 'sale', amount: share.total + (share.platformDiscount ?? 0) });
     await entry({ ...common, key: `fee:${share.orderId}`, kind: 'fee', amount: share.platformFee });
     if (await StripeTransfer.findOne({ where: { order_id: share.orderId } })) continue;
     const account = settings.connectPayouts ? await StripeAccount.findOne({ where: { shop_id: share.shopId } }) : null;
@@ -38,7 +39,7 @@ export async function recordSale(ctx: PluginContext, settings: StripeSettings, p
       payment_id: payment.id,
       account_row_id: viaStripe ? account!.id : null,
       status: viaStripe ? 'pending' : 'manual',
-      amount: share.total - share.platformFee,
+      amount: share.total + (share.platformDiscount ?? 0) - share.platformFee,
       currency: payment.currency,
     });
     if (viaStripe) await ctx.jobs.enqueue(TRANSFER_JOB, { transferId: transfer.id }, { dedupeKey: `stripe.transfer:${share.orderId}` });
