@@ -1,5 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import '../privacy/personal-data';
+import { encryptedAttribute } from '../privacy/encryption/encrypted-attribute';
 import type { Role } from './capabilities';
 import { AuthToken } from './token-model';
 
@@ -35,7 +36,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         last_name: { type: DataTypes.STRING(100), allowNull: false, personal: true },
         display_name: { type: DataTypes.STRING(100), allowNull: false, personal: true },
         password_hash: { type: DataTypes.STRING(255), allowNull: false },
-        birth_date: { type: DataTypes.DATEONLY, allowNull: true, personal: true },
+        // Encrypted at rest (YYYY-MM-DD inside): nothing may filter or sort on it in SQL.
+        birth_date: encryptedAttribute({ allowNull: true, personal: true }),
         guardian_confirmed: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         role: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'customer' },
         email_verified_at: { type: DataTypes.DATE, allowNull: true },

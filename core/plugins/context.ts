@@ -10,6 +10,7 @@ import type { SettingsDefinition } from '../admin/settings-registry';
 import type { Actor, ObjectRule, Role } from '../auth/capabilities';
 import type { Eraser, Exporter } from '../privacy/registry';
 import type { ProcessingDeclaration, RetentionDeclaration } from '../privacy/declarations';
+import type { FieldEncryption } from '../privacy/encryption/field-encryption';
 import type { CookieDeclaration, ScriptDeclaration } from '../http/assets';
 import { createPluginJobs, type PluginJobs } from '../jobs/plugin-jobs';
 import type { MailMessage } from '../mail/mailer';
@@ -68,6 +69,8 @@ export interface PluginContext {
     retention(kind: string, declaration: Omit<RetentionDeclaration, 'owner' | 'kind'>): Disposer;
     /** One entry of the record of processing (Art. 30). */
     processing(declaration: Owned<ProcessingDeclaration>): Disposer;
+    /** The store's encrypted personal fields: which, with which keys, and re-encryption with the current key. */
+    readonly encryption: FieldEncryption;
   };
   readonly assets: {
     script(script: Owned<ScriptDeclaration>): Disposer;
@@ -164,6 +167,7 @@ export function createPluginContext(
       eraser: (eraser) => track(platform.privacy.addEraser({ ...eraser, owner })),
       retention: (kind, declaration) => track(platform.privacy.addRetention({ ...declaration, owner, kind: kind.startsWith(`${owner}.`) ? kind : `${owner}.${kind}` })),
       processing: (declaration) => track(platform.privacy.addProcessing({ ...declaration, owner })),
+      encryption: platform.encryption,
     },
     assets: {
       script: (script) => track(platform.assets.addScript({ ...script, owner })),

@@ -2,6 +2,7 @@ import { DataTypes, Op, type Model, type ModelStatic, type WhereOptions } from '
 import type { PrivacyRegistry } from './registry';
 import type { Platform } from '../platform';
 import './personal-data';
+import './encryption/encrypted-attribute';
 
 /** A model together with the part (core or a plugin) that defined it. */
 export interface OwnedModel {
@@ -146,10 +147,17 @@ export async function canaryCheck(
   for (const e of byKey.values()) {
     const model = modelByName.get(e.model);
     if (!model) continue;
-    const type = model.getAttributes()[e.attribute]?.type;
-    const isString = type instanceof DataTypes.STRING || type instanceof DataTypes.TEXT;
-    const where: WhereOptions = { [e.attribute]: isString ? { [Op.like]: `%${e.value}%` } : e.value };
-    if ((await model.count({ where })) === 0) continue;
+    const definition = model.getAttributes()[e.attribute];
+    const type = definition?.type;
+    if (definition?.encrypted) {
+      // SQL cannot see into an encrypted column: read it back through the model, decrypted.
+      const rows = await model.findAll({ attributes: [model.primaryKeyAttribute, e.attribute] });
+      if (!rows.some((row) => String(row.get(e.attribute) ?? '').toLowerCase().includes(e.value.toLowerCase()))) continue;
+    } else {
+      const isString = type instanceof DataTypes.STRING || type instanceof DataTypes.TEXT;
+      const where: WhereOptions = { [e.attribute]: isString ? { [Op.like]: `%${e.value}%` } : e.value };
+      if ((await model.count({ where })) === 0) continue;
+    }
     (kept.has(e.key) ? report.keptWithReason : report.notErased).push(e.key);
   }
   for (const list of [report.unseeded, report.notExported, report.notErased, report.keptWithReason]) list.sort();

@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '@agora/core';
+import { encryptedAttribute } from '@agora/core';
 
 /** A shipping address a buyer saved at checkout, offered again next time. */
 export class Address extends Model<InferAttributes<Address>, InferCreationAttributes<Address>> {
@@ -23,12 +23,13 @@ export class Address extends Model<InferAttributes<Address>, InferCreationAttrib
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         user_id: { type: DataTypes.INTEGER, allowNull: false },
         name: { type: DataTypes.STRING(200), allowNull: false, personal: true },
-        line1: { type: DataTypes.STRING(200), allowNull: false, personal: true },
-        line2: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', personal: true },
-        city: { type: DataTypes.STRING(100), allowNull: false, personal: true },
-        postcode: { type: DataTypes.STRING(20), allowNull: false, personal: true },
+        // Street, town, postcode and phone are encrypted at rest (core's encryptedAttribute): never in a SQL filter.
+        line1: encryptedAttribute({ allowNull: false, personal: true }),
+        line2: encryptedAttribute({ allowNull: false, defaultValue: '', personal: true }),
+        city: encryptedAttribute({ allowNull: false, personal: true }),
+        postcode: encryptedAttribute({ allowNull: false, personal: true }),
         country: { type: DataTypes.STRING(2), allowNull: false },
-        phone: { type: DataTypes.STRING(40), allowNull: false, defaultValue: '', personal: true },
+        phone: encryptedAttribute({ allowNull: false, defaultValue: '', personal: true }),
         is_default: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
