@@ -16,7 +16,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const platform = await createPlatform(config);
+  // A missing or wrong DATA_KEY is found once the database is open: the same one-line refusal.
+  const platform = await createPlatform(config).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`Agora cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  });
   const { app, close } = buildApp(platform);
   const { admin } = await startPlatform(platform);
   const server = app.listen(config.PORT, config.HOST, () => {
