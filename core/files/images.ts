@@ -1,4 +1,7 @@
-import sharp from 'sharp';
+import type { default as Sharp } from 'sharp';
+
+/** sharp (libvips, about 25 MB resident) is loaded on the first image, not at start: most processes never handle one. */
+const loadSharp = async (): Promise<typeof Sharp> => (await import('sharp')).default;
 
 /** The reason an upload was refused, shown next to its field. */
 export class ImageRejected extends Error {}
@@ -48,6 +51,7 @@ export async function processImage(buffer: Buffer, options: ImageOptions): Promi
   const { maxBytes, variants = STANDARD_VARIANTS } = options;
   if (buffer.length === 0) throw new ImageRejected('The file is empty.');
   if (buffer.length > maxBytes) throw new ImageRejected(`The image is larger than ${megabytes(maxBytes)}.`);
+  const sharp = await loadSharp();
   let format: string | undefined;
   try {
     format = (await sharp(buffer, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).format;

@@ -9,6 +9,9 @@ import { PluginError, type PluginRecord } from './plugin-state';
 export const PUBLIC_API = '@agora/core';
 
 const registered = Symbol.for('agora.public-api-hook');
+/** Running the compiled build (dist/, `npm run build`) rather than the TypeScript sources under tsx. */
+const compiled = import.meta.url.endsWith('.js');
+let typeScriptLoader: Promise<unknown> | undefined;
 
 /**
  * Registers the resolve hook of '@agora/core' once per process (module hooks are process-wide; a second
@@ -18,7 +21,7 @@ export function registerPublicApi(): void {
   const flags = globalThis as { [registered]?: boolean };
   if (flags[registered]) return;
   flags[registered] = true;
-  const coreIndexUrl = new URL('../index.ts', import.meta.url).href;
+  const coreIndexUrl = new URL(compiled ? '../index.js' : '../index.ts', import.meta.url).href;
   const projectUrl = new URL('../../', import.meta.url).href;
   register(new URL('./public-api-hook.mjs', import.meta.url), { data: { coreIndexUrl, projectUrl } });
 }
@@ -30,7 +33,8 @@ registerPublicApi();
  * default export) becomes a PluginError with the reason, which the admin panel shows.
  */
 export async function loadPlugin(record: PluginRecord, loadNumber: number): Promise<PluginDefinition> {
-  let url = pathToFileURL(path.join(record.dir, record.manifest.main)).href;
+  let url = pathToFileURL(entryFile(record)).href;
+  if (compiled && url.endsWith('.ts')) await loadTypeScript();
   if (record.source === 'installed') {
     ensureModuleScope(record);
     // An uploaded plugin can be uninstalled and uploaded again in the same process: load its new code
@@ -50,6 +54,27 @@ export async function loadPlugin(record: PluginRecord, loadNumber: number): Prom
     throw new PluginError(`"${record.manifest.title}" does not export definePlugin({ setup }) as its default export.`);
   }
   return definition;
+}
+
+/**
+ * The plugin's entry file. The compiled build holds a bundled plugin's `index.ts` as `index.js`; a plugin
+ * installed from a zip keeps the file its manifest names.
+ */
+function entryFile(record: PluginRecord): string {
+  const file = path.join(record.dir, record.manifest.main);
+  if (!compiled || !file.endsWith('.ts') || fs.existsSync(file)) return file;
+  const js = file.replace(/\.ts$/, '.js');
+  return fs.existsSync(js) ? js : file;
+}
+
+/**
+ * The compiled build runs without a TypeScript loader (memory: docs/performance.md); a plugin installed
+ * as TypeScript brings tsx in, once, on first need. tsx reads no tsconfig here: its `paths` would send
+ * '@agora/core' to the sources, a second copy of core, instead of through the public API hook to dist.
+ */
+function loadTypeScript(): Promise<unknown> {
+  typeScriptLoader ??= import('tsx/esm/api').then(({ register: registerTsx }) => registerTsx({ tsconfig: false }));
+  return typeScriptLoader;
 }
 
 /**

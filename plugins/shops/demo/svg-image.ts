@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { escapeHtml } from '../services/text';
 import type { ImageVariant, ProcessedImage } from '../services/images';
 
@@ -149,6 +148,8 @@ export function demoProductSvg(title: string, category: string, variant = 0): st
  * whole seed runs inside one hook listener, under the hooks' time budget, on a machine that may be busy.
  */
 export async function demoProductPicture(title: string, category: string, variant: number, variants: ImageVariant[]): Promise<ProcessedImage> {
+  // Loaded here, not at start: sharp is about 25 MB resident and only the seed and uploads need it.
+  const { default: sharp } = await import('sharp');
   const { data, info } = await sharp(Buffer.from(demoProductSvg(title, category, variant))).raw().toBuffer({ resolveWithObject: true });
   const out: ProcessedImage['variants'] = [];
   for (const v of variants) {
