@@ -70,7 +70,8 @@ export function buildApp(platform: Platform): BuiltApp {
           scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.nonce as string}'`],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
+          // Plus the hosted pages plugins redirect a form's answer to (a payment provider's checkout).
+          formAction: ["'self'", () => platform.http.formTargets.sources().join(' ')],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: secure ? [] : null,
         },

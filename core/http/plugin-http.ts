@@ -28,6 +28,11 @@ export interface PluginHttp {
    * kept under `<plugin>.<name>`.
    */
   rateLimit(name: string, options: PluginRateLimit): RequestHandler;
+  /**
+   * An https origin a form's answer may redirect the browser to (CSP `form-action`), such as a payment
+   * provider's hosted page after "Place order". Without it the browser blocks that redirect.
+   */
+  formTarget(origin: string): Disposer;
 }
 
 export function pluginHttp(http: HttpExtensions, owner: string, track: (d: Disposer) => Disposer, limits: RateLimits): PluginHttp {
@@ -38,5 +43,6 @@ export function pluginHttp(http: HttpExtensions, owner: string, track: (d: Dispo
     },
     rawBody: (prefix) => track(http.rawBody.claim(owner, prefix)),
     use: (stage, middleware) => track(http.middleware.use(owner, stage, middleware)),
+    formTarget: (origin) => track(http.formTargets.add(owner, origin)),
   };
 }

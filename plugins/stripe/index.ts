@@ -19,6 +19,9 @@ export default definePlugin({
     const settings = defineStripeSettings(ctx);
     const gateway = new StripeGateway(ctx, settings);
     ctx.hooks.filter('shops.payment.gateways', (gateways) => [...gateways, gateway]);
+    // "Place order" answers with a redirect to Stripe Checkout, and Connect onboarding to Stripe's own pages.
+    ctx.http.formTarget('https://checkout.stripe.com');
+    ctx.http.formTarget('https://connect.stripe.com');
     webhookRoute(ctx, settings);
     cancelRoute(ctx, settings);
     connectRoutes(ctx, settings);
