@@ -1,6 +1,7 @@
 import { definePlugin } from '@agora/core';
 import { setupConsent } from './consent/setup';
 import { setupRights } from './rights/setup';
+import { setupSecurity } from './security/setup';
 
 export default definePlugin({
   async setup(ctx) {
@@ -8,5 +9,7 @@ export default definePlugin({
     await setupConsent(ctx);
     // Part 2: "Exercise your rights", the register of requests, export, erasure and retention.
     await setupRights(ctx);
+    // Security of processing: encrypted personal fields, their keys, re-encryption.
+    setupSecurity(ctx);
   },
 });
