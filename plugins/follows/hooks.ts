@@ -10,13 +10,13 @@ declare module '@agora/core' {
   interface JobMap {
     /** Gives every follower of a shop (as of the event) one in-app notification, in batches. */
     'follows.fanout': {
-      kind: 'published' | 'discounted';
+      kind: 'published' | 'discounted' | 'restocked';
       productId: number;
       shopId: number;
       /** For a discount: the price before and after, in minor units. */
       previousPrice?: number;
       price?: number;
-      /** Who is told (default followers): `favourites` for the people who favourited a discounted product. */
+      /** Who is told (default followers): `favourites` for the people who favourited a discounted or restocked product. */
       audience?: 'followers' | 'favourites';
       /** Unique per event: the product and, for a discount, the change that made it. */
       eventKey: string;

@@ -39,4 +39,13 @@ export function listenToShops(ctx: PluginContext): void {
       { dedupeKey: `follows.fanout:fav:${eventKey}` },
     );
   });
+  // Back in stock: told to everyone who favourited it (followers too: followers are not told of restocks).
+  ctx.hooks.on('shops.product.restocked', async (product, restock) => {
+    const eventKey = `restocked:${product.id}:${restock.at.getTime()}`;
+    await ctx.jobs.enqueue(
+      'follows.fanout',
+      { kind: 'restocked', audience: 'favourites', productId: product.id, shopId: product.shop_id, eventKey },
+      { dedupeKey: `follows.fanout:${eventKey}` },
+    );
+  });
 }

@@ -29,7 +29,7 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
       const items = [];
       if (page === 1) {
         const preference = await Preference.findByPk(userId);
-        items.push({ group: 'Notification settings', id: userId, data: { 'Email about shops I follow': preference?.email_enabled === false ? 'off' : 'on' } });
+        items.push({ group: 'Notification settings', id: userId, data: { 'Email about shops I follow': preference?.email_enabled === false ? 'off' : 'on', 'Email about my favourites': preference?.favourites_email_enabled === false ? 'off' : 'on' } });
         const follows = await Follow.findAll({ where: { user_id: userId }, order: [['id', 'ASC']] });
         for (const f of follows) {
           const shop = await ctx.service('shops').shopCard(f.shop_id);

@@ -2,7 +2,7 @@ import type { PluginContext } from '@agora/core';
 import type {} from '../shops/hooks';
 import { followerCount, followersSince, isFollowing } from './services/follow-service';
 import { unreadCount } from './services/account-views';
-import { favouriteCounts, isFavourite } from './services/favourite-service';
+import { favouriteCounts, favouritedAmong, isFavourite } from './services/favourite-service';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
@@ -40,6 +40,19 @@ export function fillSlots(ctx: PluginContext): void {
     template: 'follows/partials/favourite-button',
     data: { favourite: { signedIn: Boolean(viewer), on: viewer ? await isFavourite(viewer.id, product.id) : false, productId: product.id, back: `/products/${product.slug}` } },
   }));
+
+  // The heart on every product card of a list (catalog, shop page, home): one query for the page's cards.
+  ctx.hooks.filter('view.shops.product.card.actions', async (fragments, { cards, viewer, back }) => {
+    const on = viewer ? await favouritedAmong(viewer.id, cards.map((c) => c.id)) : new Set<number>();
+    return [
+      ...fragments,
+      ...cards.map((c) => ({
+        productId: c.id,
+        template: 'follows/partials/favourite-button',
+        data: { favourite: { signedIn: Boolean(viewer), on: on.has(c.id), productId: c.id, back, compact: true, title: c.title } },
+      })),
+    ];
+  });
 
   // The seller sees how many follow the shop and how many favourited each product, never who.
   ctx.slot('shops.seller.dashboard', async ({ shop }) => {

@@ -5,8 +5,23 @@ import type { OrderNote } from './models/order-note';
 import type { CheckoutGroup } from './models/checkout-group';
 import type { Refund } from './models/refund';
 import type { PaymentGateway } from './payments/gateway';
-import type { CatalogResult } from './services/catalog-service';
+import type { CatalogCard, CatalogResult } from './services/catalog-service';
+import type { SlotFragment } from '@agora/core';
 import type { CartView } from './services/cart-service';
+
+/** How a product came back in stock (see `shops.product.restocked`). */
+export type ProductRestockPath = 'edit' | 'bulk' | 'import' | 'order' | 'variant';
+
+/** What the product cards' slot is told: every card of the page at once. */
+export interface ProductCardsContext {
+  cards: ReadonlyArray<Pick<CatalogCard, 'id' | 'title' | 'slug' | 'shop_id'>>;
+  viewer: Express.User | undefined;
+  /** The page the cards are on (path and query), for forms that come back to it. */
+  back: string;
+}
+
+/** One fragment for one card of `view.shops.product.card.actions`. */
+export type ProductCardFragment = SlotFragment & { productId: number };
 
 /** A tab on the product page (description, shipping, reviews...). */
 export interface ProductTab {
@@ -35,6 +50,13 @@ declare module '@agora/core' {
     'shops.product.published': [product: Product];
     'shops.product.discounted': [product: Product, previousPrice: number];
     'shops.product.updated': [product: Product];
+    /**
+     * A live product's available stock went from none (0) to some (or unlimited), by any path: the seller's
+     * edit, a bulk edit, a CSV import, an order cancelled or refunded giving its units back, or a variant
+     * restocked (the product's total counts). Fired once per such change, after its commit; `at` is when it
+     * was committed, unique enough to key the event.
+     */
+    'shops.product.restocked': [product: Product, restock: { at: Date; via: ProductRestockPath }];
     'shops.order.created': [order: Order];
     'shops.order.paid': [order: Order];
     'shops.order.status.changed': [order: Order, from: OrderStatus, to: OrderStatus];
@@ -48,6 +70,12 @@ declare module '@agora/core' {
     'shops.payment.gateways': [gateways: PaymentGateway[]];
     /** The product page's tabs; `page` says who is looking and what they asked for (`?page=2` of reviews, say). */
     'shops.product.tabs': [tabs: ProductTab[], product: Product, page: ProductPageContext];
+    /**
+     * The per-card slot of `shops/partials/product-card` (a heart, a compare box...): one call per page
+     * for all its cards, so a filler answers with one query (never one per card). Each fragment names the
+     * card it goes on; rendered inside that card, after its link. `back` is the page to come back to.
+     */
+    'view.shops.product.card.actions': [fragments: ProductCardFragment[], context: ProductCardsContext];
     /** The platform fee of one order in minor units, computed from the settings; plugins may adjust it. */
     'shops.order.platform_fee': [fee: number, order: { shopId: number; subtotal: number; currency: string }];
   }

@@ -8,6 +8,9 @@ import { scheduleKeptUploadSweep } from './routes/kept-uploads';
 import { announcementRoutes } from './routes/announcement-routes';
 import { productsFromSeveralShops, topCategories } from './services/home-showcase';
 import { seedDemoCatalog } from './demo/demo-seed';
+import { cardActionsFor } from './services/card-actions';
+import { variantRoutes } from './routes/variant-routes';
+import { VariantService } from './services/variant-service';
 
 const HOME_PRODUCTS = 8;
 const HOME_SHOPS = 4;
@@ -20,6 +23,9 @@ export function setupCatalog(ctx: PluginContext): void {
   sellerRoutes(ctx);
   scheduleKeptUploadSweep(ctx);
   announcementRoutes(ctx);
+  // Attributes and variants (issue 17): the seller's pages; the product page, cart and checkout read them.
+  variantRoutes(ctx, new VariantService(ctx.hooks));
+  ctx.assets.script({ src: '/plugins/shops/variant-picker.js', consent: 'necessary', templates: 'shops/product' });
 
   ctx.hooks.filter('core.nav.items', (items, { user }) => [
     ...items,
@@ -28,13 +34,14 @@ export function setupCatalog(ctx: PluginContext): void {
     ...(user ? [{ label: user.role === 'seller' ? 'Your shop' : 'Sell', href: user.role === 'seller' ? '/seller' : '/seller/open', order: 40 }] : []),
   ]);
 
-  ctx.slot('core.home.content', async () => {
+  ctx.slot('core.home.content', async ({ viewer }) => {
     const [products, shops, categories] = await Promise.all([
       productsFromSeveralShops(HOME_PRODUCTS),
       Shop.findAll({ where: { vacation_mode: false }, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: HOME_SHOPS }),
       topCategories(),
     ]);
-    return { template: 'shops/home-content', data: { homeProducts: products, homeShops: shops, homeCategories: categories } };
+    const cardActions = await cardActionsFor(ctx.hooks, { cards: products, viewer, back: '/' });
+    return { template: 'shops/home-content', data: { homeProducts: products, homeShops: shops, homeCategories: categories, cardActions } };
   });
   // The store's categories under the header, on every page.
   ctx.slot('core.header.nav', async ({ query }) => {

@@ -12,13 +12,15 @@ export const followSchema = z.object({ _csrf: z.string().optional(), back: local
 const ids = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number({ message: 'Not a shop' }).int().positive()).max(2000, 'Too many shops at once'));
 
 /**
- * The notification settings: `email_all` for every follow email, and one box per followed shop shown on
+ * The notification settings: `email_all` for every follow email, `email_favourites` for those about
+ * favourites, and one box per followed shop shown on
  * the page (`shown` lists them, so an unticked box, which browsers do not send, turns that shop off).
  */
 export const settingsSchema = z
   .object({
     _csrf: z.string().optional(),
     email_all: z.enum(['on']).optional(),
+    email_favourites: z.enum(['on']).optional(),
     shown: ids,
     email_shop: ids,
   })

@@ -1,7 +1,7 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export type EventKind = 'published' | 'discounted';
-/** Who is told: the shop's followers, or the people who favourited the product (and do not follow the shop). */
+export type EventKind = 'published' | 'discounted' | 'restocked';
+/** Who is told: the shop's followers, or the people who favourited the product (for a discount, those who do not follow the shop). */
 export type EventAudience = 'followers' | 'favourites';
 
 /**

@@ -6,7 +6,7 @@ import { Follow } from '../models/follow';
 import { FollowEvent } from '../models/event';
 import { Notification } from '../models/notification';
 import { Preference } from '../models/preference';
-import { emailEnabled, followedShops, notificationsPage, shopCards } from '../services/account-views';
+import { emailEnabled, favouritesEmailEnabled, followedShops, notificationsPage, shopCards } from '../services/account-views';
 import type { FollowsSettings } from '../settings';
 
 const MAX_SETTINGS_SHOPS = 500;
@@ -51,6 +51,7 @@ export function accountRoutes(ctx: PluginContext, settings: () => FollowsSetting
       {
         title: 'Notification settings',
         emailAll: await emailEnabled(req.user!.id),
+        emailFavourites: await favouritesEmailEnabled(req.user!.id),
         shops: follows.flatMap((f) => (shops.get(f.shop_id) ? [{ shop: shops.get(f.shop_id)!, emailEnabled: f.email_enabled }] : [])),
         errors,
       },
@@ -64,11 +65,11 @@ export function accountRoutes(ctx: PluginContext, settings: () => FollowsSetting
     const parsed = parseForm(settingsSchema, req.body);
     if (!parsed.ok) return showSettings(req, res, { form: 'These settings could not be read; please try again.', ...parsed.errors }, 422);
     const userId = req.user!.id;
-    const { email_all, shown, email_shop } = parsed.data;
+    const { email_all, email_favourites, shown, email_shop } = parsed.data;
     const on = new Set(email_shop);
     await ctx.sequelize.transaction(async (tx) => {
       const [preference] = await Preference.findOrCreate({ where: { user_id: userId }, defaults: { user_id: userId, email_enabled: email_all === 'on' }, transaction: tx });
-      await preference.update({ email_enabled: email_all === 'on', updated_at: new Date() }, { transaction: tx });
+      await preference.update({ email_enabled: email_all === 'on', favourites_email_enabled: email_favourites === 'on', updated_at: new Date() }, { transaction: tx });
       // Only the person's own follows are touched, whatever ids the form carried.
       const shownIds = [...new Set(shown)];
       if (shownIds.length) {

@@ -21,7 +21,7 @@ export function favouriteRoutes(ctx: PluginContext, settings: () => FollowsSetti
       const parsed = parseForm(followSchema, req.body);
       if (action === 'favourite') {
         await favourite(ctx, req.user!.id, { id: product.id, shopId: product.shop.id });
-        res.flash('success', `${product.title} is in your favourites: you will hear when its price goes down.`);
+        res.flash('success', `${product.title} is in your favourites: you will hear when its price goes down or it is back in stock.`);
       } else {
         await unfavourite(req.user!.id, product.id);
         res.flash('success', `${product.title} is no longer in your favourites.`);

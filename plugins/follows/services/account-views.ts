@@ -1,7 +1,7 @@
 import { formatMoney, type PluginContext } from '@agora/core';
 import type { ShopCard } from '../../shops/service';
 import { Follow } from '../models/follow';
-import { FollowEvent } from '../models/event';
+import { FollowEvent, type EventKind } from '../models/event';
 import { Notification } from '../models/notification';
 import { Preference } from '../models/preference';
 
@@ -23,10 +23,15 @@ export async function emailEnabled(userId: number): Promise<boolean> {
   return (await Preference.findByPk(userId))?.email_enabled !== false;
 }
 
+/** Whether the person wants emails about their favourites (a discount, back in stock); no row: yes. */
+export async function favouritesEmailEnabled(userId: number): Promise<boolean> {
+  return (await Preference.findByPk(userId))?.favourites_email_enabled !== false;
+}
+
 export interface NotificationLine {
   id: number;
   unread: boolean;
-  kind: 'published' | 'discounted';
+  kind: EventKind;
   title: string;
   price: string;
   previousPrice: string | null;

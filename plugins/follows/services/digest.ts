@@ -2,6 +2,7 @@ import { Op } from 'sequelize';
 import { User, type PluginContext } from '@agora/core';
 import { Digest } from '../models/digest';
 import { Follow } from '../models/follow';
+import { Favourite } from '../models/favourite';
 import { FollowEvent } from '../models/event';
 import { Notification } from '../models/notification';
 import { Preference } from '../models/preference';
@@ -37,39 +38,58 @@ export async function openDigest(deps: FanoutDeps, shopId: number): Promise<void
   }
 }
 
-/** Whether the person still wants emails from this shop: following it, its switch on, and follow emails on at all. */
-async function wantsEmail(userId: number, shopId: number): Promise<boolean> {
-  const follow = await Follow.findOne({ where: { user_id: userId, shop_id: shopId }, attributes: ['email_enabled'] });
-  if (!follow || !follow.email_enabled) return false;
+/**
+ * Which of the person's waiting notifications from this shop they still want by email, decided now (they
+ * may have changed their settings since the fan-out): the all-emails switch on, and then, for a follower's
+ * event, still following with this shop's emails on; for a favourite's, the favourite still kept, favourite
+ * emails on, and this shop's emails not turned off by following it with email off.
+ */
+async function wanted(userId: number, shopId: number, events: FollowEvent[]): Promise<Set<number>> {
   const preference = await Preference.findByPk(userId);
-  return preference?.email_enabled !== false;
+  if (preference?.email_enabled === false) return new Set();
+  const follow = await Follow.findOne({ where: { user_id: userId, shop_id: shopId }, attributes: ['email_enabled'] });
+  const favourites = new Set(
+    (await Favourite.findAll({ where: { user_id: userId, product_id: events.filter((e) => e.audience === 'favourites').map((e) => e.product_id) }, attributes: ['product_id'] })).map((f) => f.product_id),
+  );
+  const ok = new Set<number>();
+  for (const e of events) {
+    if (e.audience === 'favourites') {
+      if (favourites.has(e.product_id) && preference?.favourites_email_enabled !== false && follow?.email_enabled !== false) ok.add(e.id);
+    } else if (follow?.email_enabled) ok.add(e.id);
+  }
+  return ok;
 }
 
 /**
  * One person's email of one window: what is waiting for them from the shop is claimed (a conditional
  * update from `pending`) in the same transaction that writes the email to the outbox, so it is sent once
- * or, if the run stops before the commit, not at all and claimed again by the next run.
+ * or, if the run stops before the commit, not at all and claimed again by the next run. What they no
+ * longer want by email is marked `skipped` (it stays in the app).
  */
 async function sendTo(ctx: PluginContext, digest: Digest, userId: number): Promise<void> {
   await ctx.sequelize.transaction(async (tx) => {
-    const waiting = await Notification.findAll({ where: { user_id: userId, shop_id: digest.shop_id, email_status: 'pending' }, attributes: ['id'], order: [['id', 'ASC']], transaction: tx });
-    if (!waiting.length) return;
-    const ids = waiting.map((n) => n.id);
-    if (!(await wantsEmail(userId, digest.shop_id)) || !(await User.findByPk(userId, { attributes: ['id'], transaction: tx }))) {
-      await Notification.update({ email_status: 'skipped' }, { where: { id: ids, email_status: 'pending' }, transaction: tx });
-      return;
-    }
-    const [claimed] = await Notification.update({ email_status: 'sent', digest_id: digest.id }, { where: { id: ids, email_status: 'pending' }, transaction: tx });
-    if (!claimed) return;
-    const rows = await Notification.findAll({
-      where: { id: ids, email_status: 'sent', digest_id: digest.id },
+    const waiting = (await Notification.findAll({
+      where: { user_id: userId, shop_id: digest.shop_id, email_status: 'pending' },
       include: [{ model: FollowEvent, as: 'event', required: true }],
       order: [['id', 'ASC']],
       transaction: tx,
-    });
-    const events = rows.map((n) => (n as Notification & { event: FollowEvent }).event);
-    const user = (await User.findByPk(userId, { transaction: tx }))!;
-    const mail = await followMailFor(ctx, { userId, email: user.email, name: user.display_name }, digest.shop_id, events);
+    })) as Array<Notification & { event: FollowEvent }>;
+    if (!waiting.length) return;
+    const user = await User.findByPk(userId, { transaction: tx });
+    const ok = user ? await wanted(userId, digest.shop_id, waiting.map((n) => n.event)) : new Set<number>();
+    const skip = waiting.filter((n) => !ok.has(n.event_id)).map((n) => n.id);
+    const send = waiting.filter((n) => ok.has(n.event_id)).map((n) => n.id);
+    if (skip.length) await Notification.update({ email_status: 'skipped' }, { where: { id: skip, email_status: 'pending' }, transaction: tx });
+    if (!send.length || !user) return;
+    const [claimed] = await Notification.update({ email_status: 'sent', digest_id: digest.id }, { where: { id: send, email_status: 'pending' }, transaction: tx });
+    if (!claimed) return;
+    const rows = (await Notification.findAll({
+      where: { id: send, email_status: 'sent', digest_id: digest.id },
+      include: [{ model: FollowEvent, as: 'event', required: true }],
+      order: [['id', 'ASC']],
+      transaction: tx,
+    })) as Array<Notification & { event: FollowEvent }>;
+    const mail = await followMailFor(ctx, { userId, email: user.email, name: user.display_name }, digest.shop_id, rows.map((n) => n.event));
     if (mail) await ctx.mail.send(mail);
   });
 }

@@ -46,15 +46,20 @@ async function eventFor(deps: FanoutDeps, payload: FanoutPayload): Promise<Follo
 }
 
 /**
- * The next people of the event's audience after its cursor, and the id the cursor moves to. Favourites
- * skip people who follow the shop (the followers' own event tells them) and are told in the app only.
+ * The next people of the event's audience after its cursor, the id the cursor moves to, and whether each
+ * may be emailed (the all-emails switch is applied by the caller). A discount's favourites skip people
+ * who follow the shop (the followers' own event tells them).
  */
 async function audienceBatch(event: FollowEvent, size: number): Promise<{ people: Array<{ userId: number; email: boolean }>; lastId: number | undefined }> {
   const after = { [Op.gt]: event.fanout_cursor, [Op.lte]: event.follower_limit };
   if (event.audience === 'favourites') {
     const rows = await Favourite.findAll({ where: { product_id: event.product_id, id: after }, order: [['id', 'ASC']], limit: size });
-    const following = new Set((await Follow.findAll({ where: { shop_id: event.shop_id, user_id: rows.map((r) => r.user_id) }, attributes: ['user_id'] })).map((f) => f.user_id));
-    return { people: rows.filter((r) => !following.has(r.user_id)).map((r) => ({ userId: r.user_id, email: false })), lastId: rows.at(-1)?.id };
+    const follows = new Map((await Follow.findAll({ where: { shop_id: event.shop_id, user_id: rows.map((r) => r.user_id) }, attributes: ['user_id', 'email_enabled'] })).map((f) => [f.user_id, f.email_enabled]));
+    const favouritesOff = new Set((await Preference.findAll({ where: { user_id: rows.map((r) => r.user_id), favourites_email_enabled: false }, attributes: ['user_id'] })).map((p) => p.user_id));
+    // A discount is told to followers by their own event; a restock only here, so followers are kept.
+    const people = event.kind === 'discounted' ? rows.filter((r) => !follows.has(r.user_id)) : rows;
+    // Email unless the person turned favourite emails off, or turned off this shop's emails while following it.
+    return { people: people.map((r) => ({ userId: r.user_id, email: !favouritesOff.has(r.user_id) && follows.get(r.user_id) !== false })), lastId: rows.at(-1)?.id };
   }
   const rows = await Follow.findAll({ where: { shop_id: event.shop_id, id: after }, order: [['id', 'ASC']], limit: size });
   return { people: rows.map((f) => ({ userId: f.user_id, email: f.email_enabled })), lastId: rows.at(-1)?.id };

@@ -1,6 +1,7 @@
 import { fn, col } from 'sequelize';
-import type { PluginContext } from '@agora/core';
+import { User, type PluginContext } from '@agora/core';
 import { Favourite } from '../models/favourite';
+import { Preference } from '../models/preference';
 import { insertIgnore } from './insert-ignore';
 
 export async function isFavourite(userId: number, productId: number): Promise<boolean> {
@@ -32,4 +33,21 @@ export async function favouriteCounts(shopId: number, limit = 10): Promise<Array
     raw: true,
   })) as unknown as Array<{ product_id: number; n: number | string }>;
   return rows.map((r) => ({ productId: Number(r.product_id), count: Number(r.n) }));
+}
+
+/** Which of these products the person has favourited: one query for a whole page of product cards. */
+export async function favouritedAmong(userId: number, productIds: number[]): Promise<Set<number>> {
+  if (!productIds.length) return new Set();
+  const rows = await Favourite.findAll({ where: { user_id: userId, product_id: [...new Set(productIds)] }, attributes: ['product_id'] });
+  return new Set(rows.map((r) => r.product_id));
+}
+
+/** The emails-about-favourites switch off (the link in those emails); the in-app notifications go on. */
+export async function turnFavouriteEmailsOff(ctx: PluginContext, userId: number): Promise<void> {
+  await ctx.sequelize.transaction(async (transaction) => {
+    // An account closed since the email: nothing left to mail, nothing to write.
+    if (!(await User.findByPk(userId, { attributes: ['id'], transaction }))) return;
+    const [preference] = await Preference.findOrCreate({ where: { user_id: userId }, defaults: { user_id: userId, email_enabled: true }, transaction });
+    await preference.update({ favourites_email_enabled: false, updated_at: new Date() }, { transaction });
+  });
 }

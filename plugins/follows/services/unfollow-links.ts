@@ -23,3 +23,20 @@ export function unfollowUrls(ctx: PluginContext, userId: number, shopId: number)
   const t = encodeURIComponent(unfollowToken(ctx, userId, shopId));
   return { page: `${ctx.config.baseUrl}/follows/unfollow?t=${t}`, oneClick: `${ctx.config.baseUrl}/follows/one-click?t=${t}` };
 }
+
+// The link of emails about favourites (a discount, back in stock) to people who may not follow the shop:
+// it turns those emails off (unfollowing would not stop them).
+const FAVOURITES_OFF = 'follows.favourites-off';
+
+export function readFavouritesOffToken(ctx: PluginContext, token: unknown): { ok: true; userId: number } | { ok: false } {
+  const read = readToken(ctx.config.sessionSecret, FAVOURITES_OFF, token);
+  if (!read.ok) return { ok: false };
+  const { u } = read.claims;
+  return typeof u === 'number' && Number.isInteger(u) && u > 0 ? { ok: true, userId: u } : { ok: false };
+}
+
+/** The confirmation page and the RFC 8058 one-click address that turn a person's favourite emails off. */
+export function favouritesOffUrls(ctx: PluginContext, userId: number): { page: string; oneClick: string } {
+  const t = encodeURIComponent(signToken(ctx.config.sessionSecret, FAVOURITES_OFF, { u: userId }));
+  return { page: `${ctx.config.baseUrl}/follows/favourite-emails/off?t=${t}`, oneClick: `${ctx.config.baseUrl}/follows/favourite-emails/one-click?t=${t}` };
+}

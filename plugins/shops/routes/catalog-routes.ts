@@ -8,6 +8,7 @@ import { ShippingMethod } from '../models/shipping-method';
 import { renderProductPage } from './product-page';
 import { CATALOG_SORTS, searchProducts, type CatalogResult } from '../services/catalog-service';
 import { paragraphs, SLUG_PATTERN } from '../services/text';
+import { cardActionsFor } from '../services/card-actions';
 
 export const CATALOG_PER_PAGE = 24;
 const SHOPS_PER_PAGE = 24;
@@ -82,6 +83,7 @@ export function catalogRoutes(ctx: PluginContext): void {
     await res.renderPage('shops/catalog', {
       title: filters.q ? `Search: ${filters.q}` : category ? category.name : 'Products',
       result,
+      cardActions: await cardActionsFor(ctx.hooks, { cards: result.items, viewer: req.user, back: req.originalUrl }),
       categories,
       category,
       values,
@@ -128,6 +130,7 @@ export function catalogRoutes(ctx: PluginContext): void {
       title: shop.name,
       shop,
       result,
+      cardActions: await cardActionsFor(ctx.hooks, { cards: result.items, viewer: req.user, back: req.originalUrl }),
       shipping,
       sort,
       policies: [

@@ -8,6 +8,7 @@ import { Shop } from '../models/shop';
 import { releaseCoupons } from './coupon-service';
 import { issueInvoice } from './invoice-service';
 import { announceRestocked } from './restock-announce';
+import { restockVariants } from './variant-stock';
 
 /**
  * The one state machine every order follows:
@@ -123,6 +124,8 @@ export async function moveOrder(ctx: Hooks, order: Order, to: OrderStatus, optio
 export async function restock(orderId: number, transaction: Transaction): Promise<number[]> {
   const items = await OrderItem.findAll({ where: { order_id: orderId, product_id: { [Op.ne]: null } }, order: [['product_id', 'ASC']], transaction });
   const given = new Map<number, number>();
+  // A variant's units go back to the variant too (the product's stock is their sum).
+  await restockVariants(orderId, transaction);
   for (const item of items) {
     await Product.increment('stock', { by: item.quantity, where: { id: item.product_id!, stock: { [Op.ne]: null } }, transaction });
     given.set(item.product_id!, (given.get(item.product_id!) ?? 0) + item.quantity);

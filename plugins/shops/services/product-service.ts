@@ -9,8 +9,13 @@ import { MAX_PRODUCT_IMAGES, type ProductInput } from '../forms/product-form';
 import { FormProblem } from './form-problem';
 import { removeUploads, StoredFiles, type ProcessedImage } from './images';
 import { slugify } from './text';
+import { refreshVariantSummary } from './variant-service';
+import { isRestock } from './restock-announce';
 
 type HookRunner = Pick<Hooks, 'do'>;
+
+/** What a change compares against after its commit to know which hooks to fire. */
+type ChangeBefore = { price: number; status: ProductStatus; published_at: Date | null; stock: number | null };
 
 const SLUG_TAKEN = 'That address is already used by another product; choose another';
 
@@ -102,12 +107,12 @@ export class ProductService {
     const files = new StoredFiles(this.uploadsDir);
     const sequelize = Product.sequelize!;
     let removedPaths: string[] = [];
-    let before: { price: number; status: ProductStatus; published_at: Date | null };
+    let before: ChangeBefore;
     let product: Product;
     try {
       product = await sequelize.transaction(async (transaction) => {
         const current = await this.findOwned(shop, productId, transaction);
-        before = { price: current.price, status: current.status, published_at: current.published_at };
+        before = { price: current.price, status: current.status, published_at: current.published_at, stock: current.stock };
         const slug = input.slug || current.slug;
         if (slug !== current.slug && (await slugTaken(slug, transaction, current.id))) throw new FormProblem({ slug: SLUG_TAKEN });
         await checkCategory(input.category_id, transaction);
@@ -131,7 +136,8 @@ export class ProductService {
             description: input.description,
             price: input.price,
             compare_at_price: input.compare_at_price,
-            stock: input.stock,
+            // A product with variants has the sum of theirs, set on its variants page.
+            stock: current.variant_count > 0 ? current.stock : input.stock,
             category_id: input.category_id,
             status: input.status,
             tags_text: input.tags.join(' '),
@@ -141,6 +147,8 @@ export class ProductService {
         );
         await replaceTags(current.id, input.tags, transaction);
         await this.refreshCover(current, transaction);
+        // Variants without a price of their own follow the product's: their "from" price may move.
+        if (current.variant_count > 0) await refreshVariantSummary(current, transaction);
         await adjustPublishedCount(shop.id, publishing ? 1 : unpublishing ? -1 : 0, transaction);
         return current;
       });
@@ -156,10 +164,10 @@ export class ProductService {
 
   /** Publishes or unpublishes without touching anything else (the buttons on the products list). */
   async setStatus(shop: Shop, productId: number, status: ProductStatus): Promise<Product> {
-    let before: { price: number; status: ProductStatus; published_at: Date | null };
+    let before: ChangeBefore;
     const product = await Product.sequelize!.transaction(async (transaction) => {
       const current = await this.findOwned(shop, productId, transaction);
-      before = { price: current.price, status: current.status, published_at: current.published_at };
+      before = { price: current.price, status: current.status, published_at: current.published_at, stock: current.stock };
       if (current.status === status) return current;
       await current.update({ status, published_at: status === 'published' && !current.published_at ? new Date() : current.published_at }, { transaction });
       await adjustPublishedCount(shop.id, status === 'published' ? 1 : -1, transaction);
@@ -195,15 +203,20 @@ export class ProductService {
   /**
    * `shops.product.published` fires the first time a product goes live (re-publishing after a pause does
    * not announce it to followers again); `shops.product.discounted` when a live product's price went down
-   * and now sits below its compare-at price.
+   * and now sits below its compare-at price; `shops.product.restocked` when a live product's stock went
+   * from 0 to some.
    */
-  private async afterChange(product: Product, before: { price: number; status: ProductStatus; published_at: Date | null }): Promise<void> {
+  private async afterChange(product: Product, before: ChangeBefore): Promise<void> {
     await this.hooks.do('shops.product.updated', product);
     if (product.status === 'published' && before.status !== 'published' && before.published_at === null) {
       await this.hooks.do('shops.product.published', product);
     }
     if (product.status === 'published' && product.price < before.price && product.isDiscounted()) {
       await this.hooks.do('shops.product.discounted', product, before.price);
+    }
+    // Back in stock for the people waiting for it; a product published with stock for the first time is new, not restocked.
+    if (product.status === 'published' && before.status === 'published' && isRestock(before.stock, product.stock)) {
+      await this.hooks.do('shops.product.restocked', product, { at: new Date(), via: 'edit' });
     }
   }
 }

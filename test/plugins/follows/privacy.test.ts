@@ -33,7 +33,7 @@ describe('follows: privacy (export and erasure of follows, notifications and set
     expect(section.error).to.equal(undefined);
     const groups = section.items.map((i) => i.group);
     expect(groups).to.deep.equal(['Notification settings', 'Shops I follow', 'Favourites', 'Notifications']);
-    expect(section.items[0].data).to.deep.equal({ 'Email about shops I follow': 'off' });
+    expect(section.items[0].data).to.deep.equal({ 'Email about shops I follow': 'off', 'Email about my favourites': 'on' });
     expect(section.items[1].data).to.include({ shop: 'Private Shop', emails: 'off' });
     expect(section.items[2].data).to.include({ product: 'Secret candle' });
     expect(section.items[3].data).to.include({ what: 'new product', product: 'Secret candle', read: 'unread', email: 'off' });

@@ -81,7 +81,8 @@ describe('follows: favourites (the heart on the product page, "My favourites", t
     if (!input.ok) throw new Error(JSON.stringify(input.errors));
     await new ProductService(t.config.uploadsDir, t.platform.hooks).update(shop, product.id, input.data, []);
     await t.platform.jobs.idle(20_000);
-    expect(await countRows(t, 'follows_notifications', "user_id = ? AND email_status = 'off'", [fan.id])).to.equal(1);
+    // Told in the app, and by email when the window ends (favourite emails are on by default).
+    expect(await countRows(t, 'follows_notifications', "user_id = ? AND email_status = 'pending'", [fan.id])).to.equal(1);
     expect(await countRows(t, 'follows_notifications', 'user_id = ?', [both.id])).to.equal(1);
     const list = await fan.agent.get('/account/notifications').expect(200);
     expect(list.text).to.contain('<strong>Red scarf</strong> is now €30.00');
