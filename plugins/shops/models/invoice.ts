@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '@agora/core';
+import { encryptedAttribute } from '@agora/core';
 
 export type InvoiceKind = 'invoice' | 'credit_note';
 
@@ -38,7 +38,8 @@ export class Invoice extends Model<InferAttributes<Invoice>, InferCreationAttrib
         currency: { type: DataTypes.STRING(3), allowNull: false },
         total: { type: DataTypes.INTEGER, allowNull: false },
         // The buyer's billing name and address as issued: kept for the tax retention period (privacy-invoices.ts).
-        data: { type: DataTypes.TEXT, allowNull: false, personal: true },
+        // Encrypted at rest (core's encryptedAttribute, issue 14): the billing address is in it.
+        data: encryptedAttribute({ allowNull: false, personal: true }),
         issued_at: { type: DataTypes.DATE, allowNull: false },
       },
       { sequelize, tableName: 'invoices', modelName: 'Invoice', timestamps: false },

@@ -21,7 +21,7 @@ async function rawTable(t: TestApp, table: string): Promise<string> {
 let seq = 0;
 /** A user, a saved address and a paid order, each personal field holding a unique canary. */
 async function seedPerson() {
-  const { Address, Shop, CheckoutGroup, Order } = shopModels();
+  const { Address, Shop, CheckoutGroup, Order, Invoice } = shopModels();
   const c = (name: string) => `cnr${++seq}${name}${Date.now() % 100000}`.toLowerCase();
   const canaries = {
     birth: `19${String(50 + (seq % 40))}-0${1 + (seq % 9)}-1${seq % 9}`,
@@ -34,6 +34,7 @@ async function seedPerson() {
     shipCity: c('shiptown'),
     shipPostcode: c('shippc').slice(0, 20),
     shipPhone: `+44 ${200000 + seq}${Date.now() % 1000}`,
+    billing: c('billingstreet'),
   };
   const { user } = await createUser();
   await user.update({ birth_date: canaries.birth });
@@ -62,7 +63,9 @@ async function seedPerson() {
     ship_country: 'FR',
     phone: canaries.shipPhone,
   });
-  return { user, address, order, canaries };
+  // An issued invoice keeps the billing address in its data snapshot.
+  const invoice = await Invoice.create({ shop_id: shop.id, order_id: order.id, refund_id: null, kind: 'invoice', sequence: seq, number: `INV-ENC-${seq}`, buyer_id: user.id, currency: 'EUR', total: 1500, data: JSON.stringify({ buyer: { name: 'Canary Person', address: [canaries.billing] } }), issued_at: new Date() });
+  return { user, address, order, invoice, canaries };
 }
 
 describe('encryption at rest of sensitive personal fields', function () {
@@ -101,9 +104,9 @@ describe('encryption at rest of sensitive personal fields', function () {
       await t?.close();
     });
 
-    it('stores no plaintext of dates of birth, saved addresses or order delivery snapshots, and reads them back through the models', async () => {
-      const { user, address, order, canaries } = await seedPerson();
-      const raw = (await rawTable(t, 'users')) + (await rawTable(t, 'addresses')) + (await rawTable(t, 'orders'));
+    it('stores no plaintext of dates of birth, saved addresses, order delivery snapshots or invoice data, and reads them back through the models', async () => {
+      const { user, address, order, invoice, canaries } = await seedPerson();
+      const raw = (await rawTable(t, 'users')) + (await rawTable(t, 'addresses')) + (await rawTable(t, 'orders')) + (await rawTable(t, 'invoices'));
       for (const [name, value] of Object.entries(canaries)) expect(raw, `${name} in plaintext`).to.not.include(value.toLowerCase());
       expect(raw).to.include('enc:v1:');
 
@@ -114,6 +117,7 @@ describe('encryption at rest of sensitive personal fields', function () {
       const o = (await Order.findByPk(order.id))!;
       expect([o.ship_line1, o.ship_city, o.ship_postcode, o.phone]).to.deep.equal([canaries.shipLine1, canaries.shipCity, canaries.shipPostcode, canaries.shipPhone]);
       expect(o.toJSON().ship_city).to.equal(canaries.shipCity);
+      expect(JSON.parse((await shopModels().Invoice.findByPk(invoice.id))!.data).buyer.address).to.deep.equal([canaries.billing]);
       // Names and countries stay plain: orders are searched by the buyer's name, countries are in queries.
       expect(raw).to.include('canary person');
     });
@@ -147,6 +151,7 @@ describe('encryption at rest of sensitive personal fields', function () {
         'shops:Order.ship_city',
         'shops:Order.ship_postcode',
         'shops:Order.phone',
+        'shops:Invoice.data',
       ]);
       const status = await t.platform.encryption.status();
       const city = status.find((s) => s.model === 'Address' && s.attribute === 'city')!;
