@@ -8,6 +8,7 @@ import './http/express-types';
 import { log } from './log';
 import type { Platform } from './platform';
 import { createSession } from './http/session';
+import { readiness } from './cluster/readiness';
 import { createCsrf } from './http/csrf';
 import { csrfForEveryBody } from './http/multipart-csrf';
 import { localsMiddleware } from './http/locals';
@@ -101,6 +102,8 @@ export function buildApp(platform: Platform): BuiltApp {
     }
   });
 
+  app.get('/readyz', readiness(platform));
+
   // Every res.cookie from here on asks the cookie guard (consent for declared cookies, refusal of undeclared ones).
   const { rawBody, middleware, cookies } = platform.http;
   app.use(cookies.wrap());
@@ -110,7 +113,7 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(rawBody.unless(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 })));
   app.use(rawBody.unless(express.json({ limit: '200kb' })));
   app.use(cookieParser());
-  const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL });
+  const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX });
   app.use(rawBody.unless(sessions.middleware));
   const { passport } = platform;
   app.use(passport.initialize());

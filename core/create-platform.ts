@@ -17,7 +17,6 @@ import { bindDataKeys } from './privacy/encryption/encrypted-attribute';
 import { FieldEncryption } from './privacy/encryption/field-encryption';
 import { SettingsRegistry } from './admin/settings-registry';
 import { DatabaseQueue } from './jobs/database-queue';
-import { RedisQueue } from './jobs/redis-queue';
 import { Mailer } from './mail/mailer';
 import type { StoreMailSettings } from './mail/mail-layout';
 import { AssetRegistry } from './http/assets';
@@ -33,6 +32,8 @@ import { ensureFirstAdmin, type CreatedAdmin } from './auth/first-admin';
 import { registerCoreParts } from './core-parts';
 import type { Platform } from './platform';
 import { createInstanceBus } from './cluster/instance-bus';
+import { withAdvisoryLock } from './cluster/advisory-lock';
+import { shareReadCachesThrough } from './db/read-cache';
 
 declare module './hooks' {
   interface ActionMap {
@@ -80,10 +81,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const bus = await createInstanceBus(config.REDIS_URL, config.REDIS_PREFIX);
   // Options (settings, the theme) changed on another instance are read again here at once.
   opts.shareThrough(bus);
+  // Read caches (core/db/read-cache.ts) dropped on one instance are dropped on every other one.
+  shareReadCachesThrough(sequelize, bus);
   opts.onChange((key) => {
     if (key === 'theme.active') themes.refresh();
   });
-  const jobs = config.REDIS_URL ? new RedisQueue(config.REDIS_URL, sequelize, { schedulePollMs: options.jobPollMs }) : new DatabaseQueue(sequelize, options.jobPollMs, options.jobPollMs);
+  // BullMQ (about 15 MB resident) is loaded only when Redis runs the jobs.
+  const jobs = config.REDIS_URL ? new (await import('./jobs/redis-queue')).RedisQueue(config.REDIS_URL, sequelize, { schedulePollMs: options.jobPollMs, prefix: `${config.REDIS_PREFIX}bull` }) : new DatabaseQueue(sequelize, options.jobPollMs, options.jobPollMs);
   const mailer = new Mailer(renderer, hooks, jobs, {
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,
@@ -114,7 +118,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     files: new FileService(config, sequelize),
     forms: new FormRegistry(renderer),
     roles: new Privilege(hooks),
-    rateLimits: new RateLimits(config.REDIS_URL),
+    rateLimits: new RateLimits(config.REDIS_URL, config.REDIS_PREFIX),
     passport: configurePassport(),
     bus,
   } as Omit<Platform, 'plugins'> as Platform;
@@ -143,12 +147,18 @@ export interface StartResult {
 
 /** Activates plugins, creates the first admin, seeds the demo on first start and starts the job worker. */
 export async function startPlatform(platform: Platform, defaults: string[] = DEFAULT_PLUGINS): Promise<StartResult> {
-  await platform.plugins.boot(defaults);
-  const admin = await ensureFirstAdmin(platform.config.ADMIN_EMAIL, platform.config.ADMIN_PASSWORD);
-  if (admin && platform.config.DEMO_SEED && !platform.options.get('demo.seeded', false)) {
-    await platform.hooks.do('core.demo.seeded', { adminEmail: admin.email });
-    await platform.options.set('demo.seeded', true);
-  }
+  // Two instances starting at once on one fresh database take turns (PostgreSQL advisory lock): the second
+  // finds the plugin states, the first admin and the demo data the first one made.
+  const admin = await withAdvisoryLock(platform.sequelize, 'agora:startup', async () => {
+    await platform.options.load();
+    await platform.plugins.boot(defaults);
+    const first = await ensureFirstAdmin(platform.config.ADMIN_EMAIL, platform.config.ADMIN_PASSWORD);
+    if (first && platform.config.DEMO_SEED && !platform.options.get('demo.seeded', false)) {
+      await platform.hooks.do('core.demo.seeded', { adminEmail: first.email });
+      await platform.options.set('demo.seeded', true);
+    }
+    return first;
+  });
   await platform.jobs.start();
   return { admin };
 }

@@ -28,7 +28,7 @@ export function authLimits(platform: Platform): AuthLimits {
   return {
     // Successful logins are not counted: only guessing is.
     login: limits.create('login', { windowMs: 15 * MINUTE, limit: 100, skipSuccessfulRequests: true }),
-    account: new LoginThrottle(limits.redisConnection()),
+    account: new LoginThrottle(limits.redisConnection(), undefined, limits.keyPrefix),
     currentPassword: limits.create('current-password', { windowMs: 15 * MINUTE, limit: 10, skipSuccessfulRequests: true }),
     register: limits.create('register', { windowMs: 60 * MINUTE, limit: 20 }),
     passwordReset: limits.create('password-reset', { windowMs: 15 * MINUTE, limit: 10 }),

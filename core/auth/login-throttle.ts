@@ -67,9 +67,10 @@ class RedisFailures implements FailureStore {
   constructor(
     private readonly redis: Redis,
     private readonly forgetMs: number,
+    private readonly prefix: string,
   ) {}
 
-  private name = (key: string) => `agora:login-throttle:${key}`;
+  private name = (key: string) => `${this.prefix}login-throttle:${key}`;
 
   async read(key: string): Promise<FailureRecord | undefined> {
     const record = await this.redis.hgetall(this.name(key));
@@ -92,8 +93,10 @@ export class LoginThrottle {
   constructor(
     redis: Redis | undefined,
     private readonly options: ThrottleOptions = LOGIN_THROTTLE,
+    /** The store's Redis key prefix (REDIS_PREFIX). */
+    redisPrefix = 'agora:',
   ) {
-    this.store = redis ? new RedisFailures(redis, options.forgetMs) : new MemoryFailures(options.forgetMs);
+    this.store = redis ? new RedisFailures(redis, options.forgetMs, redisPrefix) : new MemoryFailures(options.forgetMs);
   }
 
   /** Milliseconds the next attempt on this account must still wait (0: it may try now). */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Umzug, type UmzugStorage, type MigrationParams } from 'umzug';
 import { DataTypes, QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
+import { withAdvisoryLock } from '../cluster/advisory-lock';
 
 export interface MigrationContext {
   queryInterface: QueryInterface;
@@ -77,16 +78,23 @@ function migratorFor(sequelize: Sequelize, owner: string, dir: string): Umzug<Mi
   });
 }
 
-/** Applies an owner's pending migrations, in file-name order. */
-export async function migrateUp(sequelize: Sequelize, owner: string, dir: string): Promise<string[]> {
-  await ensureMigrationTable(sequelize);
-  const done = await migratorFor(sequelize, owner, dir).up();
-  return done.map((m) => m.name);
+/**
+ * Applies an owner's pending migrations, in file-name order. On PostgreSQL under an advisory lock: of two
+ * instances starting at once, one migrates and the other then finds nothing pending.
+ */
+export function migrateUp(sequelize: Sequelize, owner: string, dir: string): Promise<string[]> {
+  return withAdvisoryLock(sequelize, 'agora:migrations', async () => {
+    await ensureMigrationTable(sequelize);
+    const done = await migratorFor(sequelize, owner, dir).up();
+    return done.map((m) => m.name);
+  });
 }
 
 /** Reverts every migration of an owner: used by uninstall, so the owner's tables go with it. */
-export async function migrateDownAll(sequelize: Sequelize, owner: string, dir: string): Promise<string[]> {
-  await ensureMigrationTable(sequelize);
-  const done = await migratorFor(sequelize, owner, dir).down({ to: 0 });
-  return done.map((m) => m.name);
+export function migrateDownAll(sequelize: Sequelize, owner: string, dir: string): Promise<string[]> {
+  return withAdvisoryLock(sequelize, 'agora:migrations', async () => {
+    await ensureMigrationTable(sequelize);
+    const done = await migratorFor(sequelize, owner, dir).down({ to: 0 });
+    return done.map((m) => m.name);
+  });
 }

@@ -10,7 +10,11 @@ import { Redis } from 'ioredis';
 export class RateLimits {
   private redis: Redis | undefined;
 
-  constructor(private readonly redisUrl: string | undefined) {}
+  constructor(
+    private readonly redisUrl: string | undefined,
+    /** The store's Redis key prefix (REDIS_PREFIX): two stores on one Redis count apart. */
+    readonly keyPrefix = 'agora:',
+  ) {}
 
   create(name: string, options: Partial<Options>): RateLimitRequestHandler {
     const redis = this.connection();
@@ -19,7 +23,7 @@ export class RateLimits {
       limit: 10,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      store: redis ? new RedisStore({ prefix: `agora:rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) : undefined,
+      store: redis ? new RedisStore({ prefix: `${this.keyPrefix}rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) : undefined,
       handler: (req, res) => {
         const minutes = Math.ceil((options.windowMs ?? 15 * 60 * 1000) / 60_000);
         const message = `Too many attempts from your address. Please wait ${minutes} minutes and try again.`;

@@ -17,12 +17,12 @@ declare module 'express-session' {
 const TWO_WEEKS = 14 * 24 * 3600 * 1000;
 
 /** Sessions in the database (the `sessions` table), or in Redis when `REDIS_URL` is set. */
-export function createSession(options: { secret: string; secure: boolean; sequelize: Sequelize; redisUrl?: string }): { middleware: RequestHandler; close: () => Promise<void> } {
+export function createSession(options: { secret: string; secure: boolean; sequelize: Sequelize; redisUrl?: string; redisPrefix?: string }): { middleware: RequestHandler; close: () => Promise<void> } {
   let store: session.Store;
   let close: () => Promise<void>;
   if (options.redisUrl) {
     const client = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-    store = new RedisStore({ client: nodeRedisFacade(client), prefix: 'agora:sess:' });
+    store = new RedisStore({ client: nodeRedisFacade(client), prefix: `${options.redisPrefix ?? 'agora:'}sess:` });
     close = async () => {
       client.disconnect();
     };

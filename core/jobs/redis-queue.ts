@@ -26,6 +26,8 @@ interface OutboxRow {
 
 export interface RedisQueueOptions {
   queueName?: string;
+  /** BullMQ's key prefix (default `bull`); the platform passes `<REDIS_PREFIX>bull`, so two stores on one Redis never share a queue. */
+  prefix?: string;
   /** How often the relay looks for outbox rows a crash left behind (and how old they must be). */
   relayMs?: number;
   schedulePollMs?: number;
@@ -46,6 +48,7 @@ export class RedisQueue implements JobQueue {
   private readonly schedules: JobSchedules;
   private readonly connection: ConnectionOptions;
   private readonly queueName: string;
+  private readonly prefix: string;
   private readonly relayMs: number;
   private worker: Worker | undefined;
   private relayTimer: NodeJS.Timeout | undefined;
@@ -68,7 +71,8 @@ export class RedisQueue implements JobQueue {
     };
     this.queueName = options.queueName ?? 'agora-jobs';
     this.relayMs = options.relayMs ?? 5000;
-    this.queue = new Queue(this.queueName, { connection: this.connection });
+    this.prefix = options.prefix ?? 'bull';
+    this.queue = new Queue(this.queueName, { connection: this.connection, prefix: this.prefix });
     this.schedules = new JobSchedules(sequelize, (name, payload, o) => this.enqueueAny(name, payload, o), options.schedulePollMs);
   }
 
@@ -197,7 +201,7 @@ export class RedisQueue implements JobQueue {
         }
         await handler(job.data as Record<string, unknown>);
       },
-      { connection: this.connection, concurrency: 4 },
+      { connection: this.connection, concurrency: 4, prefix: this.prefix },
     );
     this.worker.on('failed', (job, err) => log.warn({ job: job?.name, err }, 'job failed'));
     // Whatever a stopped or crashed instance left behind, at once; then now and then.

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DEMO_SEED: '0',
     SMTP_URL: smtp?.url ?? '',
     BASE_URL: 'http://agora.test',
+    // With REDIS_URL (the PostgreSQL run of .ci/run), every test store keeps its sessions, jobs and bus apart on the
+    // one Redis: a prefix of its own, the same across a restart on its database.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    REDIS_PREFIX: `agora-test-${crypto.createHash('sha256').update(db.url).digest('hex').slice(0, 12)}:`,
     ...options.env,
   });
   const platform = await createPlatform(config, {

@@ -26,7 +26,7 @@ describe('sessions and rate limits on Redis', () => {
   });
   after(async () => {
     if (!t) return;
-    for (const key of await redis.keys(`agora:rl:*${ip}*`)) await redis.del(key);
+    for (const key of await redis.keys(`${t.config.REDIS_PREFIX}rl:*${ip}*`)) await redis.del(key);
     await t.close();
     redis.disconnect();
   });
@@ -43,30 +43,30 @@ describe('sessions and rate limits on Redis', () => {
     expect(res.status).to.equal(303);
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('agora.sid='))!;
     const sid = decodeURIComponent(cookie.split(';')[0].split('=')[1]).slice(2).split('.')[0];
-    const stored = await redis.get(`agora:sess:${sid}`);
+    const stored = await redis.get(`${t.config.REDIS_PREFIX}sess:${sid}`);
     expect(JSON.parse(stored!).passport.user.id).to.equal(user.id);
     const rows = await t.platform.sequelize.query('SELECT sid FROM sessions', { type: QueryTypes.SELECT });
     expect(rows).to.have.length(0);
     expect((await agent.get('/account')).status).to.equal(200);
-    await redis.del(`agora:sess:${sid}`);
+    await redis.del(`${t.config.REDIS_PREFIX}sess:${sid}`);
   });
 
   it('counts failed logins in Redis, per account (a wait after 5) and per address (the 101st refused)', async function () {
     this.timeout(60_000);
     const { user } = await createUser();
     // Ids repeat across test databases that share this Redis: a count left by an earlier run must not count.
-    await redis.del(`agora:login-throttle:user:${user.id}`);
+    await redis.del(`${t.config.REDIS_PREFIX}login-throttle:user:${user.id}`);
     for (let i = 1; i <= 5; i++) expect((await post(t.agent(), { login: user.email, password: `wrong-${i}` })).status).to.equal(401);
-    expect(await redis.hget(`agora:login-throttle:user:${user.id}`, 'failures')).to.equal('5');
+    expect(await redis.hget(`${t.config.REDIS_PREFIX}login-throttle:user:${user.id}`, 'failures')).to.equal('5');
     const waiting = await post(t.agent(), { login: user.username, password: 'wrong-6' });
     expect(waiting.status).to.equal(429);
     expect(waiting.text).to.contain('Too many failed attempts for this account');
-    expect(await redis.keys(`agora:rl:login:*${ip}*`)).to.have.length(1);
+    expect(await redis.keys(`${t.config.REDIS_PREFIX}rl:login:*${ip}*`)).to.have.length(1);
     // Six refusals so far; 94 more (without a password: no hashing) make 100 from this address.
     for (let i = 1; i <= 94; i++) expect((await post(t.agent(), { login: `nobody-${i}@example.test`, password: '' })).status).to.equal(422);
     const refused = await post(t.agent(), { login: 'nobody@example.test', password: 'wrong' });
     expect(refused.status).to.equal(429);
     expect(refused.text).to.contain('Too many attempts from your address');
-    await redis.del(`agora:login-throttle:user:${user.id}`);
+    await redis.del(`${t.config.REDIS_PREFIX}login-throttle:user:${user.id}`);
   });
 });
