@@ -107,6 +107,8 @@ export function adminRoutes(ctx: PluginContext): void {
     const only = Number(req.query.only);
     if (Number.isSafeInteger(only) && only > 0) {
       body.ids = String(only);
+      // The bulk select above is named `action` too, so a browser sends both: the pressed button's comes last.
+      if (Array.isArray(body.action)) body.action = body.action[body.action.length - 1];
       const own = body[`reason_${only}`];
       if (typeof own === 'string' && own.trim()) body.reason = own;
     }
