@@ -112,6 +112,8 @@ export type { ServiceMap, ServiceName } from './plugins/services';
 
 // Transactions, jobs and schedules (part B)
 export { currentTransaction, inTransaction, afterCommit, rootTransaction } from './db/transaction';
+// Reads every page makes, kept in memory and dropped by any write to their models, on every instance (docs/performance.md).
+export { readCache, type ReadCache } from './db/read-cache';
 export type { JobMap, JobName, JobPayload, JobHandler, PluginJobName } from './jobs/job-map';
 export type { EnqueueOptions, ScheduleOptions, JobInfo, JobStatus, JobQueue } from './jobs/job-queue';
 export type { PluginJobs } from './jobs/plugin-jobs';

@@ -1,4 +1,5 @@
 import { Op } from 'sequelize';
+import { readCache } from '@agora/core';
 import { Policy, PolicyVersion, SectionPolicy } from './models';
 import type { PolicyKind } from './models/policy';
 import { textHash } from './hash-chain';
@@ -69,7 +70,14 @@ export async function updatePolicy(policy: Policy, input: PolicyInput): Promise<
 }
 
 /** The policies a section shows, in order, each with whether it is required. */
-export async function sectionPolicies(section: string): Promise<Array<{ link: SectionPolicy } & CurrentPolicy>> {
+export function sectionPolicies(section: string): Promise<Array<{ link: SectionPolicy } & CurrentPolicy>> {
+  return sectionPoliciesCache.get(section);
+}
+
+/** Read by every page that shows a form with consent boxes (the footer's signup); any policy write drops it. Read-only. */
+const sectionPoliciesCache = readCache('gdpr.section-policies', [SectionPolicy, Policy, PolicyVersion], (section) => loadSectionPolicies(section));
+
+async function loadSectionPolicies(section: string): Promise<Array<{ link: SectionPolicy } & CurrentPolicy>> {
   const links = await SectionPolicy.findAll({ where: { section }, order: [['position', 'ASC'], ['id', 'ASC']] });
   if (!links.length) return [];
   const current = await currentPolicies(links.map((l) => l.policy_id));

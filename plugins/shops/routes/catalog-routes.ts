@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import { type PluginContext, notFound, parseMoney, pageFrom, pager, type Pager } from '@agora/core';
+import { type PluginContext, notFound, parseMoney, pageFrom, pager, readCache, type Pager } from '@agora/core';
 import { Category } from '../models/category';
 import { Product } from '../models/product';
 import { Shop } from '../models/shop';
@@ -32,8 +32,17 @@ export function pagerFor(basePath: string, query: Record<string, unknown>, resul
   return pager(basePath, query, { page: result.page, perPage: result.perPage, total: result.total, exact: result.exact, hasNext: result.hasNext, noun });
 }
 
+export type CategoryTreeNode = { id: number; name: string; slug: string; depth: number; ids: number[] };
+
+/** Read by every catalog page; any write to a category drops it (on every instance). Read-only. */
+const categoryTreeCache = readCache('shops.category-tree', [Category], () => loadCategoryTree());
+
 /** The categories in display order, each with the ids a filter on it covers (itself and its descendants). */
-export async function categoryTree(): Promise<Array<{ id: number; name: string; slug: string; depth: number; ids: number[] }>> {
+export function categoryTree(): Promise<CategoryTreeNode[]> {
+  return categoryTreeCache.get();
+}
+
+async function loadCategoryTree(): Promise<CategoryTreeNode[]> {
   const all = await Category.findAll({ order: [['position', 'ASC'], ['name', 'ASC']] });
   const children = new Map<number | null, Category[]>();
   for (const c of all) children.set(c.parent_id ?? null, [...(children.get(c.parent_id ?? null) ?? []), c]);

@@ -1,4 +1,5 @@
 import { Op } from 'sequelize';
+import { readCache } from '@agora/core';
 import { Category } from '../models/category';
 import { Shop } from '../models/shop';
 import { searchProducts, type CatalogCard } from './catalog-service';
@@ -45,7 +46,12 @@ export function dealByShop(lists: CatalogCard[][], limit: number): CatalogCard[]
   return out;
 }
 
+/** Read by every page (the header); any write to a category drops it, on every instance. Read-only. */
+const topCategoriesCache = readCache('shops.top-categories', [Category], () =>
+  Category.findAll({ where: { parent_id: null }, order: [['position', 'ASC'], ['name', 'ASC']], limit: 12 }),
+);
+
 /** The top-level categories, in the admin's order: the header's category links and the home page's tiles. */
 export function topCategories(): Promise<Category[]> {
-  return Category.findAll({ where: { parent_id: null }, order: [['position', 'ASC'], ['name', 'ASC']], limit: 12 });
+  return topCategoriesCache.get();
 }
