@@ -61,7 +61,7 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
   let env: BrowserApp;
   before(async function () {
     if (!hasChromium) this.skip();
-    this.timeout(90_000);
+    this.timeout(240_000);
     // The demo marketplace (three shops, thirty products, a buyer with orders) is what a first visitor sees.
     env = await startBrowserApp({ plugins: ['shops'], env: { DEMO_SEED: '1' } });
     // A store that filled in its General settings: the footer shows its address, contact and policy links.
@@ -80,7 +80,7 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
 
   it('fits the screen and passes axe-core on every page of the three journeys', async function () {
     // axe-core on 40 page views: a minute on a quiet machine, far more on a busy one.
-    this.timeout(300_000);
+    this.timeout(1_200_000);
     const { browser, url } = env;
     const { Product, Order, Shop } = shopModels();
     const product = await Product.findOne({ where: { title: DEMO_SHOPS[0].products[0].title } });
@@ -148,7 +148,7 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
   });
 
   it('on a phone: two products per row, filters behind a button, header tap targets of 44 px; tabs and gallery without script', async function () {
-    this.timeout(60_000);
+    this.timeout(300_000);
     const { browser, url } = env;
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${url}/products`);
@@ -187,7 +187,7 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
   });
 
   it('found walking the store: a danger button is red, and kept pictures are thumbnails, not a bulleted list', async function () {
-    this.timeout(90_000);
+    this.timeout(300_000);
     const { browser, url } = env;
     const admin = await loggedIn(browser, url, ADMIN.email, ADMIN.password);
     await admin.goto(`${url}/admin/plugins/shops/deactivate`);
@@ -213,7 +213,7 @@ describe('storefront theme: shopper, seller and admin pages at 1280 and 390 px',
   });
 
   it('passes axe-core in the child theme too (the Register button among it)', async function () {
-    this.timeout(60_000);
+    this.timeout(300_000);
     const { browser, url, t } = env;
     await t.platform.themes.activate('storefront-night');
     try {
