@@ -71,7 +71,9 @@ export type {
   EraseResult,
 } from './privacy/registry';
 export { LEGAL_BASES, retentionDays } from './privacy/declarations';
-export type { LegalBasis, RetentionDeclaration, RetentionOutcome, ProcessingDeclaration } from './privacy/declarations';
+export type { LegalBasis, RetentionDeclaration, RetentionOutcome, RetentionScope, ProcessingDeclaration } from './privacy/declarations';
+export { retentionWhere } from './privacy/retention-scope';
+export type { PersonColumns, RetentionWhere } from './privacy/retention-scope';
 // Encryption at rest of the most sensitive personal fields (`encrypted: true` is a Sequelize augmentation too)
 export { encryptedAttribute } from './privacy/encryption/encrypted-attribute';
 export { encryptColumns, decryptColumns } from './privacy/encryption/column-migration';

@@ -1,4 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
+import type { RetentionScope } from './declarations';
+import { retentionWhere } from './retention-scope';
 import type { Platform } from '../platform';
 import { AuthToken } from '../auth/token-model';
 import { OutboxMessage } from '../mail/outbox-model';
@@ -17,6 +19,8 @@ export function declareCorePrivacy(platform: Platform): void {
     label: 'Sessions not used since the cutoff (database session store; Redis sessions expire by themselves)',
     defaultDays: 30,
     legalBasis: 'legitimate_interests',
+    // A session names nobody in a column (its person is inside the serialized data) and is no record a
+    // pending request needs: restricted people are not looked for here.
     async apply(cutoff: Date, transaction?: Transaction) {
       // The store's model exists only when sessions live in the database.
       const Session = sequelize.models.Session;
@@ -31,9 +35,11 @@ export function declareCorePrivacy(platform: Platform): void {
     label: 'Emails in the outbox (sent, kept or failed; not those still queued)',
     defaultDays: 90,
     legalBasis: 'legitimate_interests',
-    async apply(cutoff: Date, transaction?: Transaction) {
-      const removed = await OutboxMessage.destroy({ where: { created_at: { [Op.lt]: cutoff }, status: { [Op.ne]: 'queued' } }, transaction });
-      return { removed, anonymized: 0 };
+    async apply(cutoff: Date, transaction?: Transaction, scope?: RetentionScope) {
+      const { where, held } = retentionWhere({ created_at: { [Op.lt]: cutoff }, status: { [Op.ne]: 'queued' } }, scope, { user: 'user_id', email: 'to_address' });
+      const skipped = held ? await OutboxMessage.count({ where: held, transaction }) : 0;
+      const removed = await OutboxMessage.destroy({ where, transaction });
+      return { removed, anonymized: 0, skipped };
     },
   });
 
@@ -43,9 +49,11 @@ export function declareCorePrivacy(platform: Platform): void {
     label: 'Password-reset tokens, used or expired',
     defaultDays: 7,
     legalBasis: 'legitimate_interests',
-    async apply(cutoff: Date, transaction?: Transaction) {
-      const removed = await AuthToken.destroy({ where: { created_at: { [Op.lt]: cutoff } }, transaction });
-      return { removed, anonymized: 0 };
+    async apply(cutoff: Date, transaction?: Transaction, scope?: RetentionScope) {
+      const { where, held } = retentionWhere({ created_at: { [Op.lt]: cutoff } }, scope, { user: 'user_id' });
+      const skipped = held ? await AuthToken.count({ where: held, transaction }) : 0;
+      const removed = await AuthToken.destroy({ where, transaction });
+      return { removed, anonymized: 0, skipped };
     },
   });
 

@@ -10,6 +10,21 @@ export interface RetentionOutcome {
   anonymized: number;
   /** Rows older than the cutoff that must still be kept (a paid order still inside its tax years). */
   kept?: number;
+  /** Rows older than the cutoff left alone because their person is restricted (`RetentionScope`). */
+  skipped?: number;
+}
+
+/**
+ * Who the sweep must not touch, and how it runs. A person with a pending request (access, erasure, objection:
+ * verified or accepted, not completed) or a restriction of processing has their records kept until it is
+ * answered (GDPR Art. 18); a rule leaves every row of theirs alone and counts it as `skipped`.
+ */
+export interface RetentionScope {
+  restrictedUserIds: readonly number[];
+  /** Lower case. */
+  restrictedEmails: readonly string[];
+  /** The sweep's transaction will be rolled back: a rule may skip work that only matters after a commit. */
+  dryRun: boolean;
 }
 
 /**
@@ -25,8 +40,11 @@ export interface RetentionDeclaration {
   label: string;
   defaultDays: number | (() => number);
   legalBasis: LegalBasis;
-  /** Removes or anonymizes this kind's data older than `cutoff`; joins `transaction` when given. */
-  apply(cutoff: Date, transaction?: Transaction): Promise<RetentionOutcome>;
+  /**
+   * Removes or anonymizes this kind's data older than `cutoff`; joins `transaction` when given. Rows of the
+   * people in `scope` are skipped (see `retentionWhere`, which builds both conditions).
+   */
+  apply(cutoff: Date, transaction?: Transaction, scope?: RetentionScope): Promise<RetentionOutcome>;
 }
 
 /** One line of the record of processing activities (GDPR Art. 30). */

@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import { User, type Person, type PluginContext } from '@agora/core';
+import { User, retentionWhere, type Person, type PluginContext } from '@agora/core';
 import { Follow } from './models/follow';
 import { Favourite } from './models/favourite';
 import { FollowEvent } from './models/event';
@@ -84,14 +84,16 @@ export function registerFollowsPrivacy(ctx: PluginContext): void {
     label: 'In-app notifications of followed shops (new products, discounts)',
     defaultDays: 365,
     legalBasis: 'contract',
-    async apply(cutoff, transaction) {
-      const removed = await Notification.destroy({ where: { created_at: { [Op.lt]: cutoff }, email_status: { [Op.ne]: 'pending' } }, transaction });
+    async apply(cutoff, transaction, scope) {
+      const { where, held } = retentionWhere({ created_at: { [Op.lt]: cutoff }, email_status: { [Op.ne]: 'pending' } }, scope, { user: 'user_id' });
+      const skipped = held ? await Notification.count({ where: held, transaction }) : 0;
+      const removed = await Notification.destroy({ where, transaction });
       // Events no notification points to any more tell nobody anything.
       await ctx.sequelize.query(
         'DELETE FROM follows_events WHERE created_at < ? AND fanned_out_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follows_notifications n WHERE n.event_id = follows_events.id)',
         { replacements: [cutoff], transaction },
       );
-      return { removed, anonymized: 0 };
+      return { removed, anonymized: 0, skipped };
     },
   });
 

@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { eraseMailBodies, type ExportItem, type Person, type PluginContext } from '@agora/core';
+import { eraseMailBodies, retentionWhere, type ExportItem, type Person, type PluginContext } from '@agora/core';
 import { Conversation } from './models/conversation';
 import { Message, REMOVED_BODY } from './models/message';
 import { Attachment } from './models/attachment';
@@ -123,9 +123,12 @@ export function registerMessagingPrivacy(ctx: PluginContext, settings: () => Mes
     label: 'Closed conversations (support tickets) with their messages and attachments',
     defaultDays: () => settings().retentionDays,
     legalBasis: 'legitimate_interests',
-    async apply(cutoff, transaction) {
-      const old = await Conversation.findAll({ where: { status: 'closed', last_message_at: { [Op.lt]: cutoff } }, attributes: ['id'], transaction });
-      if (!old.length) return { removed: 0, anonymized: 0 };
+    async apply(cutoff, transaction, scope) {
+      // A conversation is held if the buyer, whoever opened it, or the guest's address is restricted.
+      const { where, held } = retentionWhere({ status: 'closed', last_message_at: { [Op.lt]: cutoff } }, scope, { user: ['buyer_id', 'starter_id'], email: 'guest_email' });
+      const skipped = held ? await Conversation.count({ where: held, transaction }) : 0;
+      const old = await Conversation.findAll({ where, attributes: ['id'], transaction });
+      if (!old.length) return { removed: 0, anonymized: 0, skipped };
       const ids = old.map((c) => c.id);
       for (const a of await Attachment.findAll({ where: { conversation_id: ids }, transaction })) await ctx.files.private.remove(a.file_id);
       await Attachment.destroy({ where: { conversation_id: ids }, transaction });
@@ -133,7 +136,7 @@ export function registerMessagingPrivacy(ctx: PluginContext, settings: () => Mes
       await AdminRead.destroy({ where: { conversation_id: ids }, transaction });
       await Report.update({ conversation_id: null, note: null }, { where: { conversation_id: ids }, transaction });
       const removed = await Conversation.destroy({ where: { id: ids }, transaction });
-      return { removed, anonymized: 0 };
+      return { removed, anonymized: 0, skipped };
     },
   });
 

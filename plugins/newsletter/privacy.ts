@@ -1,5 +1,5 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
-import type { Person, PluginContext } from '@agora/core';
+import { retentionWhere, type Person, type PluginContext } from '@agora/core';
 import { NewsletterDelivery, NewsletterEvent, NewsletterSubscriber } from './models';
 import { addressHash } from './services/addresses';
 import type { Subscriptions } from './services/subscriptions';
@@ -68,10 +68,12 @@ export function registerNewsletterPrivacy(ctx: PluginContext, subscriptions: Sub
     label: 'Newsletter signups whose confirmation link was never opened',
     defaultDays: () => settings().unconfirmedDays,
     legalBasis: 'consent',
-    async apply(cutoff, transaction) {
-      const stale = await NewsletterSubscriber.findAll({ where: { status: 'pending', confirmed_at: null, consented_at: { [Op.lt]: cutoff } }, attributes: ['id'], transaction });
+    async apply(cutoff, transaction, scope) {
+      const { where, held } = retentionWhere({ status: 'pending', confirmed_at: null, consented_at: { [Op.lt]: cutoff } }, scope, { user: 'user_id', email: 'email' });
+      const skipped = held ? await NewsletterSubscriber.count({ where: held, transaction }) : 0;
+      const stale = await NewsletterSubscriber.findAll({ where, attributes: ['id'], transaction });
       await removeSubscribers(stale.map((s) => s.id), transaction);
-      return { removed: stale.length, anonymized: 0 };
+      return { removed: stale.length, anonymized: 0, skipped };
     },
   });
 

@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import { afterCommit, type ExportItem, type PluginContext, type Retained } from '@agora/core';
+import { afterCommit, retentionWhere, type ExportItem, type PluginContext, type Retained } from '@agora/core';
 import { Review, ReviewPhoto, ReviewReply, ReviewReport, ReviewVote } from './models';
 
 const PER_PAGE = 100;
@@ -93,10 +93,12 @@ export function reviewsPrivacy(ctx: PluginContext): void {
     label: 'Rejected and spam reviews (with their photos)',
     defaultDays: 180,
     legalBasis: 'legitimate_interests',
-    async apply(cutoff, transaction) {
+    async apply(cutoff, transaction, scope) {
       // Joins the sweep's transaction when given (a savepoint of it), so nothing waits on SQLite's writer.
       return ctx.sequelize.transaction({ transaction: transaction ?? undefined }, async (tx) => {
-        const old = await Review.findAll({ where: { status: ['rejected', 'spam'], moderated_at: { [Op.lt]: cutoff } }, limit: 1000 });
+        const { where, held } = retentionWhere({ status: ['rejected', 'spam'], moderated_at: { [Op.lt]: cutoff } }, scope, { user: 'user_id' });
+        const skipped = held ? await Review.count({ where: held }) : 0;
+        const old = await Review.findAll({ where, limit: 1000 });
         const photos = await ReviewPhoto.findAll({ where: { review_id: old.map((r) => r.id) } });
         const removed = await removeReviewRows(old.map((r) => r.id));
         afterCommit(tx, async () => {
@@ -105,7 +107,7 @@ export function reviewsPrivacy(ctx: PluginContext): void {
             await ctx.files.private.remove(p.thumb_file_id);
           }
         });
-        return { removed, anonymized: 0 };
+        return { removed, anonymized: 0, skipped };
       });
     },
   });

@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import type { PluginContext } from '@agora/core';
+import { retentionWhere, type PluginContext } from '@agora/core';
 import { Cart } from './models/cart';
 import { CartItem } from './models/cart-item';
 import { CheckoutGroup } from './models/checkout-group';
@@ -27,13 +27,15 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
     label: 'Carts of signed-in buyers not touched since the cutoff',
     defaultDays: 90,
     legalBasis: 'legitimate_interests',
-    apply: (cutoff, transaction) =>
+    apply: (cutoff, transaction, scope) =>
       inTransaction(transaction, async (tx) => {
-        const carts = await Cart.findAll({ where: { updated_at: { [Op.lt]: cutoff } }, attributes: ['id'], limit: BATCH, transaction: tx });
+        const { where, held } = retentionWhere({ updated_at: { [Op.lt]: cutoff } }, scope, { user: 'user_id' });
+        const skipped = held ? await Cart.count({ where: held, transaction: tx }) : 0;
+        const carts = await Cart.findAll({ where, attributes: ['id'], limit: BATCH, transaction: tx });
         const ids = carts.map((c) => c.id);
         if (ids.length) await CartItem.destroy({ where: { cart_id: ids }, transaction: tx });
         const removed = ids.length ? await Cart.destroy({ where: { id: ids }, transaction: tx }) : 0;
-        return { removed, anonymized: 0 };
+        return { removed, anonymized: 0, skipped };
       }),
   });
 
@@ -41,9 +43,11 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
     label: 'Paid orders past the tax retention years: the buyer is removed from them, the amounts stay',
     defaultDays: taxDays,
     legalBasis: 'legal_obligation',
-    apply: (cutoff, transaction) =>
+    apply: (cutoff, transaction, scope) =>
       inTransaction(transaction, async (tx) => {
-        const orders = await Order.findAll({ where: { status: [...PAID_STATUSES], anonymized_at: null, created_at: { [Op.lt]: cutoff } }, limit: BATCH, transaction: tx });
+        const { where, held } = retentionWhere({ status: [...PAID_STATUSES], anonymized_at: null, created_at: { [Op.lt]: cutoff } }, scope, { user: 'buyer_id', email: 'email' });
+        const skipped = held ? await Order.count({ where: held, transaction: tx }) : 0;
+        const orders = await Order.findAll({ where, limit: BATCH, transaction: tx });
         let anonymized = 0;
         let kept = 0;
         const groupIds = new Set<number>();
@@ -59,7 +63,7 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
           anonymized++;
         }
         await anonymizeEmptiedGroups([...groupIds], tx);
-        return { removed: 0, anonymized, kept };
+        return { removed: 0, anonymized, kept, skipped };
       }),
   });
 
@@ -67,17 +71,19 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
     label: 'Cancelled and expired orders (never paid), with their checkout when nothing else is left of it',
     defaultDays: 90,
     legalBasis: 'contract',
-    apply: (cutoff, transaction) =>
+    apply: (cutoff, transaction, scope) =>
       inTransaction(transaction, async (tx) => {
-        const orders = await Order.findAll({ where: { status: [...UNPAID_STATUSES], updated_at: { [Op.lt]: cutoff } }, attributes: ['id', 'group_id'], limit: BATCH, transaction: tx });
+        const { where, held } = retentionWhere({ status: [...UNPAID_STATUSES], updated_at: { [Op.lt]: cutoff } }, scope, { user: 'buyer_id', email: 'email' });
+        const skipped = held ? await Order.count({ where: held, transaction: tx }) : 0;
+        const orders = await Order.findAll({ where, attributes: ['id', 'group_id'], limit: BATCH, transaction: tx });
         const ids = orders.map((o) => o.id);
-        if (!ids.length) return { removed: 0, anonymized: 0 };
+        if (!ids.length) return { removed: 0, anonymized: 0, skipped };
         for (const model of [OrderItem, OrderNote, OrderStatusHistory, Refund] as const) await (model as typeof OrderItem).destroy({ where: { order_id: ids }, transaction: tx });
         const removed = await Order.destroy({ where: { id: ids }, transaction: tx });
         for (const groupId of new Set(orders.map((o) => o.group_id))) {
           if ((await Order.count({ where: { group_id: groupId }, transaction: tx })) === 0) await CheckoutGroup.destroy({ where: { id: groupId }, transaction: tx });
         }
-        return { removed, anonymized: 0 };
+        return { removed, anonymized: 0, skipped };
       }),
   });
 
@@ -85,13 +91,12 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
     label: 'Email and phone on finished guest orders (no account to keep them for); the invoice data stays',
     defaultDays: 365,
     legalBasis: 'legitimate_interests',
-    apply: (cutoff, transaction) =>
+    apply: (cutoff, transaction, scope) =>
       inTransaction(transaction, async (tx) => {
-        const [anonymized] = await Order.update(
-          { email: ERASED_EMAIL, phone: '' },
-          { where: { buyer_id: null, status: ['completed', ...UNPAID_STATUSES], email: { [Op.ne]: ERASED_EMAIL }, updated_at: { [Op.lt]: cutoff } }, transaction: tx },
-        );
-        return { removed: 0, anonymized };
+        const { where, held } = retentionWhere({ buyer_id: null, status: ['completed', ...UNPAID_STATUSES], email: { [Op.ne]: ERASED_EMAIL }, updated_at: { [Op.lt]: cutoff } }, scope, { email: 'email' });
+        const skipped = held ? await Order.count({ where: held, transaction: tx }) : 0;
+        const [anonymized] = await Order.update({ email: ERASED_EMAIL, phone: '' }, { where, transaction: tx });
+        return { removed: 0, anonymized, skipped };
       }),
   });
 

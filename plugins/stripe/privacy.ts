@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import type { PluginContext } from '@agora/core';
+import { retentionWhere, type PluginContext } from '@agora/core';
 import { setPayoutAccount } from '../shops/payments';
 import { StripeAccount, StripePayment } from './models';
 
@@ -82,12 +82,11 @@ export function stripePrivacy(ctx: PluginContext): void {
     label: 'Stripe ids of checkouts that were never paid',
     defaultDays: 90,
     legalBasis: 'contract',
-    async apply(cutoff, transaction?: Transaction) {
-      const [anonymized] = await StripePayment.update(
-        { email: ERASED_EMAIL, session_id: null, payment_intent_id: null, charge_id: null, customer_id: null },
-        { where: { status: { [Op.notIn]: MONEY_MOVED }, email: { [Op.ne]: ERASED_EMAIL }, created_at: { [Op.lt]: cutoff } }, transaction },
-      );
-      return { removed: 0, anonymized };
+    async apply(cutoff, transaction?: Transaction, scope?) {
+      const { where, held } = retentionWhere({ status: { [Op.notIn]: MONEY_MOVED }, email: { [Op.ne]: ERASED_EMAIL }, created_at: { [Op.lt]: cutoff } }, scope, { email: 'email' });
+      const skipped = held ? await StripePayment.count({ where: held, transaction }) : 0;
+      const [anonymized] = await StripePayment.update({ email: ERASED_EMAIL, session_id: null, payment_intent_id: null, charge_id: null, customer_id: null }, { where, transaction });
+      return { removed: 0, anonymized, skipped };
     },
   });
   ctx.privacy.processing({

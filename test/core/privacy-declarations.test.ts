@@ -45,7 +45,7 @@ describe('privacy declarations: retention rules and the record of processing', f
     await t.platform.sequelize.query(q, { replacements: ['New', 'new@example.test', 'just now', new Date()] });
     const rule = t.platform.privacy.retentions().find((r) => r.kind === 'hello.greetings')!;
     const outcome = await rule.apply(new Date(Date.now() - retentionDays(rule) * DAY));
-    expect(outcome).to.deep.equal({ removed: 1, anonymized: 0 });
+    expect(outcome).to.deep.equal({ removed: 1, anonymized: 0, skipped: 0 });
     const rows = await t.platform.sequelize.query<{ name: string }>('SELECT name FROM hello_greetings', { type: QueryTypes.SELECT });
     expect(rows.map((r) => r.name)).to.deep.equal(['New']);
   });
@@ -71,7 +71,7 @@ describe('privacy declarations: retention rules and the record of processing', f
       })
       .catch(() => undefined);
     expect(await Cart.count({ where: { user_id: stale.id } })).to.equal(1);
-    expect(await rule('shops.carts').apply(cutoff)).to.deep.equal({ removed: 1, anonymized: 0 });
+    expect(await rule('shops.carts').apply(cutoff)).to.deep.equal({ removed: 1, anonymized: 0, skipped: 0 });
     expect(await Cart.count({ where: { user_id: [stale.id, fresh.id] } })).to.equal(1);
     expect((await rule('core.outbox').apply(cutoff)).removed).to.equal(1);
     expect(await OutboxMessage.count({ where: { to_address: 'queued@example.test' } }), 'a queued email still goes out').to.equal(1);

@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import { afterCommit, type PluginContext } from '@agora/core';
+import { afterCommit, retentionWhere, type PluginContext } from '@agora/core';
 import { RightsRequest } from './models/rights-request';
 import { RightsRequestEvent } from './models/rights-request-event';
 import { emailHash } from './services/secrets';
@@ -79,13 +79,15 @@ export function registerRightsPrivacy(ctx: PluginContext): void {
     label: 'Rights requests whose confirmation link was never followed',
     defaultDays: 30,
     legalBasis: 'legitimate_interests',
-    async apply(cutoff, transaction) {
-      const rows = await RightsRequest.findAll({ where: { status: 'expired', created_at: { [Op.lt]: cutoff } }, attributes: ['id'], limit: 500, transaction });
+    async apply(cutoff, transaction, scope) {
+      const { where, held } = retentionWhere({ status: 'expired', created_at: { [Op.lt]: cutoff } }, scope, { user: 'user_id', email: 'email' });
+      const skipped = held ? await RightsRequest.count({ where: held, transaction }) : 0;
+      const rows = await RightsRequest.findAll({ where, attributes: ['id'], limit: 500, transaction });
       const ids = rows.map((r) => r.id);
-      if (!ids.length) return { removed: 0, anonymized: 0 };
+      if (!ids.length) return { removed: 0, anonymized: 0, skipped };
       await RightsRequestEvent.destroy({ where: { request_id: ids }, transaction });
       const removed = await RightsRequest.destroy({ where: { id: ids }, transaction });
-      return { removed, anonymized: 0 };
+      return { removed, anonymized: 0, skipped };
     },
   });
 
@@ -93,9 +95,11 @@ export function registerRightsPrivacy(ctx: PluginContext): void {
     label: 'Prepared export archives (the download link works once and for a few days)',
     defaultDays: 3,
     legalBasis: 'legitimate_interests',
-    async apply(cutoff, transaction) {
-      const rows = await RightsRequest.findAll({ where: { file_id: { [Op.ne]: null }, completed_at: { [Op.lt]: cutoff } }, attributes: ['id', 'file_id'], limit: 500, transaction });
-      if (!rows.length) return { removed: 0, anonymized: 0 };
+    async apply(cutoff, transaction, scope) {
+      const { where, held } = retentionWhere({ file_id: { [Op.ne]: null }, completed_at: { [Op.lt]: cutoff } }, scope, { user: 'user_id', email: 'email' });
+      const skipped = held ? await RightsRequest.count({ where: held, transaction }) : 0;
+      const rows = await RightsRequest.findAll({ where, attributes: ['id', 'file_id'], limit: 500, transaction });
+      if (!rows.length) return { removed: 0, anonymized: 0, skipped };
       await RightsRequest.update({ file_id: null, download_token_hash: null }, { where: { id: rows.map((r) => r.id) }, transaction });
       const remove = async () => {
         for (const r of rows) if (r.file_id) await ctx.files.private.remove(r.file_id);
@@ -103,7 +107,7 @@ export function registerRightsPrivacy(ctx: PluginContext): void {
       // Files go only if the change commits (a dry run rolls it back and keeps them).
       if (transaction) afterCommit(transaction, remove);
       else await remove();
-      return { removed: rows.length, anonymized: 0 };
+      return { removed: rows.length, anonymized: 0, skipped };
     },
   });
 
@@ -111,12 +115,11 @@ export function registerRightsPrivacy(ctx: PluginContext): void {
     label: 'Answered and refused rights requests: the address is shredded, the record stays',
     defaultDays: 3 * 365,
     legalBasis: 'legal_obligation',
-    async apply(cutoff, transaction) {
-      const [anonymized] = await RightsRequest.update(
-        { email: SHREDDED_EMAIL, erased_at: new Date() },
-        { where: { status: ['completed', 'rejected'], erased_at: null, updated_at: { [Op.lt]: cutoff }, kind: { [Op.ne]: 'objection' } }, transaction },
-      );
-      return { removed: 0, anonymized };
+    async apply(cutoff, transaction, scope) {
+      const { where, held } = retentionWhere({ status: ['completed', 'rejected'], erased_at: null, updated_at: { [Op.lt]: cutoff }, kind: { [Op.ne]: 'objection' } }, scope, { user: 'user_id', email: 'email' });
+      const skipped = held ? await RightsRequest.count({ where: held, transaction }) : 0;
+      const [anonymized] = await RightsRequest.update({ email: SHREDDED_EMAIL, erased_at: new Date() }, { where, transaction });
+      return { removed: 0, anonymized, skipped };
     },
   });
 

@@ -10,6 +10,8 @@ export interface RetentionRunLine {
   removed: number;
   anonymized: number;
   kept: number;
+  /** Rows past the cutoff left alone because their person has a pending request (absent in runs before it existed). */
+  skipped?: number;
   error?: string;
 }
 
