@@ -16,8 +16,11 @@ export interface CurrentPolicy {
   version: PolicyVersion;
 }
 
-export async function listPolicies(): Promise<Policy[]> {
-  return Policy.findAll({ order: [['position', 'ASC'], ['id', 'ASC']] });
+/** Read by every page (the footer's policy links); any policy write drops it, on every instance. Read-only. */
+const policyListCache = readCache('gdpr.policy-list', [Policy], () => Policy.findAll({ order: [['position', 'ASC'], ['id', 'ASC']] }));
+
+export function listPolicies(): Promise<Policy[]> {
+  return policyListCache.get();
 }
 
 export async function currentVersionOf(policy: Policy): Promise<PolicyVersion> {
