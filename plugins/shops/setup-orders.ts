@@ -1,4 +1,5 @@
 import type { PluginContext } from '@agora/core';
+import { adminOrderRoutes } from './routes/admin-order-routes';
 import { OrderNote } from './models/order-note';
 import { ORDER_STATUSES, Order } from './models/order';
 import { ManualGateway } from './payments/manual-gateway';
@@ -11,6 +12,9 @@ import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
 import { couponCartRoutes } from './routes/coupon-cart-routes';
+import { couponRoutes } from './routes/coupon-routes';
+import { invoiceRoutes } from './routes/invoice-routes';
+import { taxRoutes } from './routes/tax-routes';
 import { guestOrderRoutes } from './routes/guest-order-routes';
 import { accountOrderRoutes } from './routes/account-order-routes';
 import { addressRoutes } from './routes/address-routes';
@@ -50,6 +54,9 @@ export function setupOrders(ctx: PluginContext): void {
 
   cartRoutes(ctx);
   couponCartRoutes(ctx);
+  couponRoutes(ctx);
+  invoiceRoutes(ctx);
+  taxRoutes(ctx);
   checkoutRoutes(ctx, checkout);
   guestOrderRoutes(ctx);
   accountOrderRoutes(ctx);
@@ -76,7 +83,8 @@ export function setupOrders(ctx: PluginContext): void {
       '<section class="panel account-orders"><h2>Orders</h2><p><a href="/account/orders">My orders</a>: what you bought, where it is, and notes with the sellers.</p>' +
       '<p><a href="/account/addresses">My addresses</a>: where you have things delivered, and the one checkout offers first.</p></section>',
   }));
-  ctx.admin.menu({ id: 'shops-orders', label: 'Orders', href: '/seller/orders', capability: 'shops.orders.manage_all', order: 30 });
+  ctx.admin.menu({ id: 'shops-orders', label: 'Orders', href: '/admin/orders', capability: 'shops.orders.manage_all', order: 30 });
+  adminOrderRoutes(ctx);
 
   ctx.hooks.on('core.user.logged_in', async (user, { guestSession }) => {
     await mergeGuestCart(user.id, contentsOfSessionCart(guestSession.cart), settings().maxQuantityPerItem);

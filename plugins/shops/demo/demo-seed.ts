@@ -58,6 +58,10 @@ export async function seedDemoCatalog(ctx: PluginContext): Promise<void> {
         slug: demo.shop.slug,
         description: demo.shop.description,
         location: demo.shop.location,
+        // What the demo invoices print as the seller's legal details.
+        legal_name: `${demo.shop.name} SARL`,
+        legal_address: `${demo.shop.location}`,
+        vat_number: '',
         currency: 'EUR',
         policy_terms: demo.shop.terms,
         policy_returns: demo.shop.returns,

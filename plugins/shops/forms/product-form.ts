@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseForm, type Parsed, minorPerMajor } from '@agora/core';
 import type { Product } from '../models/product';
+import { TAX_CLASSES } from '../models/tax-rate';
 import { MAX_STOCK, moneyField, slugField, stringList, text, wholeNumberOrBlank } from './fields';
 
 export const MAX_TAGS = 20;
@@ -41,6 +42,8 @@ export function productSchema(currency: string) {
             .max(MAX_TAGS, `At most ${MAX_TAGS} tags`),
         ),
       status: z.enum(['draft', 'published'], 'Choose draft or published'),
+      // Forms and imports made before tax classes existed send none: the standard rate.
+      tax_class: z.preprocess((v) => (v === undefined || v === '' ? 'standard' : v), z.enum(TAX_CLASSES, 'Choose a tax class')),
       remove_images: stringList.transform((ids) => ids.filter((id) => /^\d+$/.test(id)).map(Number)),
     })
     .refine((p) => p.compare_at_price === null || p.compare_at_price > p.price, {
@@ -49,7 +52,9 @@ export function productSchema(currency: string) {
     });
 }
 
-export type ProductInput = z.infer<ReturnType<typeof productSchema>>;
+type ParsedProduct = z.infer<ReturnType<typeof productSchema>>;
+/** Callers that build a product without the form (the demo, an import) may leave the tax class out: standard. */
+export type ProductInput = Omit<ParsedProduct, 'tax_class'> & { tax_class?: ParsedProduct['tax_class'] };
 
 export function parseProductForm(body: unknown, currency: string): Parsed<ProductInput> {
   return parseForm(productSchema(currency), body);
@@ -73,5 +78,6 @@ export function productFormValues(product: Product, tags: string[]): Record<stri
     category_id: product.category_id === null ? '' : String(product.category_id),
     tags: tags.join(', '),
     status: product.status,
+    tax_class: product.tax_class,
   };
 }

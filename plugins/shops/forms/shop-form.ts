@@ -18,6 +18,10 @@ const shopFields = {
   policy_terms: text(10_000, 'At most 10,000 characters'),
   policy_returns: text(10_000, 'At most 10,000 characters'),
   policy_shipping: text(10_000, 'At most 10,000 characters'),
+  // Printed on invoices (docs/shops-invoices.md); a change applies to the next invoice, never to one issued.
+  legal_name: text(200, 'At most 200 characters'),
+  legal_address: text(500, 'At most 500 characters'),
+  vat_number: text(40, 'At most 40 characters').pipe(z.string().regex(/^[A-Za-z0-9 .-]*$/, 'Letters, digits, spaces, dots and hyphens only, like FR 12 345678901')),
 };
 
 const openSchema = z.object({
@@ -141,6 +145,9 @@ export function shopFormValues(shop: Shop, methods: ShippingMethod[]): Record<st
     policy_terms: shop.policy_terms,
     policy_returns: shop.policy_returns,
     policy_shipping: shop.policy_shipping,
+    legal_name: shop.legal_name,
+    legal_address: shop.legal_address,
+    vat_number: shop.vat_number,
     vacation_mode: shop.vacation_mode,
     vacation_message: shop.vacation_message,
     shipping: shippingRows(
