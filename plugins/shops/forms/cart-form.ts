@@ -36,8 +36,13 @@ export function unknownFields(body: unknown, allowed: (key: string) => boolean):
   return { form: `This form was changed: it has fields the page did not send (${unknown.slice(0, 5).join(', ')}). Reload the page and try again.` };
 }
 
-export const addItemSchema = z.object({ product_id: idField('a product'), quantity: quantityField.default(1) });
-export const ADD_ITEM_FIELDS = new Set(['product_id', 'quantity']);
+export const addItemSchema = z.object({
+  product_id: idField('a product'),
+  quantity: quantityField.default(1),
+  /** The option chosen on the page of a product with variants (a select or radio buttons). */
+  variant_id: z.preprocess((v) => (v === undefined || v === '' ? undefined : v), idField('an option').optional()),
+});
+export const ADD_ITEM_FIELDS = new Set(['product_id', 'quantity', 'variant_id']);
 
 export const updateItemSchema = z.object({ quantity: quantityField });
 export const UPDATE_ITEM_FIELDS = new Set(['quantity']);

@@ -22,6 +22,8 @@ declare module '@agora/core' {
 }
 
 export const ITEM_FIELD = /^item_(\d{1,10})$/;
+/** A line of one variant: `item_v<variantId>`. */
+export const VARIANT_ITEM_FIELD = /^item_v(\d{1,10})$/;
 export const SHIPPING_FIELD = /^shipping_(\d{1,10})$/;
 
 const FIELDS = new Set(['email', 'name', 'line1', 'line2', 'city', 'postcode', 'country', 'phone', 'gateway', 'address_id', 'save_address', 'currency', 'cart_token']);
@@ -33,7 +35,7 @@ const FIELDS = new Set(['email', 'name', 'line1', 'line2', 'city', 'postcode', '
 export const IGNORED_FIELDS = new Set(['price', 'prices', 'unit_price', 'line_total', 'subtotal', 'shipping_total', 'total', 'grand_total', 'fee', 'platform_fee', 'amount', 'discount']);
 
 export function isCheckoutField(key: string): boolean {
-  return FIELDS.has(key) || IGNORED_FIELDS.has(key) || ITEM_FIELD.test(key) || SHIPPING_FIELD.test(key);
+  return FIELDS.has(key) || IGNORED_FIELDS.has(key) || ITEM_FIELD.test(key) || VARIANT_ITEM_FIELD.test(key) || SHIPPING_FIELD.test(key);
 }
 
 const addressFields = {
@@ -70,14 +72,22 @@ export const checkoutSchema = z
 export type CheckoutForm = z.infer<typeof checkoutSchema>;
 
 /** The items and shipping choices the checkout page listed, read from `item_<productId>` / `shipping_<shopId>`. */
-export function readCartFields(body: Record<string, unknown>): { items: Map<number, number>; shipping: Map<number, number>; errors?: FieldErrors } {
+export function readCartFields(body: Record<string, unknown>): { items: Map<number, number>; shipping: Map<number, number>; variants: Map<number, number>; errors?: FieldErrors } {
   const items = new Map<number, number>();
   const shipping = new Map<number, number>();
+  const variants = new Map<number, number>();
   for (const [key, value] of Object.entries(body)) {
+    const variantItem = VARIANT_ITEM_FIELD.exec(key);
+    if (variantItem) {
+      const q = quantityField.safeParse(value);
+      if (!q.success) return { items, shipping, variants, errors: { form: 'This form was changed: a quantity is not a whole number between 1 and the most you may order. Reload the page and try again.' } };
+      variants.set(Number(variantItem[1]), q.data);
+      continue;
+    }
     const item = ITEM_FIELD.exec(key);
     if (item) {
       const q = quantityField.safeParse(value);
-      if (!q.success) return { items, shipping, errors: { form: 'This form was changed: a quantity is not a whole number between 1 and the most you may order. Reload the page and try again.' } };
+      if (!q.success) return { items, shipping, variants, errors: { form: 'This form was changed: a quantity is not a whole number between 1 and the most you may order. Reload the page and try again.' } };
       items.set(Number(item[1]), q.data);
       continue;
     }
@@ -85,9 +95,9 @@ export function readCartFields(body: Record<string, unknown>): { items: Map<numb
     if (ship) {
       if (value === '' || value === undefined) continue;
       const id = idField('a delivery method').safeParse(value);
-      if (!id.success) return { items, shipping, errors: { form: 'This form was changed: a delivery choice is not one the page offered. Reload the page and try again.' } };
+      if (!id.success) return { items, shipping, variants, errors: { form: 'This form was changed: a delivery choice is not one the page offered. Reload the page and try again.' } };
       shipping.set(Number(ship[1]), id.data);
     }
   }
-  return { items, shipping };
+  return { items, shipping, variants };
 }

@@ -6,7 +6,7 @@ import { Product } from '../models/product';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
 import { renderProductPage } from './product-page';
-import { CATALOG_SORTS, searchProducts, type CatalogResult } from '../services/catalog-service';
+import { CATALOG_SORTS, catalogOptions, parseOptionFilter, searchProducts, type CatalogResult } from '../services/catalog-service';
 import { paragraphs, SLUG_PATTERN } from '../services/text';
 import { cardActionsFor } from '../services/card-actions';
 
@@ -82,12 +82,15 @@ export function catalogRoutes(ctx: PluginContext): void {
       maxPrice = undefined;
     }
     if (minPrice !== undefined && minPrice < 0) minPrice = undefined;
+    // "size:m" (or several, comma-separated): products offering that attribute value (services/catalog-service.ts).
+    const options = parseOptionFilter(req.query.option);
+    const option = options.map((o) => `${o.attribute}:${o.value}`).join(',');
     const result = await searchProducts(
-      { q: filters.q, categoryIds: category?.ids, minPrice, maxPrice, minRating: filters.rating ? Number(filters.rating) : undefined, sort: filters.sort },
+      { q: filters.q, categoryIds: category?.ids, minPrice, maxPrice, minRating: filters.rating ? Number(filters.rating) : undefined, sort: filters.sort, options },
       { page: page.page, perPage: page.perPage },
     );
     // What was typed stays in the fields (to be corrected); the pager's links carry only what applied.
-    const values = { q: filters.q, category: category?.slug ?? '', min: filters.min ?? '', max: filters.max ?? '', rating: filters.rating ?? '', sort: result.sort };
+    const values = { q: filters.q, category: category?.slug ?? '', min: filters.min ?? '', max: filters.max ?? '', rating: filters.rating ?? '', sort: result.sort, option };
     const applied = { ...values, min: minPrice === undefined ? '' : filters.min, max: maxPrice === undefined ? '' : filters.max };
     await res.renderPage('shops/catalog', {
       title: filters.q ? `Search: ${filters.q}` : category ? category.name : 'Products',
@@ -97,6 +100,7 @@ export function catalogRoutes(ctx: PluginContext): void {
       category,
       values,
       filterErrors,
+      optionChoices: await catalogOptions(),
       pager: pagerFor('/products', applied, result),
     });
   });

@@ -68,7 +68,7 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     if (!guard(req, res)) return;
     const store = cartStoreFor(req);
     const contents = await store.read();
-    if (contents.items.size === 0) {
+    if (contents.items.size === 0 && !contents.variants?.size) {
       res.flash('info', 'Your cart is empty.');
       return res.redirect('/cart');
     }
@@ -101,11 +101,12 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const fail = (errors: FieldErrors, status = 422) => render(req, res, store, currency, values, errors, status);
 
     // A second submit of a cart already checked out (a double click, another window): to the order it made.
-    const toPlaced = async (key: string | null, lines: number[]): Promise<boolean> => {
+    const toPlaced = async (key: string | null, lines: number[], variantLines: number[] = []): Promise<boolean> => {
       const group = key ? await CheckoutGroup.findOne({ where: { cart_claim: key } }) : null;
       if (!group) return false;
       if (!req.user) {
         await store.remove(lines);
+        await store.removeVariants(variantLines);
         await store.claimed();
       }
       res.flash('info', 'This order was already placed; here it is.');
@@ -113,7 +114,10 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       return true;
     };
     const sentToken = typeof body.cart_token === 'string' ? body.cart_token : '';
-    if (sentToken && (await toPlaced(await store.claimKeyOf(sentToken), [...readCartFields(body).items.keys()]))) return;
+    if (sentToken) {
+      const sent = readCartFields(body);
+      if (await toPlaced(await store.claimKeyOf(sentToken), [...sent.items.keys()], [...sent.variants.keys()])) return;
+    }
 
     // A field is refused unless the page sent it: checkout's own, or one an active extension declared.
     const tampered = unknownFields(body, (key) => isCheckoutField(key) || ctx.forms.accepts('shops.checkout', key));
@@ -129,10 +133,19 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     const view = await buildCartView(contents, settings().maxQuantityPerItem);
     const selection = selectionOf(view, form.currency);
     if (selection.groups.length === 0) return fail({ form: view.groups.length ? 'Choose which currency to check out.' : 'Your cart is empty.' });
-    const lines = selection.groups.flatMap((g) => g.lines.map((l) => ({ productId: l.product.id, quantity: l.quantity })));
-    const stranger = [...listed.items.keys()].find((id) => !lines.some((l) => l.productId === id));
+    const lines = selection.groups.flatMap((g) => g.lines.map((l) => ({ productId: l.product.id, quantity: l.quantity, variantId: l.variant?.id })));
+    // A product's own lines and its variants' lines (`item_v<id>`) are listed apart.
+    const productLines = lines.filter((l) => l.variantId === undefined);
+    const variantLines = lines.filter((l): l is typeof l & { variantId: number } => l.variantId !== undefined);
+    const stranger =
+      [...listed.items.keys()].find((id) => !productLines.some((l) => l.productId === id)) ?? [...listed.variants.keys()].find((id) => !variantLines.some((l) => l.variantId === id));
     if (stranger !== undefined) return fail({ form: 'This form was changed: it lists a product that is not in your cart. Reload the page and try again.' });
-    if (lines.length !== listed.items.size || lines.some((l) => listed.items.get(l.productId) !== l.quantity)) {
+    if (
+      productLines.length !== listed.items.size ||
+      variantLines.length !== listed.variants.size ||
+      productLines.some((l) => listed.items.get(l.productId) !== l.quantity) ||
+      variantLines.some((l) => listed.variants.get(l.variantId) !== l.quantity)
+    ) {
       return fail({ form: 'Your cart changed since this page was shown. Check the items below and place the order again.' });
     }
     if (view.gone.length) await store.remove(view.gone);
@@ -163,12 +176,18 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
         couponCodes: sessionCodes(req.session.couponCodes),
         claim,
         inTransaction: async (transaction, placed) => {
-          if (req.user) await store.remove(lines.map((l) => l.productId), transaction);
+          if (req.user) {
+            await store.remove(productLines.map((l) => l.productId), transaction);
+            await store.removeVariants(variantLines.map((l) => l.variantId), transaction);
+          }
           const context = { groupId: placed.group.id, orders: placed.orders, email: placed.group.email, userId: req.user?.id ?? null };
           await ctx.forms.commit('shops.checkout', transaction, sections, req, context);
         },
       });
-      if (!req.user) await store.remove(lines.map((l) => l.productId));
+      if (!req.user) {
+        await store.remove(productLines.map((l) => l.productId));
+        await store.removeVariants(variantLines.map((l) => l.variantId));
+      }
       await store.claimed();
       // The codes were used by this checkout (or given back if its orders are cancelled unpaid).
       req.session.couponCodes = [];
@@ -181,11 +200,14 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
       const refused = ctx.forms.refusal(error);
       if (refused) return fail(refused);
       if (error instanceof CartAlreadyCheckedOut) {
-        if (await toPlaced(error.key, lines.map((l) => l.productId))) return;
+        if (await toPlaced(error.key, productLines.map((l) => l.productId), variantLines.map((l) => l.variantId))) return;
         return fail({ form: 'This cart is being checked out in another window. Reload the page to see your order.' }, 409);
       }
       if (error instanceof CheckoutProblem) {
-        if (error.afterOrders && req.user) for (const l of lines) await store.setQuantity(l.productId, l.quantity);
+        if (error.afterOrders && req.user) {
+          for (const l of productLines) await store.setQuantity(l.productId, l.quantity);
+          for (const l of variantLines) await store.setVariantQuantity(l.variantId, l.quantity);
+        }
         return fail(error.errors);
       }
       throw error;

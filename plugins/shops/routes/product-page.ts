@@ -10,12 +10,15 @@ import type { ProductPageContext, ProductTab } from '../hooks';
 import type { ShopsSettings } from '../settings';
 import { countryName } from '../services/countries';
 import { paragraphs, escapeHtml } from '../services/text';
+import { variantChoicesOf, variantJsonLd } from '../services/variant-choices';
 
 export interface ProductPageForm {
   /** The add-to-cart form's messages (`quantity`, `form`), shown beside it. */
   errors?: FieldErrors;
   /** The quantity the buyer typed, kept in the field. */
   quantity?: string;
+  /** The option (variant id) the buyer chose, kept chosen. */
+  variantId?: string;
   status?: number;
 }
 
@@ -39,7 +42,11 @@ export async function renderProductPage(ctx: PluginContext, req: Request, res: R
   const page: ProductPageContext = { product, shop, viewer: req.user, query: req.query };
   const tabs = (await ctx.hooks.apply('shops.product.tabs', baseTabs, product, page)).slice().sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
   const settings = ctx.settings.get<ShopsSettings>();
-  const purchasable = !preview && !shop.vacation_mode && product.inStock();
+  // A product with variants offers its enabled ones; one that is sold out is shown as such and cannot be chosen.
+  const variants = product.variant_count > 0 ? await variantChoicesOf(product, images) : [];
+  const wanted = form.variantId ?? (typeof req.query.variant === 'string' ? req.query.variant : undefined);
+  const chosenVariant = variants.find((v) => String(v.id) === wanted && !v.soldOut);
+  const purchasable = !preview && !shop.vacation_mode && (variants.length ? variants.some((v) => !v.soldOut) : product.inStock());
   await res.renderPage(
     'shops/product',
     {
@@ -55,6 +62,9 @@ export async function renderProductPage(ctx: PluginContext, req: Request, res: R
       maxQuantity: Math.max(1, Math.min(product.stock ?? Infinity, settings.maxQuantityPerItem ?? 99)),
       cartErrors: form.errors ?? {},
       quantity: form.quantity ?? '1',
+      variants,
+      chosenVariant,
+      variantJsonLd: variants.length ? variantJsonLd(ctx.config.baseUrl, product, shop, variants) : '',
     },
     form.status ?? 200,
   );

@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import { CartItem } from '../models/cart-item';
+import { CartVariantItem, ProductVariant } from '../models/product-variant';
 import { Product } from '../models/product';
 import { Shop } from '../models/shop';
 import { cartOf, shippingChoicesOf, type CartContents } from './cart-store';
@@ -9,6 +10,7 @@ import { cartOf, shippingChoicesOf, type CartContents } from './cart-store';
  * at the stock and at the per-item maximum; products that can no longer be bought are left out.
  */
 export async function mergeGuestCart(userId: number, guest: CartContents, maxQuantity: number): Promise<void> {
+  await mergeGuestVariants(userId, guest, maxQuantity);
   if (guest.items.size === 0) return;
   const products = await Product.findAll({ where: { id: { [Op.in]: [...guest.items.keys()] }, status: 'published' } });
   const shops = await Shop.findAll({ where: { id: { [Op.in]: [...new Set(products.map((p) => p.shop_id))] } }, attributes: ['id'] });
@@ -31,4 +33,23 @@ export async function mergeGuestCart(userId: number, guest: CartContents, maxQua
     }
   }
   if (changed) await cart.update({ shipping_choices: JSON.stringify(Object.fromEntries(choices)) });
+}
+
+/** The guest's variant lines, merged the same way (capped at the variant's stock). */
+async function mergeGuestVariants(userId: number, guest: CartContents, maxQuantity: number): Promise<void> {
+  if (!guest.variants?.size) return;
+  const variants = await ProductVariant.findAll({ where: { id: { [Op.in]: [...guest.variants.keys()] }, enabled: true } });
+  const live = new Set(
+    (await Product.findAll({ where: { id: { [Op.in]: [...new Set(variants.map((v) => v.product_id))] }, status: 'published' }, attributes: ['id'] })).map((p) => p.id),
+  );
+  const cart = await cartOf(userId);
+  const existing = await CartVariantItem.findAll({ where: { cart_id: cart.id } });
+  for (const variant of variants) {
+    if (!live.has(variant.product_id)) continue;
+    const had = existing.find((i) => i.variant_id === variant.id)?.quantity ?? 0;
+    let quantity = Math.min(had + (guest.variants.get(variant.id) ?? 0), maxQuantity);
+    if (variant.stock !== null) quantity = Math.min(quantity, variant.stock);
+    if (quantity < 1 || quantity === had) continue;
+    await CartVariantItem.upsert({ cart_id: cart.id, variant_id: variant.id, quantity });
+  }
 }

@@ -2,10 +2,26 @@ import { Op } from 'sequelize';
 import { Product } from '../models/product';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
+import { ProductVariant } from '../models/product-variant';
 import type { CartContents } from './cart-store';
+import { describeVariants } from './variant-service';
+
+/** The variant a cart line is of: its attribute values, SKU, price and stock. */
+export interface CartLineVariant {
+  id: number;
+  /** "Size: M, Colour: Blue". */
+  label: string;
+  sku: string | null;
+  price: number;
+  compareAtPrice: number | null;
+  stock: number | null;
+  enabled: boolean;
+}
 
 export interface CartLine {
   product: Product;
+  /** Set for a line of one variant of the product (its price and stock are the variant's). */
+  variant?: CartLineVariant;
   quantity: number;
   lineTotal: number;
   /** Why this line cannot be bought as it is (sold out, draft, shop on vacation...). */
@@ -60,12 +76,40 @@ export interface CartView {
 /** The reason a quantity of a product cannot be added or bought, or undefined when it can. */
 export function problemWith(product: Product | null | undefined, shop: Shop | null | undefined, quantity: number, maxQuantity: number): string | undefined {
   if (!product || product.status !== 'published' || !shop) return `${product ? `“${product.title}”` : 'This product'} is not for sale.`;
+  // A product with variants is bought by the variant: the line of the product itself (in a cart from before its variants) is not.
+  if (product.variant_count > 0 && !shop.vacation_mode) return `Choose an option of “${product.title}” on its page; this line cannot be bought as it is.`;
   if (shop.vacation_mode) return `${shop.name} is on vacation and takes no orders right now${shop.vacation_message ? `: ${shop.vacation_message}` : '.'}`;
   if (quantity > maxQuantity) return `You can order at most ${maxQuantity} of “${product.title}”.`;
   if (product.stock !== null && quantity > product.stock) {
     return product.stock === 0 ? `“${product.title}” is sold out.` : `Only ${product.stock} of “${product.title}” left in stock.`;
   }
   return undefined;
+}
+
+/** The reason a quantity of one variant cannot be added or bought: the product's reasons, then the variant's own. */
+export function problemWithVariant(
+  product: Product | null | undefined,
+  variant: Pick<CartLineVariant, 'label' | 'stock' | 'enabled'> | null | undefined,
+  shop: Shop | null | undefined,
+  quantity: number,
+  maxQuantity: number,
+): string | undefined {
+  if (!product || product.status !== 'published' || !shop) return `${product ? `“${product.title}”` : 'This product'} is not for sale.`;
+  if (shop.vacation_mode) return problemWith(product, shop, quantity, maxQuantity);
+  const name = `“${product.title}” (${variant?.label ?? 'this option'})`;
+  if (!variant || !variant.enabled) return `${name} is no longer offered.`;
+  if (quantity > maxQuantity) return `You can order at most ${maxQuantity} of ${name}.`;
+  if (variant.stock !== null && quantity > variant.stock) return variant.stock <= 0 ? `${name} is sold out.` : `Only ${variant.stock} of ${name} left in stock.`;
+  return undefined;
+}
+
+/** The variants in a cart, with what a line shows of them. */
+export async function cartVariants(ids: number[]): Promise<Map<number, { variant: ProductVariant; line: Omit<CartLineVariant, 'price'> }>> {
+  const variants = ids.length ? await ProductVariant.findAll({ where: { id: { [Op.in]: ids } } }) : [];
+  const described = await describeVariants(variants);
+  return new Map(
+    described.map(({ variant, label }) => [variant.id, { variant, line: { id: variant.id, label, sku: variant.sku, compareAtPrice: variant.compare_at_price, stock: variant.stock, enabled: variant.enabled } }]),
+  );
 }
 
 export function optionsFor(methods: ShippingMethod[], subtotal: number): ShippingOption[] {
@@ -75,7 +119,8 @@ export function optionsFor(methods: ShippingMethod[], subtotal: number): Shippin
 
 /** Loads a cart's products, shops and shipping methods and works out lines, problems and totals per shop. */
 export async function buildCartView(contents: CartContents, maxQuantity: number): Promise<CartView> {
-  const ids = [...contents.items.keys()];
+  const variantById = await cartVariants([...(contents.variants?.keys() ?? [])]);
+  const ids = [...new Set([...contents.items.keys(), ...[...variantById.values()].map((v) => v.variant.product_id)])];
   const products = ids.length ? await Product.findAll({ where: { id: { [Op.in]: ids } } }) : [];
   const byId = new Map(products.map((p) => [p.id, p]));
   const shopIds = [...new Set(products.map((p) => p.shop_id))];
@@ -100,8 +145,27 @@ export async function buildCartView(contents: CartContents, maxQuantity: number)
       group = { shop, currency: product.currency, lines: [], subtotal: 0, options: [], chosen: undefined as unknown as ShippingOption };
       groups.set(shop.id, group);
     }
-    const unavailable = product.status !== 'published' || shop.vacation_mode;
+    // A product that now has variants cannot be bought without one: its old line waits in the cart.
+    const unavailable = product.status !== 'published' || shop.vacation_mode || product.variant_count > 0;
     const line: CartLine = { product, quantity, lineTotal: product.price * quantity, problem: problemWith(product, shop, quantity, maxQuantity), unavailable };
+    group.lines.push(line);
+    if (!unavailable) group.subtotal += line.lineTotal;
+    count += quantity;
+  }
+  for (const [variantId, quantity] of contents.variants ?? []) {
+    const found = variantById.get(variantId);
+    const product = found ? byId.get(found.variant.product_id) : undefined;
+    const shop = product ? shopById.get(product.shop_id) : undefined;
+    // A variant gone is told as its product would be (the route removes lines of neither).
+    if (!found || !product || !shop) continue;
+    let group = groups.get(shop.id);
+    if (!group) {
+      group = { shop, currency: product.currency, lines: [], subtotal: 0, options: [], chosen: undefined as unknown as ShippingOption };
+      groups.set(shop.id, group);
+    }
+    const variant: CartLineVariant = { ...found.line, price: found.variant.priceOf(product.price) };
+    const unavailable = product.status !== 'published' || shop.vacation_mode || !variant.enabled;
+    const line: CartLine = { product, variant, quantity, lineTotal: variant.price * quantity, problem: problemWithVariant(product, variant, shop, quantity, maxQuantity), unavailable };
     group.lines.push(line);
     if (!unavailable) group.subtotal += line.lineTotal;
     count += quantity;

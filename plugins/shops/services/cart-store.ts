@@ -3,11 +3,14 @@ import type { Request } from 'express';
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { Cart } from '../models/cart';
 import { CartItem } from '../models/cart-item';
+import { CartVariantItem } from '../models/product-variant';
 
 /** A guest's cart, kept in the session until login merges it into the database. */
 export interface SessionCart {
   /** productId → quantity. */
   items: Record<string, number>;
+  /** variantId → quantity: a product with variants is in the cart by the variant chosen. */
+  variants?: Record<string, number>;
   /** shopId → shipping method id. */
   shipping: Record<string, number>;
   /** One-time checkout token: a checkout group records it, so this cart is checked out once. */
@@ -24,6 +27,8 @@ declare module 'express-session' {
 export interface CartContents {
   items: Map<number, number>;
   shipping: Map<number, number>;
+  /** variantId → quantity (absent in contents made before variants: read as none). */
+  variants?: Map<number, number>;
 }
 
 /**
@@ -46,6 +51,8 @@ export interface CartStore {
   read(): Promise<CartContents>;
   setQuantity(productId: number, quantity: number): Promise<void>;
   remove(productIds: number[], transaction?: Transaction): Promise<void>;
+  setVariantQuantity(variantId: number, quantity: number): Promise<void>;
+  removeVariants(variantIds: number[], transaction?: Transaction): Promise<void>;
   setShipping(shopId: number, methodId: number | null): Promise<void>;
   /** The claim a checkout of the cart as it is now must take. */
   claim(): Promise<CartClaim>;
@@ -61,10 +68,11 @@ const positiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v a
 
 /** Reads a session cart defensively: a session is data from the past and may hold anything. */
 export function contentsOfSessionCart(raw: unknown): CartContents {
-  const out: CartContents = { items: new Map(), shipping: new Map() };
+  const out: CartContents = { items: new Map(), shipping: new Map(), variants: new Map() };
   if (typeof raw !== 'object' || raw === null) return out;
-  const { items, shipping } = raw as Partial<SessionCart>;
+  const { items, shipping, variants } = raw as Partial<SessionCart>;
   for (const [k, v] of Object.entries(items ?? {})) if (positiveInt(Number(k)) && positiveInt(v)) out.items.set(Number(k), v);
+  for (const [k, v] of Object.entries(variants ?? {})) if (positiveInt(Number(k)) && positiveInt(v)) out.variants!.set(Number(k), v);
   for (const [k, v] of Object.entries(shipping ?? {})) if (positiveInt(Number(k)) && positiveInt(v)) out.shipping.set(Number(k), v);
   return out;
 }
@@ -76,6 +84,7 @@ class SessionCartStore implements CartStore {
     const current = contentsOfSessionCart(this.req.session.cart);
     const token = this.req.session.cart?.token;
     const cart: SessionCart = { items: Object.fromEntries(current.items), shipping: Object.fromEntries(current.shipping) };
+    if (current.variants?.size) cart.variants = Object.fromEntries(current.variants);
     if (typeof token === 'string' && GUEST_TOKEN.test(token)) cart.token = token;
     this.req.session.cart = cart;
     return cart;
@@ -109,7 +118,22 @@ class SessionCartStore implements CartStore {
   async remove(productIds: number[]): Promise<void> {
     const cart = this.cart;
     for (const id of productIds) delete cart.items[String(id)];
-    if (Object.keys(cart.items).length === 0) delete this.req.session.cart;
+    this.dropIfEmpty(cart);
+  }
+
+  async setVariantQuantity(variantId: number, quantity: number): Promise<void> {
+    const cart = this.cart;
+    cart.variants = { ...cart.variants, [String(variantId)]: quantity };
+  }
+
+  async removeVariants(variantIds: number[]): Promise<void> {
+    const cart = this.cart;
+    for (const id of variantIds) delete cart.variants?.[String(id)];
+    this.dropIfEmpty(cart);
+  }
+
+  private dropIfEmpty(cart: SessionCart): void {
+    if (Object.keys(cart.items).length === 0 && Object.keys(cart.variants ?? {}).length === 0) delete this.req.session.cart;
   }
 
   async setShipping(shopId: number, methodId: number | null): Promise<void> {
@@ -144,9 +168,23 @@ class DatabaseCartStore implements CartStore {
 
   async read(): Promise<CartContents> {
     const cart = await Cart.findOne({ where: { user_id: this.userId } });
-    if (!cart) return { items: new Map(), shipping: new Map() };
-    const items = await CartItem.findAll({ where: { cart_id: cart.id }, order: [['created_at', 'ASC'], ['product_id', 'ASC']] });
-    return { items: new Map(items.map((i) => [i.product_id, i.quantity])), shipping: shippingChoicesOf(cart) };
+    if (!cart) return { items: new Map(), shipping: new Map(), variants: new Map() };
+    const [items, variants] = await Promise.all([
+      CartItem.findAll({ where: { cart_id: cart.id }, order: [['created_at', 'ASC'], ['product_id', 'ASC']] }),
+      CartVariantItem.findAll({ where: { cart_id: cart.id }, order: [['created_at', 'ASC'], ['variant_id', 'ASC']] }),
+    ]);
+    return { items: new Map(items.map((i) => [i.product_id, i.quantity])), shipping: shippingChoicesOf(cart), variants: new Map(variants.map((i) => [i.variant_id, i.quantity])) };
+  }
+
+  async setVariantQuantity(variantId: number, quantity: number): Promise<void> {
+    const cart = await cartOf(this.userId);
+    await CartVariantItem.upsert({ cart_id: cart.id, variant_id: variantId, quantity });
+  }
+
+  async removeVariants(variantIds: number[], transaction?: Transaction): Promise<void> {
+    const cart = await Cart.findOne({ where: { user_id: this.userId }, transaction });
+    if (!cart || variantIds.length === 0) return;
+    await CartVariantItem.destroy({ where: { cart_id: cart.id, variant_id: { [Op.in]: variantIds } }, transaction });
   }
 
   async setQuantity(productId: number, quantity: number): Promise<void> {
@@ -203,11 +241,16 @@ export function databaseCartStore(userId: number): CartStore {
 export async function cartCount(req: Request): Promise<number> {
   if (!req.user) {
     let n = 0;
-    for (const q of contentsOfSessionCart(req.session?.cart).items.values()) n += q;
+    const contents = contentsOfSessionCart(req.session?.cart);
+    for (const q of contents.items.values()) n += q;
+    for (const q of contents.variants?.values() ?? []) n += q;
     return n;
   }
   const cart = await Cart.findOne({ where: { user_id: req.user.id }, attributes: ['id'] });
   if (!cart) return 0;
-  const total = (await CartItem.sum('quantity', { where: { cart_id: cart.id } })) as number | null;
-  return Number(total ?? 0);
+  const [total, variants] = await Promise.all([
+    CartItem.sum('quantity', { where: { cart_id: cart.id } }) as Promise<number | null>,
+    CartVariantItem.sum('quantity', { where: { cart_id: cart.id } }) as Promise<number | null>,
+  ]);
+  return Number(total ?? 0) + Number(variants ?? 0);
 }

@@ -1,5 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { readCache } from '@agora/core';
 import { Product } from '../models/product';
+import { ProductOption } from '../models/product-variant';
 
 /**
  * The catalog queries, in one place so the benchmark (and a bare-Express baseline) can run the very same SQL.
@@ -33,6 +35,8 @@ export interface CatalogFilters {
   minRating?: number;
   /** Defaults to relevance when searching, newest otherwise. */
   sort?: CatalogSort;
+  /** Only products an enabled variant of which has each of these attribute values (lowercased: "size" / "m"). */
+  options?: Array<{ attribute: string; value: string }>;
 }
 
 export interface CatalogPageRequest {
@@ -58,6 +62,8 @@ export interface CatalogCard {
   /** Hundredths of a star (430 = 4.3) and the number of approved reviews; 0 and 0 without reviews. */
   rating_avg: number;
   rating_count: number;
+  /** The lowest variant price when the variants' prices differ ("from €X"); null otherwise. */
+  price_from?: number | null;
 }
 
 export interface CatalogResult {
@@ -150,6 +156,13 @@ export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, req
     replacements.maxPrice = filters.maxPrice;
   }
 
+  // Each value on the primary key (attribute, value, product_id) of product_options (migration 0007).
+  for (const [i, o] of (filters.options ?? []).slice(0, 4).entries()) {
+    where.push(`EXISTS (SELECT 1 FROM product_options o${i} WHERE o${i}.attribute = :optAttr${i} AND o${i}.value = :optValue${i} AND o${i}.product_id = p.id)`);
+    replacements[`optAttr${i}`] = o.attribute;
+    replacements[`optValue${i}`] = o.value;
+  }
+
   if (filters.minRating !== undefined) {
     where.push('p.rating_avg >= :minRating AND p.rating_count > 0');
     replacements.minRating = Math.round(filters.minRating * 100);
@@ -168,7 +181,7 @@ export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, req
   const whereSql = where.join(' AND ');
 
   const sql = `SELECT p.id, p.title, p.slug, p.price, p.compare_at_price, p.currency, p.stock, p.image_path, p.published_at,
-  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode, p.rating_avg, p.rating_count
+  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode, p.rating_avg, p.rating_count, p.price_from
 FROM (SELECT p.id, ${keys}${rank} FROM ${from} WHERE ${whereSql} ORDER BY ${innerOrder} LIMIT :limit OFFSET :offset) page
 JOIN products p ON p.id = page.id
 JOIN shops s ON s.id = p.shop_id
@@ -219,4 +232,34 @@ export async function searchProducts(filters: CatalogFilters, request: CatalogPa
 /** The newest published products (home page): the first page of the newest sort. */
 export async function newestProducts(limit: number): Promise<CatalogCard[]> {
   return (await searchProducts({ sort: 'newest' }, { page: 1, perPage: limit }, { count: false })).items;
+}
+
+/** "size:m,colour:blue" (the catalog's `option` parameter) → the filters, lowercased; anything else is dropped. */
+export function parseOptionFilter(raw: unknown): Array<{ attribute: string; value: string }> {
+  if (typeof raw !== 'string' || raw.length > 300) return [];
+  return raw
+    .split(',')
+    .map((pair) => pair.split(':'))
+    .filter((parts) => parts.length === 2 && parts[0].trim() && parts[1].trim())
+    .map(([attribute, value]) => ({ attribute: attribute.trim().toLowerCase().slice(0, 60), value: value.trim().toLowerCase().slice(0, 60) }))
+    .slice(0, 4);
+}
+
+/**
+ * The attribute values the live catalog offers (the filter's choices), at most 200. Read through core's read
+ * cache, dropped by any write to the options or to products, so a catalog page still reads products twice.
+ */
+const catalogOptionsCache = readCache('shops.catalog-options', [ProductOption, Product], () => loadCatalogOptions());
+
+export function catalogOptions(): Promise<Array<{ attribute: string; value: string; n: number }>> {
+  return catalogOptionsCache.get();
+}
+
+async function loadCatalogOptions(limit = 200): Promise<Array<{ attribute: string; value: string; n: number }>> {
+  const rows = await Product.sequelize!.query<{ attribute: string; value: string; n: number | string }>(
+    `SELECT o.attribute, o.value, COUNT(*) AS n FROM product_options o JOIN products p ON p.id = o.product_id WHERE p.status = 'published'
+     GROUP BY o.attribute, o.value ORDER BY o.attribute, o.value LIMIT :limit`,
+    { replacements: { limit }, type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }

@@ -12,12 +12,13 @@ import type { PaymentStart } from '../payments/gateway';
 import { availableGateways } from '../payments/gateways';
 import { paymentRequestFor } from '../payments/payment-request';
 import type { ShopsSettings } from '../settings';
-import { optionsFor, problemWith, type ShippingOption } from './cart-service';
+import { cartVariants, optionsFor, problemWith, problemWithVariant, type ShippingOption } from './cart-service';
 import type { CartClaim } from './cart-store';
 import { countryName } from './countries';
 import { groupPath, newReference, orderNumber } from './order-links';
 import { moveOrder } from './order-state';
 import { platformFee } from './pricing';
+import { takeVariantStock, variantStockLeft, type VariantTaken } from './variant-stock';
 import { priceBaskets, type PricedBaskets } from './checkout-pricing';
 import { CouponUsedUp, redeemCoupons } from './coupon-service';
 import type { OrderMoney } from './order-pricing';
@@ -39,7 +40,7 @@ export interface CheckoutRequest {
   phone: string;
   gatewayId: string;
   /** What is bought; quantities come from the cart, prices from the database, never from the browser. */
-  lines: Array<{ productId: number; quantity: number }>;
+  lines: Array<{ productId: number; quantity: number; /** The variant bought, for a product with variants. */ variantId?: number }>;
   /** shopId → chosen shipping method id. */
   shipping: Map<number, number>;
   saveAddress: boolean;
@@ -82,7 +83,7 @@ export class CartAlreadyCheckedOut extends Error {
 
 interface ShopPlan {
   shop: Shop;
-  lines: Array<{ product: Product; quantity: number; lineTotal: number }>;
+  lines: Array<{ product: Product; quantity: number; lineTotal: number; variant?: VariantTaken }>;
   subtotal: number;
   shipping: ShippingOption;
   fee: number;
@@ -148,16 +149,20 @@ export class CheckoutService {
   private async plan(request: CheckoutRequest, settings: ShopsSettings): Promise<ShopPlan[]> {
     if (request.lines.length === 0) throw new CheckoutProblem({ form: 'Your cart is empty.' });
     const ids = request.lines.map((l) => l.productId);
+    const variants = await cartVariants(request.lines.flatMap((l) => (l.variantId === undefined ? [] : [l.variantId])));
     const products = await Product.findAll({ where: { id: { [Op.in]: ids } } });
     const byId = new Map(products.map((p) => [p.id, p]));
     const shops = await Shop.findAll({ where: { id: { [Op.in]: [...new Set(products.map((p) => p.shop_id))] } } });
     const shopById = new Map(shops.map((s) => [s.id, s]));
     const problems: string[] = [];
     const plans = new Map<number, ShopPlan>();
-    for (const { productId, quantity } of request.lines) {
+    for (const { productId, quantity, variantId } of request.lines) {
       const product = byId.get(productId);
       const shop = product ? shopById.get(product.shop_id) : undefined;
-      const problem = problemWith(product, shop, quantity, settings.maxQuantityPerItem);
+      const found = variantId === undefined ? undefined : variants.get(variantId);
+      const variant = found && product && found.variant.product_id === product.id ? { ...found.line, price: found.variant.priceOf(product.price) } : undefined;
+      const problem =
+        variantId === undefined ? problemWith(product, shop, quantity, settings.maxQuantityPerItem) : problemWithVariant(product, variant, shop, quantity, settings.maxQuantityPerItem);
       if (problem || !product || !shop) {
         problems.push(problem ?? 'A product in your cart is no longer for sale.');
         continue;
@@ -167,8 +172,9 @@ export class CheckoutService {
         plan = { shop, lines: [], subtotal: 0, shipping: undefined as unknown as ShippingOption, fee: 0 };
         plans.set(shop.id, plan);
       }
-      plan.lines.push({ product, quantity, lineTotal: product.price * quantity });
-      plan.subtotal += product.price * quantity;
+      const unit = variant?.price ?? product.price;
+      plan.lines.push({ product, quantity, lineTotal: unit * quantity, variant: variant && { id: variant.id, label: variant.label, sku: variant.sku, price: variant.price } });
+      plan.subtotal += unit * quantity;
     }
     if (problems.length) throw new CheckoutProblem({ form: problems.join(' ') });
     const currencies = new Set(products.map((p) => p.currency));
@@ -255,8 +261,17 @@ export class CheckoutService {
     const sequelize = this.ctx.sequelize;
     const email = request.email.toLowerCase();
     // Lowest product id first in every checkout, so two transactions never wait on each other in a circle.
-    const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id);
-    for (const { product, quantity } of taking) {
+    const taking = plans.flatMap((p) => p.lines).sort((a, b) => a.product.id - b.product.id || (a.variant?.id ?? 0) - (b.variant?.id ?? 0));
+    for (const { product, quantity, variant } of taking) {
+      if (variant) {
+        // The variant's stock, taken the same way (services/variant-stock.ts).
+        if (await takeVariantStock(sequelize, product.id, variant.id, quantity, transaction)) continue;
+        const left = await variantStockLeft(variant.id, transaction);
+        const name = `“${product.title}” (${variant.label})`;
+        throw new CheckoutProblem({
+          form: left === 0 ? `Sorry, ${name} just sold out. Remove it from your cart to check out the rest.` : `Sorry, only ${left} of ${name} left now. Lower the quantity in your cart.`,
+        });
+      }
       // `quantity` is a validated whole number, so the literal is safe; the model's typing has no place for an expression.
       const [count] = await Product.update(
         { stock: sequelize.literal(`stock - ${Math.trunc(quantity)}`) as unknown as number },
@@ -310,7 +325,9 @@ export class CheckoutService {
         plan.lines.map((l, i) => {
           const priced = plan.money?.lines[i];
           const tax = priced ? { discount: priced.discount + priced.platformDiscount, tax_class: l.product.tax_class, tax_rate: priced.rate, tax_amount: priced.tax } : {};
-          return { order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.product.price, quantity: l.quantity, line_total: l.lineTotal, ...tax };
+          // A variant's line keeps its SKU and attribute values as they were.
+          const variant = l.variant ? { variant_id: l.variant.id, sku: l.variant.sku, options_text: l.variant.label.slice(0, 400) } : {};
+          return { order_id: order.id, product_id: l.product.id, title: l.product.title, unit_price: l.variant?.price ?? l.product.price, quantity: l.quantity, line_total: l.lineTotal, ...tax, ...variant };
         }),
         { transaction },
       );
