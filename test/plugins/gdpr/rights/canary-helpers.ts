@@ -107,6 +107,16 @@ export async function textDump(t: TestApp): Promise<Array<{ where: string; value
     const rows = await t.platform.sequelize.query<Record<string, unknown>>(`SELECT ${text.map((c) => qi.quoteIdentifier(c)).join(', ')} FROM ${qi.quoteIdentifier(table)}`, { type: QueryTypes.SELECT });
     for (const row of rows) for (const col of text) if (row[col] !== null && row[col] !== undefined) out.push({ where: `${table}.${col}`, value: String(row[col]).toLowerCase() });
   }
+  // Encrypted columns hold ciphertext (docs/security.md): what they say is read through their models.
+  const present = new Set(out.map((d) => d.where.split('.')[0]));
+  for (const field of t.platform.encryption.fields()) {
+    const model = t.platform.sequelize.models[field.model];
+    if (!model || !present.has(field.table)) continue;
+    for (const row of await model.findAll({ attributes: [model.primaryKeyAttribute, field.attribute] })) {
+      const value = row.get(field.attribute) as unknown;
+      if (value !== null && value !== undefined && value !== '') out.push({ where: `${field.table}.${field.column} (encrypted)`, value: String(value).toLowerCase() });
+    }
+  }
   return out;
 }
 
