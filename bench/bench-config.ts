@@ -17,3 +17,5 @@ export function benchConfig(env: Record<string, string> = {}): Config {
 
 export const BENCH_SHOPS = Number(process.env.BENCH_SHOPS ?? 1000);
 export const BENCH_PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
+/** Shoppers (customers) beside the sellers: the marketplace's people. */
+export const BENCH_USERS = Number(process.env.BENCH_USERS ?? 100_000);

@@ -1,13 +1,14 @@
 /**
- * Fills the benchmark store with BENCH_SHOPS shops (1,000) and BENCH_PRODUCTS products (100,000) in bulk
- * inserts, with a progress bar. Run: `npm run bench:generate` (SQLite in data/bench, or DATABASE_URL).
+ * Fills the benchmark store with BENCH_SHOPS shops (1,000), BENCH_PRODUCTS products (100,000) and BENCH_USERS
+ * shoppers (100,000) in bulk inserts, with a progress bar. Orders and reviews at marketplace size are not
+ * generated yet. Run: `npm run bench:generate` (SQLite in data/bench, or DATABASE_URL).
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { QueryTypes } from 'sequelize';
 import { createPlatform, startPlatform, stopPlatform } from '../core/create-platform';
 import { hashPassword } from '../core/auth/passwords';
 import type { Platform } from '../core/platform';
-import { benchConfig, BENCH_PRODUCTS, BENCH_SHOPS } from './bench-config';
+import { benchConfig, BENCH_PRODUCTS, BENCH_SHOPS, BENCH_USERS } from './bench-config';
 
 const CATEGORIES = ['Ceramics', 'Jewellery', 'Prints', 'Textiles', 'Woodwork', 'Candles', 'Stationery', 'Toys', 'Leather', 'Glass'];
 const ADJECTIVES = ['Handmade', 'Rustic', 'Vintage', 'Minimal', 'Bold', 'Tiny', 'Large', 'Hand-painted', 'Organic', 'Classic', 'Modern', 'Speckled'];
@@ -29,7 +30,8 @@ export async function generate(platform: Platform, shops = BENCH_SHOPS, products
   const q = sequelize.getQueryInterface();
   const [{ n }] = await sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM products', { type: QueryTypes.SELECT });
   if (Number(n) >= products) {
-    console.log(`The bench store already has ${n} products; nothing to do.`);
+    console.log(`The bench store already has ${n} products.`);
+    await generateShoppers(platform, BENCH_USERS, await hashPassword('bench-seller-password'), new SingleBar({ format: '{task} [{bar}] {percentage}% | {value}/{total}', noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 }, Presets.shades_classic));
     return;
   }
   const random = rng(42);
@@ -129,9 +131,41 @@ export async function generate(platform: Platform, shops = BENCH_SHOPS, products
   }
   bar.stop();
   await sequelize.query("UPDATE shops SET product_count = (SELECT COUNT(*) FROM products WHERE products.shop_id = shops.id) WHERE slug LIKE 'bench-shop-%'");
+  await generateShoppers(platform, BENCH_USERS, passwordHash, bar);
   // Fresh statistics, so the planners pick the catalog indexes from the first request on. PostgreSQL also
   // needs a VACUUM after a bulk load: without the visibility map its index-only scans visit the heap.
   await sequelize.query(sequelize.getDialect() === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
+}
+
+/** BENCH_USERS customers (`bench_buyer_<n>`), in bulk inserts of CHUNK rows, each chunk its own transaction. */
+async function generateShoppers(platform: Platform, count: number, passwordHash: string, bar: SingleBar): Promise<void> {
+  const { sequelize } = platform;
+  const q = sequelize.getQueryInterface();
+  const [{ n }] = await sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE username LIKE 'bench_buyer_%'", { type: QueryTypes.SELECT });
+  const have = Number(n);
+  if (have >= count) return;
+  const now = new Date();
+  bar.start(count, have, { task: 'users   ' });
+  for (let start = have; start < count; start += CHUNK) {
+    const size = Math.min(CHUNK, count - start);
+    const rows = Array.from({ length: size }, (_, i) => ({
+      username: `bench_buyer_${start + i}`,
+      email: `bench-buyer-${start + i}@bench.agora.local`,
+      first_name: 'Bench',
+      last_name: `Buyer ${start + i}`,
+      display_name: `Bench Buyer ${start + i}`,
+      password_hash: passwordHash,
+      birth_date: '1990-01-01',
+      role: 'customer',
+      guardian_confirmed: false,
+      email_verified_at: now,
+      created_at: now,
+      updated_at: now,
+    }));
+    await sequelize.transaction(async (transaction) => q.bulkInsert('users', rows, { transaction }));
+    bar.update(start + size);
+  }
+  bar.stop();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
