@@ -3,6 +3,7 @@ import type { PluginContext, ExportItem, Person, Retained } from '@agora/core';
 import { Address } from './models/address';
 import { Cart } from './models/cart';
 import { CartItem } from './models/cart-item';
+import { CartVariantItem } from './models/product-variant';
 import { CheckoutGroup } from './models/checkout-group';
 import { Order } from './models/order';
 import { OrderItem } from './models/order-item';
@@ -122,7 +123,15 @@ export function registerOrderPrivacy(ctx: PluginContext): void {
     async exportPage(person) {
       const cart = person.userId ? await Cart.findOne({ where: { user_id: person.userId } }) : null;
       const items = cart ? await CartItem.findAll({ where: { cart_id: cart.id }, order: [['product_id', 'ASC']] }) : [];
-      return { items: items.map((i) => ({ group: 'Cart', id: i.product_id, data: { product_id: i.product_id, quantity: i.quantity, added_at: i.created_at } })), done: true };
+      // Lines of one variant of a product (size M...) are kept apart from the product's own lines.
+      const variants = cart ? await CartVariantItem.findAll({ where: { cart_id: cart.id }, order: [['variant_id', 'ASC']] }) : [];
+      return {
+        items: [
+          ...items.map((i) => ({ group: 'Cart', id: i.product_id, data: { product_id: i.product_id, quantity: i.quantity, added_at: i.created_at } })),
+          ...variants.map((i) => ({ group: 'Cart', id: `variant-${i.variant_id}`, data: { variant_id: i.variant_id, quantity: i.quantity, added_at: i.created_at } })),
+        ],
+        done: true,
+      };
     },
   });
 
@@ -203,7 +212,7 @@ export function registerOrderPrivacy(ctx: PluginContext): void {
     async erasePage(person) {
       const cart = person.userId ? await Cart.findOne({ where: { user_id: person.userId } }) : null;
       if (!cart) return { removed: [], anonymized: [], retained: [], done: true };
-      const n = await CartItem.destroy({ where: { cart_id: cart.id } });
+      const n = (await CartItem.destroy({ where: { cart_id: cart.id } })) + (await CartVariantItem.destroy({ where: { cart_id: cart.id } }));
       await cart.destroy();
       return { removed: [`Cart${n ? ` (${n} item${n === 1 ? '' : 's'})` : ''}`], anonymized: [], retained: [], done: true };
     },
