@@ -7,6 +7,7 @@ import type { ShopsSettings } from './settings';
 import { registerOrderCapabilities } from './order-capabilities';
 import { registerOrderPrivacy } from './privacy-orders';
 import { registerOrderMailPrivacy } from './privacy-order-mail';
+import { registerCommercePrivacy } from './privacy-commerce';
 import { declareShopsPrivacy } from './privacy-declarations';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
@@ -47,6 +48,7 @@ export function setupOrders(ctx: PluginContext): void {
   registerOrderPrivacy(ctx);
   // After the orders eraser, so it runs first: mail about the person's orders sent to others (privacy-order-mail.ts).
   registerOrderMailPrivacy(ctx);
+  registerCommercePrivacy(ctx);
   declareShopsPrivacy(ctx);
 
   const manual = new ManualGateway(settings);

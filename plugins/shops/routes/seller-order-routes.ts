@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { Op, type WhereOptions } from 'sequelize';
-import { type PluginContext, requireUser, notFound, formatMoney, pageFrom, pager, parseForm, type FieldErrors } from '@agora/core';
-import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
-import { Shop } from '../models/shop';
+import { type PluginContext, requireUser, notFound, formatMoney, parseForm, type FieldErrors } from '@agora/core';
+import { Order, type OrderStatus } from '../models/order';
 import { findGateway } from '../payments/gateways';
 import { MANUAL_GATEWAY_ID } from '../payments/manual-gateway';
 import { REFUNDABLE, REFUND_LABELS } from '../payments/refunds';
@@ -15,6 +13,8 @@ import { addOrderNote } from '../services/order-notes';
 import { RefundProblem, markOrderPaid, refundOrder, refundableLeft, settleGroup } from '../services/order-payments';
 import { IllegalTransition, ORDER_TRANSITIONS, STATUS_LABELS, moveOrder } from '../services/order-state';
 import { sellerShopOf, shopIdsOf } from '../services/shop-access';
+import { orderSearchQuery } from '../forms/order-search-form';
+import { csvLink, filtersFrom, ordersCsv, searchOrders, sendCsv } from '../services/order-search';
 
 const PER_PAGE = 30;
 
@@ -77,25 +77,19 @@ export function sellerOrderRoutes(ctx: PluginContext): void {
     );
   };
 
+  // The list: search by number or buyer, status and dates (GET, paginated), and the same orders as CSV.
   router.get('/seller/orders', ...guard, async (req, res) => {
-    const status = ORDER_STATUSES.find((s) => s === req.query.status);
-    const where: WhereOptions<Order> = {
-      ...(req.orderShopIds ? { shop_id: { [Op.in]: req.orderShopIds } } : {}),
-      ...(status ? { status } : {}),
-    };
-    const page = pageFrom(req.query, PER_PAGE);
-    const { rows, count } = await Order.findAndCountAll({ where, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: page.perPage, offset: page.offset });
-    const shops = await Shop.findAll({ where: { id: [...new Set(rows.map((o) => o.shop_id))] }, attributes: ['id', 'name', 'slug'] });
+    const found = await searchOrders(req.query, req.orderShopIds, PER_PAGE);
     await res.renderPage('shops/orders/seller-list', {
       title: 'Orders',
-      orders: rows.map((order) => ({ order, shop: shops.find((s) => s.id === order.shop_id) })),
-      status: status ?? '',
-      statuses: ORDER_STATUSES,
-      statusLabels: STATUS_LABELS,
-      pager: pager('/seller/orders', req.query as Record<string, unknown>, { page: page.page, perPage: PER_PAGE, total: count, noun: 'orders' }),
-      manyShops: !req.orderShopIds || req.orderShopIds.length > 1,
+      search: { ...found, action: '/seller/orders', csv: csvLink('/seller/orders.csv', found.applied), orderUrl: '/seller/orders/', manyShops: !req.orderShopIds || req.orderShopIds.length > 1 },
       navShop: await navShop(req),
     });
+  });
+
+  router.get('/seller/orders.csv', ...guard, async (req, res) => {
+    const { filters } = filtersFrom(orderSearchQuery.parse(req.query), req.orderShopIds);
+    await sendCsv(res, `orders-${new Date().toISOString().slice(0, 10)}.csv`, ordersCsv(filters));
   });
 
   router.get('/seller/orders/:number', ...guard, async (req, res) => renderOrder(req, res, await managedOrder(req)));

@@ -1,4 +1,5 @@
 import { QueryTypes } from 'sequelize';
+import { productsCsv, sendCsv } from '../services/order-search';
 import type { Request, Response } from 'express';
 import { type PluginContext, requireUser, forbidden, notFound, pageFrom, pager, type FieldErrors } from '@agora/core';
 import { Announcement } from '../models/announcement';
@@ -123,6 +124,11 @@ export function sellerRoutes(ctx: PluginContext): void {
       products: rows,
       pager: pager('/seller/products', {}, { page: page.page, perPage: page.perPage, total: count, noun: 'products' }),
     });
+  });
+
+  router.get('/seller/products.csv', ...seller, async (req, res) => {
+    const shop = shopOf(req);
+    await sendCsv(res, `products-${shop.slug}-${new Date().toISOString().slice(0, 10)}.csv`, productsCsv(shop.id));
   });
 
   const kept = new KeptUploads(ctx);
