@@ -24,7 +24,7 @@ describe('follows: hearts on product cards, back in stock, and favourites told b
   };
   const favourite = async (who: { agent: Agent }, product: Product) =>
     expect((await postFrom(who.agent, `/products/${product.slug}`, `/follows/products/${product.id}/favourite`)).status).to.equal(303);
-  const editFields = (p: Product, fields: Record<string, string>) => ({ title: p.title, slug: p.slug, price: (p.price / 100).toFixed(2), status: 'published', ...fields });
+  const editFields = (p: Product, fields: Record<string, string>) => ({ title: p.title, slug: p.slug, price: (p.price / 100).toFixed(2), status: 'published' as const, ...fields });
   /** Email windows end now: their delayed email jobs become due. */
   const endWindows = async () => {
     await t.platform.jobs.idle(20_000);
