@@ -60,9 +60,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DEMO_SEED: '0',
     SMTP_URL: smtp?.url ?? '',
     BASE_URL: 'http://agora.test',
-    // With REDIS_URL (the PostgreSQL run of .ci/run), every test store keeps its sessions, jobs and bus apart on the
-    // one Redis: a prefix of its own, the same across a restart on its database.
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Every test store keeps its Redis keys (sessions, jobs, bus) apart on one Redis: a prefix of its own, the same
+    // across a restart on its database. TEST_APPS_ON_REDIS=1 starts every test app on REDIS_URL.
+    ...(process.env.TEST_APPS_ON_REDIS === '1' && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     REDIS_PREFIX: `agora-test-${crypto.createHash('sha256').update(db.url).digest('hex').slice(0, 12)}:`,
     ...options.env,
   });
