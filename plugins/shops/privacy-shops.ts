@@ -31,7 +31,7 @@ export function registerShopPrivacy(ctx: PluginContext): void {
         items: memberships.flatMap((m) => {
           const s = byId.get(m.shop_id);
           if (!s) return [];
-          return [{ group: 'Shops you run', id: s.id, data: { name: s.name, slug: s.slug, location: s.location, role: m.role, currency: s.currency, created_at: s.created_at } }];
+          return [{ group: 'Shops you run', id: s.id, data: { name: s.name, slug: s.slug, location: s.location, legal_name: s.legal_name, legal_address: s.legal_address, role: m.role, currency: s.currency, created_at: s.created_at } }];
         }),
         done: memberships.length < PAGE,
       };
@@ -54,6 +54,9 @@ export function registerShopPrivacy(ctx: PluginContext): void {
             {
               owner_id: null,
               location: '',
+              // Issued invoices keep the details they were issued with (privacy-commerce.ts).
+              legal_name: '',
+              legal_address: '',
               vacation_mode: true,
               vacation_message: 'This shop is closed.',
               product_count: 0,

@@ -23,7 +23,7 @@ export class Shop extends Model<InferAttributes<Shop>, InferCreationAttributes<S
   declare payout_account: CreationOptional<string | null>;
   /** Whether the provider says the payout account may receive money. */
   declare payout_enabled: CreationOptional<boolean>;
-  /** The seller's legal details, printed on invoices (the shop's name when empty). */
+  /** The seller's published business details, printed on invoices (the shop's name when empty); blanked by the shops eraser. */
   declare legal_name: CreationOptional<string>;
   declare legal_address: CreationOptional<string>;
   declare vat_number: CreationOptional<string>;
@@ -51,8 +51,8 @@ export class Shop extends Model<InferAttributes<Shop>, InferCreationAttributes<S
         product_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         payout_account: { type: DataTypes.STRING(255), allowNull: true },
         payout_enabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-        legal_name: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '', personal: true },
-        legal_address: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '', personal: true },
+        legal_name: { type: DataTypes.STRING(200), allowNull: false, defaultValue: '' },
+        legal_address: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '' },
         vat_number: { type: DataTypes.STRING(40), allowNull: false, defaultValue: '' },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
