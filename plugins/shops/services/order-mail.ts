@@ -6,6 +6,8 @@ import type { Refund } from '../models/refund';
 import { OrderItem } from '../models/order-item';
 import type { OrderNote } from '../models/order-note';
 import { Shop } from '../models/shop';
+import { Invoice } from '../models/invoice';
+import { invoicePath } from '../routes/invoice-routes';
 import { ShopMember } from '../models/shop-member';
 import { countryName } from './countries';
 import { groupPath } from './order-links';
@@ -123,8 +125,14 @@ export async function sendStatusMail(ctx: Ctx, order: Order, to: OrderStatus): P
     userId: order.buyer_id ?? undefined,
     subject: `Order ${order.number}: ${STATUS_LABELS[to].toLowerCase()}`,
     template: 'shops/mail/order-status',
-    data: { money: formatMoney, order, shop, status: to, label: STATUS_LABELS[to], link: buyerLink(ctx, order, group.reference) },
+    data: { money: formatMoney, order, shop, status: to, label: STATUS_LABELS[to], link: buyerLink(ctx, order, group.reference), invoiceLink: await invoiceLinkOf(ctx, order) },
   });
+}
+
+/** The paid order's invoice (issued in the payment's transaction), as a link the buyer can open, guest or not. */
+async function invoiceLinkOf(ctx: Ctx, order: Order): Promise<string | null> {
+  const invoice = await Invoice.findOne({ where: { order_id: order.id, kind: 'invoice' }, attributes: ['id', 'buyer_id'] });
+  return invoice ? invoicePath(ctx.config.sessionSecret, invoice) : null;
 }
 
 /** Tells the buyer a refund was made: how much, why, and what was refunded in all. */
