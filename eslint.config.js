@@ -25,7 +25,7 @@ const publicApiOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test-data/', 'public/', 'themes/*/public/', 'plugins/*/public/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'test-data/', 'public/', 'themes/*/public/', 'plugins/*/public/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { scryptCost } from './auth/passwords';
 
 /** Raised when the environment holds a value Agora cannot run with; server.ts prints its one line. */
 export class ConfigError extends Error {}
@@ -95,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  try {
+    scryptCost(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const dataDir = path.resolve(projectDir, e.DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true });
   const uploadsDir = path.join(dataDir, 'uploads');

@@ -14,7 +14,12 @@ export function scryptCost(env: NodeJS.ProcessEnv = process.env): number {
   return cost;
 }
 
-const PARAMS = { N: 2 ** scryptCost(), r: 8, p: 1 } satisfies ScryptOptions;
+let params: ScryptOptions | undefined;
+/** Read on first use, not at import, so a bad PASSWORD_SCRYPT_COST is reported by loadConfig as one clear line. */
+function hashParams(): ScryptOptions {
+  params ??= { N: 2 ** scryptCost(), r: 8, p: 1 };
+  return params;
+}
 const KEY_LENGTH = 64;
 
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
@@ -27,6 +32,7 @@ function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<
 /** `scrypt$N$r$p$salt$hash`, so the cost can be raised later without breaking stored hashes. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
+  const PARAMS = hashParams();
   const key = await derive(password, salt, PARAMS);
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }

@@ -32,6 +32,10 @@ describe('configuration from the environment', () => {
     expect(configError({ SMTP_URL: 'http://mail.example.test' }).message).to.equal('SMTP_URL: must be a URL starting with smtp:// or smtps://');
   });
 
+  it('refuses a scrypt cost below 15 outside the test suite in one line', () => {
+    expect(configError({ NODE_ENV: 'production', PASSWORD_SCRYPT_COST: '10' }).message).to.equal('PASSWORD_SCRYPT_COST must be a whole number from 15 to 20');
+  });
+
   it('keeps every message to one line', () => {
     const bad: Array<Record<string, string>> = [{ PORT: 'x' }, { DATABASE_URL: 'x' }, { SMTP_URL: 'x' }, { SESSION_SECRET: 'short' }, { ADMIN_EMAIL: 'nope' }];
     for (const env of bad) {

@@ -42,7 +42,7 @@ export class Invoice extends Model<InferAttributes<Invoice>, InferCreationAttrib
         data: encryptedAttribute({ allowNull: false, personal: true }),
         issued_at: { type: DataTypes.DATE, allowNull: false },
       },
-      { sequelize, tableName: 'invoices', modelName: 'Invoice', timestamps: false },
+      { sequelize, tableName: 'invoices', modelName: 'Invoice', indexes: [{ name: 'invoices_shop_kind_sequence', unique: true, fields: ['shop_id', 'kind', 'sequence'] }, { name: 'invoices_refund_unique', unique: true, fields: ['refund_id'] }], timestamps: false },
     );
   }
 }

@@ -19,7 +19,7 @@ export class ProductAttribute extends Model<InferAttributes<ProductAttribute>, I
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'product_attributes', modelName: 'ProductAttribute', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+      { sequelize, tableName: 'product_attributes', modelName: 'ProductAttribute', indexes: [{ name: 'product_attributes_shop_name', unique: true, fields: ['shop_id', 'name'] }], underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     );
   }
 }
@@ -39,7 +39,7 @@ export class ProductAttributeValue extends Model<InferAttributes<ProductAttribut
         value: { type: DataTypes.STRING(60), allowNull: false },
         position: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       },
-      { sequelize, tableName: 'product_attribute_values', modelName: 'ProductAttributeValue', timestamps: false },
+      { sequelize, tableName: 'product_attribute_values', modelName: 'ProductAttributeValue', indexes: [{ name: 'product_attribute_values_unique', unique: true, fields: ['attribute_id', 'value'] }], timestamps: false },
     );
   }
 }

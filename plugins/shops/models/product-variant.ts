@@ -45,7 +45,7 @@ export class ProductVariant extends Model<InferAttributes<ProductVariant>, Infer
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'product_variants', modelName: 'ProductVariant', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+      { sequelize, tableName: 'product_variants', modelName: 'ProductVariant', indexes: [{ name: 'product_variants_combination', unique: true, fields: ['product_id', 'combination'] }, { name: 'product_variants_shop_sku', unique: true, fields: ['shop_id', 'sku'] }], underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     );
   }
 }

@@ -27,7 +27,7 @@ export class TaxRate extends Model<InferAttributes<TaxRate>, InferCreationAttrib
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'tax_rates', modelName: 'TaxRate', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+      { sequelize, tableName: 'tax_rates', modelName: 'TaxRate', indexes: [{ name: 'tax_rates_country_class', unique: true, fields: ['country', 'tax_class'] }], underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     );
   }
 }

@@ -12,6 +12,13 @@ import { schemaDrift } from './model-schema-compare';
  */
 const DATABASE_ONLY = new Set(['Product: column products.search_vector is not in the model']);
 
+/**
+ * Encrypted columns (core's encryptedAttribute) hold TEXT ciphertext. On PostgreSQL their migrations widen
+ * them to TEXT; on SQLite they keep their declared type, which SQLite does not enforce (no length limit, and a
+ * non-numeric string stays TEXT under DATE's affinity), because changing it would rebuild whole tables.
+ */
+const ENCRYPTED_ON_SQLITE = /^\w+\.\w+ \((users\.birth_date|addresses\.(line1|line2|city|postcode|phone)|orders\.(ship_line1|ship_line2|ship_city|ship_postcode|phone))\): model type text, database (DATE|VARCHAR\(\d+\))$/;
+
 /** Plugins that define models: every bundled plugin, and the fixtures that can be activated. */
 function pluginsWithModels(): string[] {
   const bundled = fs.readdirSync(path.join(rootDir, 'plugins')).filter((n) => fs.existsSync(path.join(rootDir, 'plugins', n, 'plugin.json')));
@@ -37,7 +44,7 @@ describe('every model matches its migrated table (columns, types, nullability, i
     const models = Object.values(sequelize.models);
     expect(models.length, 'core, shops and the fixtures define models').to.be.above(20);
     const problems: string[] = [];
-    for (const model of models) problems.push(...(await schemaDrift(model, queryInterface, usePostgres ? 'postgres' : 'sqlite')).filter((p) => !DATABASE_ONLY.has(p)));
+    for (const model of models) problems.push(...(await schemaDrift(model, queryInterface, usePostgres ? 'postgres' : 'sqlite')).filter((p) => !DATABASE_ONLY.has(p) && (usePostgres || !ENCRYPTED_ON_SQLITE.test(p))));
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 });
