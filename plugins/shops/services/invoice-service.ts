@@ -91,6 +91,19 @@ async function issue(kind: InvoiceKind, order: Order, refund: Refund | null, bui
   );
 }
 
+/** What an invoice and a credit note both begin with: the document, the order it is about and the seller. */
+function documentHeader(kind: 'invoice' | 'credit_note', number: string, order: Order, shop: Shop | null) {
+  return {
+    kind,
+    number,
+    issuedAt: new Date().toISOString(),
+    orderNumber: order.number,
+    orderDate: order.created_at.toISOString(),
+    currency: order.currency,
+    seller: sellerOf(shop),
+  } as const;
+}
+
 /** The invoice of an order just paid, in the payment's transaction; an order that has one keeps it. */
 export async function issueInvoice(orderId: number, transaction: Transaction): Promise<Invoice | null> {
   if (await Invoice.findOne({ where: { order_id: orderId, kind: 'invoice' }, attributes: ['id'], transaction })) return null;
@@ -102,13 +115,7 @@ export async function issueInvoice(orderId: number, transaction: Transaction): P
     order,
     null,
     async (number) => ({
-      kind: 'invoice',
-      number,
-      issuedAt: new Date().toISOString(),
-      orderNumber: order.number,
-      orderDate: order.created_at.toISOString(),
-      currency: order.currency,
-      seller: sellerOf(shop),
+      ...documentHeader('invoice', number, order, shop),
       buyer: buyerOf(order),
       lines: items.map((i) => ({ title: i.title, quantity: i.quantity, unitPrice: i.unit_price, amount: i.line_total, discount: i.discount, rate: i.tax_rate, tax: i.tax_amount })),
       shippingMethod: order.shipping_method,
@@ -153,13 +160,7 @@ export async function issueCreditNote(refundId: number, transaction: Transaction
     order,
     refund,
     async (number) => ({
-      kind: 'credit_note',
-      number,
-      issuedAt: new Date().toISOString(),
-      orderNumber: order.number,
-      orderDate: order.created_at.toISOString(),
-      currency: order.currency,
-      seller: sellerOf(shop),
+      ...documentHeader('credit_note', number, order, shop),
       buyer: issued?.buyer ?? buyerOf(order),
       lines: [{ title: `Refund on order ${order.number}`, quantity: 1, unitPrice: refund.amount, amount: refund.amount, discount: 0, rate: 0, tax: taxTotal }],
       shippingMethod: order.shipping_method,
