@@ -10,7 +10,7 @@ export const requireUser: RequestHandler = (req, res, next) => {
 };
 
 /** The capability check for routes that act on no particular object (object checks call `can` with it). */
-export function requireCapability(capabilities: Capabilities, capability: string): RequestHandler {
+export function requireCapability(capabilities: Pick<Capabilities, 'can'>, capability: string): RequestHandler {
   return (req, res, next) => {
     if (!req.user) return requireUser(req, res, next);
     capabilities

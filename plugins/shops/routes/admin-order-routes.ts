@@ -1,5 +1,4 @@
-import type { RequestHandler } from 'express';
-import { forbidden, requireUser, type PluginContext } from '@agora/core';
+import { requireCapability, type PluginContext } from '@agora/core';
 import { orderSearchQuery } from '../forms/order-search-form';
 import { csvLink, filtersFrom, ordersCsv, searchOrders, sendCsv } from '../services/order-search';
 
@@ -8,13 +7,7 @@ const CAP = 'shops.orders.manage_all';
 
 /** The admin's order search across every shop (`/admin/orders`) and its CSV; each order opens on the seller side, which admins may run. */
 export function adminOrderRoutes(ctx: PluginContext): void {
-  const mayManage: RequestHandler = (req, _res, next) => {
-    ctx.capabilities
-      .can(req.user, CAP)
-      .then((ok) => next(ok ? undefined : forbidden()))
-      .catch(next);
-  };
-  const guard = [requireUser, mayManage];
+  const guard = [requireCapability(ctx.capabilities, CAP)];
 
   ctx.router.get('/admin/orders', ...guard, async (req, res) => {
     const found = await searchOrders(req.query, undefined, PER_PAGE, '/admin/orders');

@@ -1,7 +1,7 @@
-import type { RequestHandler, Response } from 'express';
+import type { Response } from 'express';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
-import { type PluginContext, requireUser, forbidden, notFound, parseForm, type FieldErrors } from '@agora/core';
+import { type PluginContext, requireCapability, notFound, parseForm, type FieldErrors } from '@agora/core';
 import { Announcement } from '../models/announcement';
 import { escapeHtml } from '../services/text';
 import { idParam } from './upload-helpers';
@@ -16,13 +16,7 @@ export function announcementRoutes(ctx: PluginContext): void {
   const { router } = ctx;
   const CAP = 'shops.announcements.manage';
   ctx.admin.menu({ id: 'shops-announcements', label: 'Announcements', href: '/admin/announcements', capability: CAP, order: 40 });
-  const mayManage: RequestHandler = (req, _res, next) => {
-    ctx.capabilities
-      .can(req.user, CAP)
-      .then((ok) => next(ok ? undefined : forbidden()))
-      .catch(next);
-  };
-  const guard = [requireUser, mayManage];
+  const guard = [requireCapability(ctx.capabilities, CAP)];
 
   const page = async (res: Response, values: Record<string, unknown> = {}, errors: FieldErrors = {}, status = 200) => {
     const announcements = await Announcement.findAll({ order: [['created_at', 'DESC'], ['id', 'DESC']], limit: 100 });

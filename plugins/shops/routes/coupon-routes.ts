@@ -1,6 +1,6 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Op, UniqueConstraintError } from 'sequelize';
-import { type PluginContext, requireUser, forbidden, notFound, parseForm, formatMoney, type FieldErrors } from '@agora/core';
+import { type PluginContext, requireCapability, notFound, parseForm, formatMoney, type FieldErrors } from '@agora/core';
 import { unknownFields } from '../forms/cart-form';
 import { COUPON_FIELDS, couponSchema, type CouponInput } from '../forms/coupon-form';
 import { Coupon } from '../models/coupon';
@@ -48,13 +48,7 @@ export function couponRoutes(ctx: PluginContext): void {
   const CAP = 'shops.coupons.manage_platform';
   caps.register(CAP, 'Make platform coupons (the platform pays the discount)', ['admin']);
   ctx.admin.menu({ id: 'shops-coupons', label: 'Coupons', href: '/admin/coupons', capability: CAP, order: 41 });
-  const mayManage: RequestHandler = (req, _res, next) => {
-    caps
-      .can(req.user, CAP)
-      .then((ok) => next(ok ? undefined : forbidden()))
-      .catch(next);
-  };
-  const admin = [requireUser, mayManage];
+  const admin = [requireCapability(ctx.capabilities, CAP)];
   const seller = requireSellerShop(caps.can);
 
   const sellerScope = async (req: Request): Promise<Scope> => {

@@ -1,6 +1,6 @@
-import type { RequestHandler, Response } from 'express';
+import type { Response } from 'express';
 import { z } from 'zod';
-import { type PluginContext, requireUser, forbidden, notFound, parseForm, type FieldErrors } from '@agora/core';
+import { type PluginContext, requireCapability, notFound, parseForm, type FieldErrors } from '@agora/core';
 import { unknownFields } from '../forms/cart-form';
 import { text } from '../forms/fields';
 import { TAX_CLASSES, TAX_CLASS_LABELS, TaxRate } from '../models/tax-rate';
@@ -29,13 +29,7 @@ export function taxRoutes(ctx: PluginContext): void {
   const CAP = 'shops.tax.manage';
   ctx.capabilities.register(CAP, 'Edit the tax rates of the marketplace', ['admin']);
   ctx.admin.menu({ id: 'shops-tax', label: 'Tax rates', href: '/admin/tax', capability: CAP, order: 42 });
-  const mayManage: RequestHandler = (req, _res, next) => {
-    ctx.capabilities
-      .can(req.user, CAP)
-      .then((ok) => next(ok ? undefined : forbidden()))
-      .catch(next);
-  };
-  const guard = [requireUser, mayManage];
+  const guard = [requireCapability(ctx.capabilities, CAP)];
 
   const page = async (res: Response, values: Record<string, unknown> = {}, errors: FieldErrors = {}, status = 200) => {
     const rates = await TaxRate.findAll({ order: [['country', 'ASC'], ['rate', 'DESC'], ['tax_class', 'ASC']] });
