@@ -2,36 +2,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ADMIN } from '../../helpers/app';
 import { hasChromium, startBrowserApp, type BrowserApp } from '../../helpers/browser';
 import { DEMO_SHOPS } from '../../../plugins/shops/demo/demo-data';
 import { DEMO_BUYER } from '../../../plugins/shops/demo-orders';
 import { shopModels } from '../../plugins/shops/shop-models';
-import { axeViolations } from './axe-walk';
+import { axeViolations, loggedIn, WIDTHS } from './axe-walk';
 
 /**
  * The store as its three kinds of users see it, in Chromium at a desktop width and a phone's: on every page
  * nothing scrolls sideways and axe-core finds nothing at WCAG 2.1 A/AA (any impact). With SCREENSHOTS=<folder> set,
  * each page is also saved there as <width>-<name>.png (how the README's pictures are made).
  */
-const WIDTHS = [1280, 390] as const;
 const shotsDir = process.env.SCREENSHOTS;
 
 interface Problem {
   page: string;
   width: number;
   what: string;
-}
-
-async function loggedIn(browser: Browser, url: string, login: string, password: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Email or username').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
 }
 
 /** Visits each page at each width; records sideways scrolling, axe's WCAG 2.1 AA findings and bad statuses. */
