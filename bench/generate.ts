@@ -1,7 +1,9 @@
 /**
  * Fills the benchmark store with BENCH_SHOPS shops (1,000), BENCH_PRODUCTS products (100,000) and BENCH_USERS
- * shoppers (100,000) in bulk inserts, with a progress bar. Orders and reviews at marketplace size are not
- * generated yet. Run: `npm run bench:generate` (SQLite in data/bench, or DATABASE_URL).
+ * shoppers (100,000) in bulk inserts, with a progress bar; `npm run bench:generate` then grows it to a
+ * marketplace: BENCH_ORDERS orders (1,000,000, bench/generate-orders.ts) and BENCH_REVIEWS reviews
+ * (1,000,000, bench/generate-reviews.ts). Each stage resumes where an interrupted run stopped.
+ * Run: `npm run bench:generate` (SQLite in data/bench or BENCH_DATA_DIR, or DATABASE_URL).
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { QueryTypes } from 'sequelize';
@@ -9,21 +11,19 @@ import { createPlatform, startPlatform, stopPlatform } from '../core/create-plat
 import { hashPassword } from '../core/auth/passwords';
 import type { Platform } from '../core/platform';
 import { benchConfig, BENCH_PRODUCTS, BENCH_SHOPS, BENCH_USERS } from './bench-config';
+import { generateOrders } from './generate-orders';
+import { generateReviews } from './generate-reviews';
+import { rng } from './generate-support';
+
+/** The marketplace's history, made by `npm run bench:generate` (not by `npm run bench`, which needs only the catalog). */
+export const BENCH_ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
+export const BENCH_REVIEWS = Number(process.env.BENCH_REVIEWS ?? 1_000_000);
 
 const CATEGORIES = ['Ceramics', 'Jewellery', 'Prints', 'Textiles', 'Woodwork', 'Candles', 'Stationery', 'Toys', 'Leather', 'Glass'];
 const ADJECTIVES = ['Handmade', 'Rustic', 'Vintage', 'Minimal', 'Bold', 'Tiny', 'Large', 'Hand-painted', 'Organic', 'Classic', 'Modern', 'Speckled'];
 const NOUNS = ['mug', 'bowl', 'necklace', 'poster', 'scarf', 'spoon', 'candle', 'notebook', 'wallet', 'vase', 'ring', 'blanket', 'card', 'puzzle', 'lamp'];
 const TAGS = ['gift', 'eco', 'blue', 'red', 'green', 'wedding', 'kitchen', 'kids', 'office', 'summer', 'winter', 'sale'];
 const CHUNK = 1000;
-
-/** A small deterministic random generator, so two runs make the same catalog. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 export async function generate(platform: Platform, shops = BENCH_SHOPS, products = BENCH_PRODUCTS): Promise<void> {
   const { sequelize } = platform;
@@ -168,11 +168,32 @@ async function generateShoppers(platform: Platform, count: number, passwordHash:
   bar.stop();
 }
 
+function progressBar(): SingleBar {
+  return new SingleBar({ format: '{task} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 }, Presets.shades_classic);
+}
+
+/** Orders and reviews at marketplace size on top of the catalog, then fresh planner statistics. */
+export async function generateMarketplace(platform: Platform, orders = BENCH_ORDERS, reviews = BENCH_REVIEWS): Promise<void> {
+  const { sequelize } = platform;
+  await generateOrders(platform, orders, progressBar());
+  if (platform.plugins.isActive('reviews')) await generateReviews(platform, reviews, progressBar());
+  else console.log('The reviews plugin is not active: no reviews generated.');
+  await sequelize.query(sequelize.getDialect() === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const platform = await createPlatform(benchConfig());
-  await startPlatform(platform, ['shops']);
+  platform.plugins.discover();
+  // Every bundled plugin, as the bench and a real store run: reviews' tables take the generated reviews.
+  const bundled = platform.plugins.list().filter((p) => p.source === 'bundled').map((p) => p.manifest.name);
+  await startPlatform(platform, bundled);
+  for (const name of bundled) if (!platform.plugins.isActive(name)) await platform.plugins.activate(name);
+  const seconds = (from: number) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
   const started = Date.now();
   await generate(platform);
-  console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(`Catalog and shoppers: ${seconds(started)}.`);
+  const history = Date.now();
+  await generateMarketplace(platform);
+  console.log(`Orders and reviews: ${seconds(history)}. Done in ${seconds(started)}.`);
   await stopPlatform(platform);
 }
