@@ -34,6 +34,10 @@ export const shopsSettingsSchema = z.object({
   pricesIncludeTax: z.boolean().default(true),
   /** The tax class shipping is charged in. */
   shippingTaxClass: z.enum(TAX_CLASSES, { message: 'Choose a tax class' }).default('standard'),
+  /** Digital goods (docs/shops-digital.md): what a product's download link allows unless its seller says otherwise. */
+  downloadLimit: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0, 'Cannot be negative').max(1000, 'At most 1000').default(5),
+  downloadDays: z.number({ message: 'Enter a whole number of days' }).int('Enter a whole number of days').min(0, 'Cannot be negative').max(3650, 'At most 3650 days').default(30),
+  downloadMaxMegabytes: z.number({ message: 'Enter a whole number of megabytes' }).int('Enter a whole number of megabytes').min(1, 'At least 1 MB').max(500, 'At most 500 MB').default(50),
 });
 
 export type ShopsSettings = z.infer<typeof shopsSettingsSchema>;
@@ -57,6 +61,9 @@ export function defineShopsSettings(ctx: PluginContext): void {
       { key: 'baseCountry', label: 'Store country', type: 'select', choices: [...COUNTRY_CHOICES], help: 'Checkout starts with this country until the buyer has a saved address; the cart estimates tax at its rates.' },
       { key: 'pricesIncludeTax', label: 'Prices are entered including tax', type: 'checkbox', help: 'Checked: the tax is inside the prices shown. Unchecked: tax is added at checkout at the delivery country’s rate. Rates are at Tax rates (/admin/tax).' },
       { key: 'shippingTaxClass', label: 'Tax class of shipping', type: 'select', choices: TAX_CLASSES.map((c) => ({ value: c, label: TAX_CLASS_LABELS[c] })) },
+      { key: 'downloadLimit', label: 'Downloads per purchased file', type: 'number', help: 'How many times a buyer may download each file they paid for, unless the seller sets it for the product. 0: no limit.' },
+      { key: 'downloadDays', label: 'Days a download link works', type: 'number', help: 'Counted from the payment, unless the seller sets it for the product. 0: the link does not expire.' },
+      { key: 'downloadMaxMegabytes', label: 'Largest file a seller may sell as a download (MB)', type: 'number' },
     ],
   });
 }

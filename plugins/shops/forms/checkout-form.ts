@@ -47,27 +47,38 @@ const addressFields = {
   country: text(2).transform((v) => v.toUpperCase()),
 };
 
-export const checkoutSchema = z
-  .object({
-    email: text(320, 'Enter your email address').pipe(z.email('Enter an email address like name@example.com')),
-    ...addressFields,
-    phone: text(40).refine((v) => v === '' || /^[+()\d][\d\s().\-/]{3,38}$/.test(v), 'Enter a phone number, or leave it empty'),
-    gateway: text(40, 'Choose how to pay'),
-    address_id: z.preprocess((v) => (v === undefined || v === '' || v === 'new' ? undefined : v), idField('a saved address').optional()),
-    save_address: z.preprocess((v) => v === 'on' || v === '1' || v === 'true', z.boolean()),
-    currency: z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.string().regex(/^[A-Z]{3}$/, 'Unknown currency').optional()),
-  })
+const checkoutFields = z.object({
+  email: text(320, 'Enter your email address').pipe(z.email('Enter an email address like name@example.com')),
+  ...addressFields,
+  phone: text(40).refine((v) => v === '' || /^[+()\d][\d\s().\-/]{3,38}$/.test(v), 'Enter a phone number, or leave it empty'),
+  gateway: text(40, 'Choose how to pay'),
+  address_id: z.preprocess((v) => (v === undefined || v === '' || v === 'new' ? undefined : v), idField('a saved address').optional()),
+  save_address: z.preprocess((v) => v === 'on' || v === '1' || v === 'true', z.boolean()),
+  currency: z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.string().regex(/^[A-Z]{3}$/, 'Unknown currency').optional()),
+});
+
+export const checkoutSchema = checkoutFields.superRefine((v, ctx) => {
+  if (v.address_id !== undefined) return;
+  const need: Array<[keyof typeof addressFields, string]> = [
+    ['name', 'Enter the name to deliver to'],
+    ['line1', 'Enter the street address'],
+    ['city', 'Enter the town or city'],
+    ['postcode', 'Enter the postcode'],
+  ];
+  for (const [key, message] of need) if (!v[key]) ctx.addIssue({ code: 'custom', path: [key], message });
+  if (!COUNTRY_CODES.has(v.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: 'Choose a country' });
+});
+
+/**
+ * The checkout of a cart that holds only downloads (docs/shops-digital.md): nothing is delivered, so no street
+ * address and no saved one, only the buyer's name and country, whose rate the VAT of digital goods is charged at.
+ */
+export const downloadCheckoutSchema = checkoutFields
   .superRefine((v, ctx) => {
-    if (v.address_id !== undefined) return;
-    const need: Array<[keyof typeof addressFields, string]> = [
-      ['name', 'Enter the name to deliver to'],
-      ['line1', 'Enter the street address'],
-      ['city', 'Enter the town or city'],
-      ['postcode', 'Enter the postcode'],
-    ];
-    for (const [key, message] of need) if (!v[key]) ctx.addIssue({ code: 'custom', path: [key], message });
-    if (!COUNTRY_CODES.has(v.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: 'Choose a country' });
-  });
+    if (!v.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'Enter your name (it goes on the invoice)' });
+    if (!COUNTRY_CODES.has(v.country)) ctx.addIssue({ code: 'custom', path: ['country'], message: 'Choose the country you live in' });
+  })
+  .transform((v) => ({ ...v, line1: '', line2: '', city: '', postcode: '', address_id: undefined, save_address: false }));
 
 export type CheckoutForm = z.infer<typeof checkoutSchema>;
 

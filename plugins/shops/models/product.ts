@@ -7,6 +7,8 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
   declare shop_id: number;
   declare title: string;
   declare slug: string;
+  /** The seller's stock-keeping unit, unique within the shop; optional (a CSV import matches rows by it). */
+  declare sku: CreationOptional<string | null>;
   declare description: CreationOptional<string>;
   declare price: number;
   declare compare_at_price: number | null;
@@ -29,6 +31,11 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
   declare price_from: CreationOptional<number | null>;
   /** Enabled variants: more than 0 means a buyer must choose one (the product's stock is then their sum). */
   declare variant_count: CreationOptional<number>;
+  /** Delivered as files (models/product-download.ts) after payment instead of a parcel: no shipping (docs/shops-digital.md). */
+  declare is_digital: CreationOptional<boolean>;
+  /** The seller's download limit and link lifetime in days for it; null: the store's settings. */
+  declare download_limit: CreationOptional<number | null>;
+  declare download_days: CreationOptional<number | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -47,6 +54,7 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
         shop_id: { type: DataTypes.INTEGER, allowNull: false },
         title: { type: DataTypes.STRING(200), allowNull: false },
         slug: { type: DataTypes.STRING(220), allowNull: false, unique: true },
+        sku: { type: DataTypes.STRING(64), allowNull: true },
         description: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
         price: { type: DataTypes.INTEGER, allowNull: false },
         compare_at_price: { type: DataTypes.INTEGER, allowNull: true },
@@ -62,10 +70,13 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
         tax_class: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'standard' },
         price_from: { type: DataTypes.INTEGER, allowNull: true },
         variant_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        is_digital: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        download_limit: { type: DataTypes.INTEGER, allowNull: true },
+        download_days: { type: DataTypes.INTEGER, allowNull: true },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'products', modelName: 'Product', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+      { sequelize, tableName: 'products', modelName: 'Product', indexes: [{ name: 'products_shop_sku', unique: true, fields: ['shop_id', 'sku'] }], underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
     );
   }
 }

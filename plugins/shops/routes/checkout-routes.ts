@@ -5,7 +5,8 @@ import { addressesOf } from '../services/address-book';
 import { CheckoutGroup } from '../models/checkout-group';
 import { availableGateways } from '../payments/gateways';
 import type { ShopsSettings } from '../settings';
-import { checkoutSchema, isCheckoutField, readCartFields } from '../forms/checkout-form';
+import { checkoutSchema, downloadCheckoutSchema, isCheckoutField, readCartFields } from '../forms/checkout-form';
+import { shipsParcels } from '../services/download-delivery';
 import { unknownFields } from '../forms/cart-form';
 import { buildCartView, type CartShopGroup, type CartView } from '../services/cart-service';
 import { cartStoreFor, type CartStore } from '../services/cart-store';
@@ -57,9 +58,11 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     // Coupons and tax for the country in the form (the buyer's saved one, else the store's): an estimate until placed.
     const country = typeof values.country === 'string' && COUNTRY_CODES.has(values.country) ? values.country : settings().baseCountry;
     const pricing = selection.currency ? (await cartPricing(req, view, settings(), country)).currencies.get(selection.currency) : undefined;
+    // A cart of only downloads asks for no address, only the buyer's name and country (docs/shops-digital.md).
+    const needsDelivery = selection.groups.some((g) => shipsParcels(g.lines));
     await res.renderPage(
       'shops/cart/checkout',
-      { title: 'Checkout', view, selection, totals, pricing, rateText, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections, cartToken: (await store.claim()).token },
+      { title: 'Checkout', view, selection, totals, pricing, rateText, gateways, addresses, countries: COUNTRY_CHOICES, countryName, values, errors, guest: !req.user, formSections, cartToken: (await store.claim()).token, needsDelivery },
       status,
     );
   };
@@ -122,7 +125,9 @@ export function checkoutRoutes(ctx: PluginContext, service: CheckoutService): vo
     // A field is refused unless the page sent it: checkout's own, or one an active extension declared.
     const tampered = unknownFields(body, (key) => isCheckoutField(key) || ctx.forms.accepts('shops.checkout', key));
     if (tampered) return fail(tampered);
-    const parsed = await ctx.forms.parse('shops.checkout', checkoutSchema, body, { req, context: { viewer: req.user ?? null } });
+    // Downloads only: no address is asked, so none is required (the cart is read again below, and must agree).
+    const needsDelivery = selectionOf(await buildCartView(await store.read(), settings().maxQuantityPerItem), currency).groups.some((g) => shipsParcels(g.lines));
+    const parsed = await ctx.forms.parse('shops.checkout', needsDelivery ? checkoutSchema : downloadCheckoutSchema, body, { req, context: { viewer: req.user ?? null } });
     if (!parsed.ok) return fail(parsed.errors);
     const listed = readCartFields(body);
     if (listed.errors) return fail(listed.errors);

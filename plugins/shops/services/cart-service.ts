@@ -5,6 +5,7 @@ import { ShippingMethod } from '../models/shipping-method';
 import { ProductVariant } from '../models/product-variant';
 import type { CartContents } from './cart-store';
 import { describeVariants } from './variant-service';
+import { DOWNLOAD_OPTION, parcelSubtotal, shipsParcels } from './download-delivery';
 
 /** The variant a cart line is of: its attribute values, SKU, price and stock. */
 export interface CartLineVariant {
@@ -41,6 +42,8 @@ export interface ShippingOption {
   cost: number;
   freeOver: number | null;
   countries: string[];
+  /** The "delivery" of a shop's part that is only downloads (services/download-delivery.ts): nothing ships. */
+  download?: boolean;
 }
 
 export interface CartShopGroup {
@@ -171,7 +174,9 @@ export async function buildCartView(contents: CartContents, maxQuantity: number)
     count += quantity;
   }
   for (const group of groups.values()) {
-    group.options = optionsFor(methods.filter((m) => m.shop_id === group.shop.id), group.subtotal);
+    // A shop's part that is only downloads ships nothing; in a mixed one delivery is charged on the parcels (docs/shops-digital.md).
+    const digitalOnly = !shipsParcels(group.lines) && group.lines.some((l) => !l.unavailable);
+    group.options = digitalOnly ? [DOWNLOAD_OPTION] : optionsFor(methods.filter((m) => m.shop_id === group.shop.id), parcelSubtotal(group.lines));
     const choice = contents.shipping.get(group.shop.id);
     group.chosen = group.options.find((o) => o.id === choice) ?? group.options[0];
   }

@@ -22,6 +22,7 @@ import { takeVariantStock, variantStockLeft, type VariantTaken } from './variant
 import { priceBaskets, type PricedBaskets } from './checkout-pricing';
 import { CouponUsedUp, redeemCoupons } from './coupon-service';
 import type { OrderMoney } from './order-pricing';
+import { DOWNLOAD_OPTION, parcelSubtotal, shipsParcels } from './download-delivery';
 
 export interface CheckoutAddress {
   name: string;
@@ -186,7 +187,13 @@ export class CheckoutService {
     const errors: FieldErrors = {};
     const country = request.address.country;
     for (const plan of plans.values()) {
-      const options = optionsFor(methods.filter((m) => m.shop_id === plan.shop.id && m.shipsTo(country)), plan.subtotal);
+      // Downloads ship nothing: a shop's part of only downloads needs no method, a mixed one pays delivery on its parcels.
+      if (!shipsParcels(plan.lines)) {
+        plan.shipping = DOWNLOAD_OPTION;
+        plan.fee = await platformFee(this.ctx, { shopId: plan.shop.id, subtotal: plan.subtotal, currency: plan.lines[0].product.currency });
+        continue;
+      }
+      const options = optionsFor(methods.filter((m) => m.shop_id === plan.shop.id && m.shipsTo(country)), parcelSubtotal(plan.lines));
       const hasAny = methods.some((m) => m.shop_id === plan.shop.id);
       if (hasAny && options[0].id === null) {
         errors[`shipping.${plan.shop.id}`] = `${plan.shop.name} does not ship to ${countryName(country)}. Remove its items or choose another address.`;
