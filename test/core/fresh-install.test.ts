@@ -17,7 +17,7 @@ describe('a fresh install: every bundled plugin active, demo data seeded', funct
   this.timeout(120_000);
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ plugins: DEFAULT_PLUGINS, env: { DEMO_SEED: '1' } });
+    t = await startTestApp({ plugins: DEFAULT_PLUGINS, env: { DEMO_SEED: '1' }, freshMigrations: true });
   });
   after(async () => t.close());
 

@@ -29,6 +29,12 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse this data folder and database (to test a restart). */
   reuse?: { dataDir: string; db: TestDatabase };
+  /**
+   * Start on an empty database and run every migration, as a fresh install does. By default a test app starts
+   * on a copy of a database already migrated for its plugins (test/helpers/database-template.ts), which is the
+   * same schema in milliseconds; tests of migrations themselves and of a fresh install ask for the real thing.
+   */
+  freshMigrations?: boolean;
 }
 
 export interface TestApp {
@@ -48,7 +54,10 @@ export interface TestApp {
 /** A whole Agora on a temporary SQLite file (or a fresh PostgreSQL database with DB=postgres). */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.reuse?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'agora-test-'));
-  const db = options.reuse?.db ?? (await createTestDatabase(path.join(dataDir, 'agora.sqlite')));
+  const plugins = options.plugins ?? ['shops'];
+  const pluginDirs = options.fixtures ? [path.join(fixturesDir, 'plugins')] : [];
+  const template = options.freshMigrations ? undefined : { plugins, pluginDirs };
+  const db = options.reuse?.db ?? (await createTestDatabase(path.join(dataDir, 'agora.sqlite'), template));
   const smtp = options.smtp ? await new TestSmtp().start() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -67,12 +76,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const platform = await createPlatform(config, {
-    pluginDirs: options.fixtures ? [path.join(fixturesDir, 'plugins')] : [],
+    pluginDirs,
     themeDirs: options.fixtures ? [path.join(fixturesDir, 'themes')] : [],
     jobPollMs: 50,
   });
   const built = buildApp(platform);
-  await startPlatform(platform, options.plugins ?? ['shops']);
+  await startPlatform(platform, plugins);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -6,7 +6,7 @@ describe('shops: migration 0004 (two-phase payments)', function () {
   this.timeout(60_000);
 
   it('adds the payout account, attempt, review and refund-status columns, and reverts when shops is uninstalled with data', async () => {
-    const t = await startTestApp();
+    const t = await startTestApp({ freshMigrations: true });
     try {
       const q = t.platform.sequelize.getQueryInterface();
       expect(Object.keys(await q.describeTable('shops'))).to.include.members(['payout_account', 'payout_enabled']);
