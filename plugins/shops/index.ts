@@ -4,6 +4,7 @@ import { initShopModels } from './models';
 import { defineShopsSettings } from './settings';
 import { setupCatalog } from './setup-catalog';
 import { setupOrders } from './setup-orders';
+import { setupDownloads } from './setup-downloads';
 import { createShopsService } from './service';
 import { bindShopsFiles } from './services/images';
 
@@ -18,6 +19,8 @@ export default definePlugin({
     setupCatalog(ctx);
     // -- cart, checkout, payments, orders (part B) --
     setupOrders(ctx);
+    // -- digital goods: private files delivered by signed links after payment (issue 17) --
+    setupDownloads(ctx);
     // What reviews, follows and messaging ask of shops instead of reading its models (ServiceMap['shops']).
     ctx.provide<'shops'>(createShopsService());
   },
