@@ -9,7 +9,7 @@ import type { DashboardWidget, MenuItem } from '../admin/menu';
 import type { SettingsDefinition } from '../admin/settings-registry';
 import type { Actor, ObjectRule, Role } from '../auth/capabilities';
 import type { Eraser, Exporter } from '../privacy/registry';
-import type { ProcessingDeclaration, RetentionDeclaration } from '../privacy/declarations';
+import type { AccountHoldDeclaration, ProcessingDeclaration, RetentionDeclaration } from '../privacy/declarations';
 import type { FieldEncryption } from '../privacy/encryption/field-encryption';
 import type { CookieDeclaration, ScriptDeclaration } from '../http/assets';
 import { createPluginJobs, type PluginJobs } from '../jobs/plugin-jobs';
@@ -69,6 +69,8 @@ export interface PluginContext {
     retention(kind: string, declaration: Omit<RetentionDeclaration, 'owner' | 'kind'>): Disposer;
     /** One entry of the record of processing (Art. 30). */
     processing(declaration: Owned<ProcessingDeclaration>): Disposer;
+    /** This plugin's records that keep an unverified account from core's retention rule (`AccountHoldDeclaration`). */
+    accountHold(label: string, heldAmong: AccountHoldDeclaration['heldAmong']): Disposer;
     /** The store's encrypted personal fields: which, with which keys, and re-encryption with the current key. */
     readonly encryption: FieldEncryption;
   };
@@ -167,6 +169,7 @@ export function createPluginContext(
       eraser: (eraser) => track(platform.privacy.addEraser({ ...eraser, owner })),
       retention: (kind, declaration) => track(platform.privacy.addRetention({ ...declaration, owner, kind: kind.startsWith(`${owner}.`) ? kind : `${owner}.${kind}` })),
       processing: (declaration) => track(platform.privacy.addProcessing({ ...declaration, owner })),
+      accountHold: (label, heldAmong) => track(platform.privacy.declarations.addAccountHold({ owner, label, heldAmong })),
       encryption: platform.encryption,
     },
     assets: {

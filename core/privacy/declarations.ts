@@ -60,6 +60,19 @@ export interface ProcessingDeclaration {
   retention: string;
 }
 
+/**
+ * Records of a plugin that an account is needed for (orders to follow, a shop, conversations with another
+ * party): core's rule `core.unverified-accounts` keeps an unverified account while any plugin holds it,
+ * because deleting the login would cut the person off from a contract that is still theirs.
+ */
+export interface AccountHoldDeclaration {
+  owner: string;
+  /** What holds the accounts, for the admin ("orders or a shop"). */
+  label: string;
+  /** Of `userIds`, the accounts this plugin's records hold; joins `transaction` when given. */
+  heldAmong(userIds: readonly number[], transaction?: Transaction): Promise<number[]>;
+}
+
 /** The days a declaration starts with, whether fixed or following a setting. */
 export function retentionDays(declaration: Pick<RetentionDeclaration, 'defaultDays'>): number {
   return typeof declaration.defaultDays === 'function' ? declaration.defaultDays() : declaration.defaultDays;
@@ -69,6 +82,7 @@ export function retentionDays(declaration: Pick<RetentionDeclaration, 'defaultDa
 export class PrivacyDeclarations {
   private readonly retentionList: RetentionDeclaration[] = [];
   private readonly processingList: ProcessingDeclaration[] = [];
+  private readonly holdList: AccountHoldDeclaration[] = [];
 
   addRetention(declaration: RetentionDeclaration): () => void {
     if (!(LEGAL_BASES as readonly string[]).includes(declaration.legalBasis)) throw new Error(`Retention "${declaration.kind}": unknown legal basis "${declaration.legalBasis}"`);
@@ -84,6 +98,16 @@ export class PrivacyDeclarations {
     if (!(LEGAL_BASES as readonly string[]).includes(declaration.legalBasis)) throw new Error(`Processing "${declaration.purpose}": unknown legal basis "${declaration.legalBasis}"`);
     this.processingList.push(declaration);
     return () => remove(this.processingList, declaration);
+  }
+
+  addAccountHold(declaration: AccountHoldDeclaration): () => void {
+    this.holdList.push(declaration);
+    return () => remove(this.holdList, declaration);
+  }
+
+  /** Every plugin's account holds (see `AccountHoldDeclaration`). */
+  accountHolds(): readonly AccountHoldDeclaration[] {
+    return [...this.holdList];
   }
 
   retentions(): readonly RetentionDeclaration[] {

@@ -6,6 +6,7 @@ import { READ_ALL } from './services/access';
 import { sendMessageMail } from './services/notify';
 import { sendReportMail, sendSanctionMail } from './services/moderation';
 import { registerMessagingPrivacy } from './privacy';
+import { declareMessagingAccountHolds } from './account-holds';
 import { registerMessagingSlots } from './slots';
 import { newConversationRoutes } from './routes/new-conversation-routes';
 import { contactRoutes } from './routes/contact-routes';
@@ -25,6 +26,7 @@ export default definePlugin({
     ctx.jobs.define('messaging.warning-mail', async (payload) => sendSanctionMail(ctx, Number(payload.sanctionId)));
     ctx.jobs.define('messaging.report-mail', async (payload) => sendReportMail(ctx, Number(payload.reportId)));
     registerMessagingPrivacy(ctx, settings);
+    declareMessagingAccountHolds(ctx);
     registerMessagingSlots(ctx);
     ctx.admin.menu({ id: 'messaging', label: 'Messages', href: '/admin/messages', capability: READ_ALL, order: 40 });
 

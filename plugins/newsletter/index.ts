@@ -8,6 +8,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe-routes';
 import { adminRoutes, MANAGE } from './routes/admin-routes';
 import { registerFormBoxes } from './form-extensions';
 import { registerNewsletterPrivacy } from './privacy';
+import { declareNewsletterIpRetention } from './ip-retention';
 import { listenForObjections } from './objection';
 import type {} from './hooks';
 
@@ -50,6 +51,7 @@ export default definePlugin({
     adminRoutes(ctx, campaigns);
     registerFormBoxes(ctx, subscriptions, settings);
     registerNewsletterPrivacy(ctx, subscriptions, settings);
+    declareNewsletterIpRetention(ctx);
     listenForObjections(ctx, subscriptions);
 
     ctx.assets.script({ src: '/plugins/newsletter/campaign-progress.js', consent: 'necessary', templates: 'newsletter/admin/campaign' });

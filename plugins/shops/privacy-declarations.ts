@@ -24,8 +24,8 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
   const inTransaction = <T>(given: Transaction | undefined, fn: (t: Transaction) => Promise<T>): Promise<T> => (given ? fn(given) : ctx.sequelize.transaction(fn));
 
   ctx.privacy.retention('carts', {
-    label: 'Carts of signed-in buyers not touched since the cutoff',
-    defaultDays: 90,
+    label: 'Carts of signed-in buyers not touched since the cutoff (abandoned carts)',
+    defaultDays: 30,
     legalBasis: 'legitimate_interests',
     apply: (cutoff, transaction, scope) =>
       inTransaction(transaction, async (tx) => {
@@ -126,7 +126,7 @@ export function declareShopsPrivacy(ctx: PluginContext): void {
     purpose: 'Keep what a signed-in buyer put in the cart between visits',
     legalBasis: 'legitimate_interests',
     recipients: [],
-    retention: 'shops.carts (90 days after last change by default)',
+    retention: 'shops.carts (30 days after last change by default)',
   });
   ctx.privacy.processing({
     data: ['notes between buyer and seller on an order'],

@@ -1,5 +1,7 @@
 import type { PluginContext } from '@agora/core';
 import { adminOrderRoutes } from './routes/admin-order-routes';
+import { adminReportRoutes } from './routes/admin-report-routes';
+import { sellerReportRoutes } from './routes/seller-report-routes';
 import { OrderNote } from './models/order-note';
 import { ORDER_STATUSES, Order } from './models/order';
 import { ManualGateway } from './payments/manual-gateway';
@@ -9,6 +11,8 @@ import { registerOrderPrivacy } from './privacy-orders';
 import { registerOrderMailPrivacy } from './privacy-order-mail';
 import { registerCommercePrivacy } from './privacy-commerce';
 import { declareShopsPrivacy } from './privacy-declarations';
+import { declareShopsAccountHolds } from './account-holds';
+import { declareShippingAddressRetention } from './shipping-address-retention';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
@@ -50,6 +54,8 @@ export function setupOrders(ctx: PluginContext): void {
   registerOrderMailPrivacy(ctx);
   registerCommercePrivacy(ctx);
   declareShopsPrivacy(ctx);
+  declareShopsAccountHolds(ctx);
+  declareShippingAddressRetention(ctx);
 
   const manual = new ManualGateway(settings);
   ctx.hooks.filter('shops.payment.gateways', (gateways) => [...gateways, manual]);
@@ -87,6 +93,9 @@ export function setupOrders(ctx: PluginContext): void {
   }));
   ctx.admin.menu({ id: 'shops-orders', label: 'Orders', href: '/admin/orders', capability: 'shops.orders.manage_all', order: 30 });
   adminOrderRoutes(ctx);
+  // The sales report per shop and month (docs/shops-reports.md): the admin's of every shop, a seller's of their own.
+  adminReportRoutes(ctx);
+  sellerReportRoutes(ctx);
 
   ctx.hooks.on('core.user.logged_in', async (user, { guestSession }) => {
     await mergeGuestCart(user.id, contentsOfSessionCart(guestSession.cart), settings().maxQuantityPerItem);

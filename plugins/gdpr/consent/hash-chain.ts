@@ -59,6 +59,32 @@ export function identityHash(salt: string, identity: IdentityFields): string {
   );
 }
 
+/** The IP as an identity's hash (version 2) covers it: salted, so the seal left after the IP is removed matches no guess. */
+export function sealIp(salt: string, ip: string): string {
+  return sha256(`${salt}\nip\n${ip}`);
+}
+
+/** The identity as hashed by its version: version 2 puts the IP's seal where version 1 put the IP. */
+export function hashedIdentity(identity: IdentityFields & { ip_seal?: string | null; hash_version?: number }): IdentityFields {
+  const { user_id, email, display_name, ip, user_agent_hash, consent_id } = identity;
+  return { user_id, email, display_name, ip: identity.hash_version === 2 ? (identity.ip_seal ?? null) : ip, user_agent_hash, consent_id };
+}
+
+/**
+ * Whether a stored identity still matches the hash its register row holds: `undefined` when it can no longer
+ * be checked (shredded by an erasure; or a version-1 identity whose IP the retention rule removed).
+ */
+export function identityMatches(
+  identity: IdentityFields & { salt: string | null; ip_seal?: string | null; hash_version?: number; shredded_at?: Date | null; ip_removed_at?: Date | null },
+  expected: string,
+): boolean | undefined {
+  if (identity.shredded_at) return undefined;
+  if (identity.hash_version !== 2 && identity.ip_removed_at) return undefined;
+  const salt = identity.salt ?? '';
+  if (identity.hash_version === 2 && identity.ip !== null && (!identity.ip_seal || sealIp(salt, identity.ip) !== identity.ip_seal)) return false;
+  return identityHash(salt, hashedIdentity(identity)) === expected;
+}
+
 /** SHA-256 of the exact text a person was shown: the title and the body as published. */
 export function textHash(title: string, body: string): string {
   return sha256(`${title}\n\n${body}`);

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { Op, QueryTypes, type Sequelize } from 'sequelize';
 import { ConsentIdentity, RegisterEntry, RegisterHead, type Policy, type PolicyVersion } from './models';
 import type { RegisterAction } from './models/register-entry';
-import { GENESIS_HASH, identityHash, rowHash, sha256 } from './hash-chain';
+import { GENESIS_HASH, identityHash, identityMatches, rowHash, sealIp, sha256 } from './hash-chain';
 import { truncateIp } from './ip';
 
 /** Who a consent is about: a registered user, or just an email (a guest's order), or only a cookie id (the banner). */
@@ -115,6 +115,7 @@ export class ConsentService {
           user_agent_hash: trace.userAgentHash,
           consent_id: trace.consentId,
         };
+        const ipSeal = identity.ip ? sealIp(salt, identity.ip) : null;
         const fields = {
           seq: head.seq,
           action: action.action,
@@ -127,12 +128,12 @@ export class ConsentService {
           previous_at: await this.previousAt(identity, action),
           recorded_at: new Date().toISOString(),
           receipt: crypto.randomBytes(12).toString('hex'),
-          identity_hash: identityHash(salt, identity),
+          identity_hash: identityHash(salt, { ...identity, ip: ipSeal }),
           prev_hash: head.hash,
         };
         const hash = rowHash(fields);
         const entry = await RegisterEntry.create({ ...fields, hash });
-        await ConsentIdentity.create({ register_id: entry.id, ...identity, salt });
+        await ConsentIdentity.create({ register_id: entry.id, ...identity, salt, ip_seal: ipSeal, hash_version: 2 });
         await RegisterHead.update({ hash }, { where: { id: 1 } });
         out.push(entry);
       }
@@ -217,7 +218,7 @@ export class ConsentService {
         if (rowHash(entry) !== entry.hash) problems.push({ seq: entry.seq, id: entry.id, problem: 'its content does not match its hash (edited)' });
         const identity = byId.get(entry.id);
         if (!identity) problems.push({ seq: entry.seq, id: entry.id, problem: 'its identity row is missing' });
-        else if (!identity.shredded_at && identityHash(identity.salt ?? '', identity) !== entry.identity_hash) {
+        else if (identityMatches(identity, entry.identity_hash) === false) {
           problems.push({ seq: entry.seq, id: entry.id, problem: 'its identity (email, user, IP) was changed' });
         }
         prev = entry.hash;
@@ -244,7 +245,7 @@ export class ConsentService {
     const cookieIds = [...new Set(mine.map((i) => i.consent_id).filter((id): id is string => !!id))];
     const scope = cookieIds.length ? { [Op.or]: [where, { consent_id: cookieIds }] } : where;
     const [count] = await ConsentIdentity.update(
-      { user_id: null, email: null, display_name: null, ip: null, user_agent_hash: null, consent_id: null, salt: null, shredded_at: new Date() },
+      { user_id: null, email: null, display_name: null, ip: null, ip_seal: null, user_agent_hash: null, consent_id: null, salt: null, shredded_at: new Date() },
       { where: { [Op.and]: [scope, { shredded_at: null }] } },
     );
     return count;

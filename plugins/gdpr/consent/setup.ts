@@ -17,6 +17,7 @@ import { adminConsentRoutes } from './routes/admin-consents';
 import { adminCookieRoutes } from './routes/admin-cookies';
 import { accountPrivacyRoutes } from './routes/account-privacy';
 import { registerConsentPrivacy } from './privacy';
+import { declareConsentIpRetention } from './ip-retention';
 
 
 /** The consent service of this plugin's running instance, for part 2 (rights) to use. */
@@ -68,4 +69,5 @@ export async function setupConsent(ctx: PluginContext): Promise<void> {
   adminCookieRoutes(ctx, thirdParty);
   accountPrivacyRoutes(ctx, service);
   registerConsentPrivacy(ctx, service);
+  declareConsentIpRetention(ctx);
 }

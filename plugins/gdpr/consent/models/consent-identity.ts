@@ -14,6 +14,12 @@ export class ConsentIdentity extends Model<InferAttributes<ConsentIdentity>, Inf
   declare user_agent_hash: string | null;
   declare consent_id: string | null;
   declare salt: string | null;
+  /** Salted SHA-256 of the IP (hash version 2): the identity's hash covers it, so the IP itself can go. */
+  declare ip_seal: CreationOptional<string | null>;
+  /** When the retention rule gdpr.consent-ips removed the IP (the row and its seal stay). */
+  declare ip_removed_at: CreationOptional<Date | null>;
+  /** 1: the identity's hash covers the IP itself (rows written before migration 0102); 2: it covers `ip_seal`. */
+  declare hash_version: CreationOptional<number>;
   declare shredded_at: CreationOptional<Date | null>;
 
   static initModel(sequelize: Sequelize): typeof ConsentIdentity {
@@ -27,6 +33,9 @@ export class ConsentIdentity extends Model<InferAttributes<ConsentIdentity>, Inf
         user_agent_hash: { type: DataTypes.STRING(64), allowNull: true },
         consent_id: { type: DataTypes.STRING(64), allowNull: true, personal: true },
         salt: { type: DataTypes.STRING(64), allowNull: true },
+        ip_seal: { type: DataTypes.STRING(64), allowNull: true },
+        ip_removed_at: { type: DataTypes.DATE, allowNull: true },
+        hash_version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         shredded_at: { type: DataTypes.DATE, allowNull: true },
       },
       {

@@ -92,24 +92,24 @@ describe('gdpr rights: retention sweep (time travel, dry run, settings), privacy
     const { Cart } = shopModels();
     const { user } = await createUser();
     const cart = await Cart.create({ user_id: user.id } as never);
-    await age('carts', cart.id, 40, ['created_at', 'updated_at']);
+    await age('carts', cart.id, 25, ['created_at', 'updated_at']);
     const mail = await OutboxMessage.create({ to_address: 'old.mail@example.test', subject: 'Old', text_body: 'old', html_body: '<p>old</p>', status: 'sent' });
     await t.platform.sequelize.query('UPDATE outbox SET created_at = :when WHERE id = :id', { replacements: { when: new Date(Date.now() - 40 * DAY), id: mail.id } });
 
-    // With the declared defaults (carts 90 days, outbox 90 days) nothing goes.
+    // With the declared defaults (carts 30 days, outbox 90 days) nothing goes.
     let r = await run(false);
     expect(line(r, 'shops.carts').removed).to.equal(0);
     expect(line(r, 'core.outbox').removed).to.equal(0);
 
-    // The owner keeps carts 30 days and mail 30 days: a bad value is refused on the page first.
+    // The owner keeps carts 20 days and mail 30 days: a bad value is refused on the page first.
     const page = await admin.get('/admin/privacy/retention');
     const bad = await admin.post('/admin/privacy/retention').type('form').send({ _csrf: csrfFrom(page.text), 'days_shops.carts': '-3' });
     expect(bad.status).to.equal(422);
     expect(bad.text).to.include('Enter a whole number of days');
-    const saved = await admin.post('/admin/privacy/retention').type('form').send({ _csrf: csrfFrom(page.text), 'days_shops.carts': '30', 'days_core.outbox': '30' });
+    const saved = await admin.post('/admin/privacy/retention').type('form').send({ _csrf: csrfFrom(page.text), 'days_shops.carts': '20', 'days_core.outbox': '30' });
     expect(saved.status).to.equal(303);
     r = await run(false);
-    expect(line(r, 'shops.carts')).to.include({ days: 30, removed: 1 });
+    expect(line(r, 'shops.carts')).to.include({ days: 20, removed: 1 });
     expect(line(r, 'core.outbox').removed).to.equal(1);
     expect(await Cart.findByPk(cart.id)).to.equal(null);
     expect(await OutboxMessage.findByPk(mail.id)).to.equal(null);
