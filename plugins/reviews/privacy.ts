@@ -82,8 +82,8 @@ export function reviewsPrivacy(ctx: PluginContext): void {
       ].filter(Boolean);
       const anonymized = [outcome.published ? `${outcome.published} published reviews (shown as by "a former customer")` : '', outcome.replies ? `${outcome.replies} shop replies (the writer unlinked)` : ''].filter(Boolean);
       const retained: Retained[] = [
-        ...(outcome.published ? [{ what: 'The rating, title and text of published reviews, without the author', reason: 'Other buyers rely on published reviews; nothing links them to the person any more' }] : []),
-        ...(outcome.replies ? [{ what: "Replies written for the shop, without the writer", reason: "They are the shop's public answers, not the person's" }] : []),
+        ...(outcome.published ? [{ what: 'The rating, title and text of published reviews, without the author', reason: 'Other buyers rely on published reviews; nothing links them to the person any more', covers: { Review: ['title', 'body'] } }] : []),
+        ...(outcome.replies ? [{ what: "Replies written for the shop, without the writer", reason: "They are the shop's public answers, not the person's", covers: { ReviewReply: ['body'] } }] : []),
       ];
       return { removed, anonymized, retained, done: true };
     },

@@ -63,7 +63,13 @@ export function registerCommercePrivacy(ctx: PluginContext): void {
         removed: [],
         anonymized: n ? [`${n} coupon ${n === 1 ? 'use' : 'uses'}: email and account link removed, amount kept with the order`] : [],
         retained: kept
-          ? [{ what: `${kept} ${kept === 1 ? 'invoice or credit note' : 'invoices and credit notes'} as issued (billing name and address)`, reason: `financial records the seller must keep for ${years()} years after issue (tax law); an issued invoice is never rewritten` }]
+          ? [
+              {
+                what: `${kept} ${kept === 1 ? 'invoice or credit note' : 'invoices and credit notes'} (billing name, postcode, town and country; amounts and lines)`,
+                reason: `financial records the seller must keep for ${years()} years after issue (tax law); only the email and street are taken out`,
+                covers: { Invoice: ['data'] },
+              },
+            ]
           : [],
         done: true,
       };

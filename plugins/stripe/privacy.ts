@@ -53,12 +53,23 @@ export function stripePrivacy(ctx: PluginContext): void {
       const email = person.email.toLowerCase();
       const unpaid = await StripePayment.findAll({ where: { email, status: { [Op.notIn]: MONEY_MOVED } } });
       for (const p of unpaid) await p.update({ email: ERASED_EMAIL, session_id: null, payment_intent_id: null, charge_id: null, customer_id: null });
-      const kept = await StripePayment.count({ where: { email, status: MONEY_MOVED } });
+      // A paid payment keeps what refunds and the books need (its session, PaymentIntent and charge), as its order
+      // keeps the invoice's identity; the email and the Stripe customer (which reach the person) go, as on the order.
+      const [kept] = await StripePayment.update({ email: ERASED_EMAIL, customer_id: null }, { where: { email, status: MONEY_MOVED } });
       return {
         removed: [],
-        anonymized: unpaid.length ? [`${unpaid.length} unpaid Stripe payments (email and Stripe ids removed)`] : [],
+        anonymized: [
+          ...(unpaid.length ? [`${unpaid.length} unpaid Stripe payments (email and Stripe ids removed)`] : []),
+          ...(kept ? [`${kept} paid Stripe payments (email and Stripe customer removed)`] : []),
+        ],
         retained: kept
-          ? [{ what: `${kept} paid Stripe payments`, reason: 'Tax law: the payment record of a sale is kept as long as the order (shops’ tax retention years)', covers: paymentCovers }]
+          ? [
+              {
+                what: `${kept} paid Stripe payments (amount, Checkout Session, PaymentIntent and charge ids)`,
+                reason: 'Tax law: the payment record of a sale is kept as long as the order (shops’ tax retention years); refunds need its ids',
+                covers: { StripePayment: ['session_id', 'payment_intent_id', 'charge_id'] },
+              },
+            ]
           : [],
         done: true,
       };

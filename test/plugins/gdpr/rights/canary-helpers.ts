@@ -89,8 +89,7 @@ function textColumns(t: TestApp): Promise<Array<{ table: string; text: string[] 
       const tables = ((await qi.showAllTables()) as Array<string | { tableName: string }>).map((x) => (typeof x === 'string' ? x : x.tableName)).filter((n) => !n.startsWith('sqlite_'));
       const out: Array<{ table: string; text: string[] }> = [];
       for (const table of tables.sort()) {
-        const columns = await qi.describeTable(table);
-        const text = Object.entries(columns).filter(([, d]) => /char|text|json|clob/i.test(String(d.type))).map(([name]) => name);
+        const text = (await columnsOf(t, table)).filter((d) => /char|text|json|clob/i.test(d.type)).map((d) => d.name);
         if (text.length) out.push({ table, text });
       }
       return out;
@@ -98,6 +97,23 @@ function textColumns(t: TestApp): Promise<Array<{ table: string; text: string[] 
     textColumnsOf.set(t, found);
   }
   return found;
+}
+
+/**
+ * A table's columns and their types, from the database's own catalogue (describeTable trips over some indexes
+ * on SQLite, and the scan must not depend on how a table's indexes are declared).
+ */
+async function columnsOf(t: TestApp, table: string): Promise<Array<{ name: string; type: string }>> {
+  const sequelize = t.platform.sequelize;
+  if (sequelize.getDialect() === 'sqlite') {
+    const rows = await sequelize.query<{ name: string; type: string }>(`PRAGMA table_info(${sequelize.getQueryInterface().quoteIdentifier(table)})`, { type: QueryTypes.SELECT });
+    return rows.map((r) => ({ name: r.name, type: r.type }));
+  }
+  const rows = await sequelize.query<{ name: string; type: string }>("SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?", {
+    replacements: [table],
+    type: QueryTypes.SELECT,
+  });
+  return rows;
 }
 
 export async function textDump(t: TestApp): Promise<Array<{ where: string; value: string }>> {
