@@ -9,6 +9,7 @@ import { OPEN_STATUSES, STATUS_LABELS } from '../services/transitions';
 import { clockState, MAX_EXTENSION_MONTHS } from '../services/legal-clock';
 import { acceptRequest, extendRequest, rejectRequest, retryRequest, type DecisionOutcome } from '../services/decisions';
 import { extendForm, rejectForm } from '../forms';
+import { CHANNEL_LABELS, verificationOf } from '../services/register-columns';
 import { adminGuard, idOf } from './guard';
 
 export const REQUESTS_CAPABILITY = 'gdpr.requests.manage';
@@ -40,7 +41,7 @@ export function adminRequestRoutes(deps: RightsDeps): void {
     const nearly = deps.settings().rightsNearlyDueDays;
     await res.renderPage('gdpr/rights/admin/requests', {
       title: 'Privacy requests',
-      rows: rows.map((r) => ({ request: r, label: KIND_LABELS[r.kind], status: STATUS_LABELS[r.status], clock: clockState(r.due_at, r.status === 'verified' || r.status === 'accepted', nearly) })),
+      rows: rows.map((r) => ({ request: r, label: KIND_LABELS[r.kind], status: STATUS_LABELS[r.status], channel: CHANNEL_LABELS[r.source], verification: verificationOf(r), clock: clockState(r.due_at, r.status === 'verified' || r.status === 'accepted', nearly) })),
       counts: await clockCounts(deps),
       filter: status ?? (open ? 'open' : ''),
       statuses: REQUEST_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
@@ -60,6 +61,8 @@ export function adminRequestRoutes(deps: RightsDeps): void {
         request,
         label: KIND_LABELS[request.kind],
         status: STATUS_LABELS[request.status],
+        channel: CHANNEL_LABELS[request.source],
+        verification: verificationOf(request),
         clock: clockState(request.due_at, request.status === 'verified' || request.status === 'accepted', deps.settings().rightsNearlyDueDays),
         history,
         report,
