@@ -66,7 +66,8 @@ export function setupDownloads(ctx: PluginContext): void {
   const section = async (order: Order, reference: string, forSeller = false) => {
     const downloads = await orderDownloads(order, secret, reference, settings());
     if (!downloads.rows.length && !downloads.awaitingPayment) return undefined;
-    return { template: 'shops/downloads/order-downloads', data: { downloads, downloadsForSeller: forSeller, downloadsTitle: forSeller ? 'Downloads' : 'Your downloads' } };
+    const restoreAction = forSeller ? `/seller/orders/${encodeURIComponent(order.number)}/downloads/restore` : null;
+    return { template: 'shops/downloads/order-downloads', data: { downloads, downloadsForSeller: forSeller, restoreAction, downloadsTitle: forSeller ? 'Downloads' : 'Your downloads' } };
   };
   ctx.slot('shops.account.order', ({ order, group }) => section(order, group.reference));
   ctx.slot('shops.seller.order', ({ order, group }) => section(order, group.reference, true));

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
-import { type PluginContext, type FieldErrors, filesOf, notFound, parseForm } from '@agora/core';
+import { type PluginContext, type FieldErrors, filesOf, notFound, parseForm, requireUser } from '@agora/core';
+import { Order } from '../models/order';
 import { Product } from '../models/product';
 import { DOWNLOAD_SETTINGS_FIELDS, MAX_PRODUCT_DOWNLOADS, downloadFormValues, downloadSettingsSchema } from '../forms/download-form';
 import { unknownFields } from '../forms/cart-form';
 import type { ShopsSettings } from '../settings';
 import { DownloadFiles, fileSize, filesOfProduct } from '../services/download-files';
-import { downloadTerms } from '../services/download-service';
+import { downloadTerms, restoreDownloads } from '../services/download-service';
 import { FormProblem } from '../services/form-problem';
 import { requireSellerShop } from '../services/shop-access';
 import { formUploadProblem, idParam } from './upload-helpers';
@@ -82,6 +83,16 @@ export function downloadSellerRoutes(ctx: PluginContext): void {
       if (!(error instanceof FormProblem)) throw error;
       await page(res, product, downloadFormValues(product), error.errors, 422);
     }
+  });
+
+  // A refund ends an order's downloads; the seller may give them back (a partial refund of a mixed order's parcel).
+  router.post('/seller/orders/:number/downloads/restore', requireUser, async (req, res) => {
+    const number = String(req.params.number);
+    const order = /^[A-Z0-9-]{5,40}$/.test(number) ? await Order.findOne({ where: { number } }) : null;
+    if (!order || !(await caps.can(req.user, 'shops.order.manage', order))) throw notFound('order');
+    const restored = await restoreDownloads(order.id);
+    res.flash('success', restored ? `The buyer can download again (${restored} ${restored === 1 ? 'file' : 'files'}).` : 'Nothing to restore: the downloads of this order work.');
+    res.redirect(303, `/seller/orders/${encodeURIComponent(order.number)}`);
   });
 
   // The seller checks what buyers get.

@@ -101,7 +101,7 @@ export async function revokeDownloads(orderId: number, reason: string, transacti
   return count;
 }
 
-/** Gives an order's ended access back (the seller's choice after a partial refund of a mixed order). */
+/** Gives an order's ended access back (the seller's choice after a partial refund of a mixed order); the limit and expiry stay. */
 export async function restoreDownloads(orderId: number): Promise<number> {
   const [count] = await DownloadGrant.update({ revoked_at: null, revoked_reason: '' }, { where: { order_id: orderId, revoked_at: { [Op.ne]: null } } });
   return count;

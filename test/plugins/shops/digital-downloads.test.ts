@@ -112,7 +112,7 @@ describe('shops digital goods: the buyer’s signed, expiring, counted download 
     expect(await DownloadRecord.count({ where: { grant_id: grant.id } })).to.equal(1);
   });
 
-  it('ends access when the order is refunded', async () => {
+  it('ends access when the order is refunded, and the seller alone can give it back', async () => {
     const seller = await loggedInSeller(t, { name: 'Refund Records' });
     const product = await digitalProduct(t, seller, { title: 'Album', price: 1500, filename: 'album.zip' });
     const { buyer, order } = await paidPurchase(seller, product.id, 'refunded@example.test');
@@ -132,6 +132,18 @@ describe('shops digital goods: the buyer’s signed, expiring, counted download 
     expect(grant.revoked_at).to.not.equal(null);
     expect(grant.revoked_reason).to.include('€15.00');
     expect((await buyer.get(`/account/orders/${encodeURIComponent(order.number)}`)).text).to.include('Ended by the refund of €15.00');
+
+    // The seller gives them back from the order page; the count already used stays.
+    const sellerPage = await seller.agent.get(`/seller/orders/${encodeURIComponent(order.number)}`);
+    expect(sellerPage.text).to.include('Give the downloads back');
+    const stranger = await loggedInSeller(t, { name: 'Not Their Shop' });
+    const strangerToken = csrfFrom((await stranger.agent.get('/seller/products')).text);
+    expect((await stranger.agent.post(`/seller/orders/${encodeURIComponent(order.number)}/downloads/restore`).type('form').send({ _csrf: strangerToken })).status).to.equal(404);
+    expect((await buyer.get(link)).status).to.equal(410);
+    const restored = await seller.agent.post(`/seller/orders/${encodeURIComponent(order.number)}/downloads/restore`).type('form').send({ _csrf: csrfFrom(sellerPage.text) });
+    expect(restored.status).to.equal(303);
+    expect((await asBuffer(buyer.get(link))).status).to.equal(200);
+    expect((await DownloadGrant.findByPk(grant.id))!.downloads_used).to.equal(2);
   });
 
   it('works for a guest through the order’s own key: the confirmation page and the email carry it, a link without it is refused', async () => {
