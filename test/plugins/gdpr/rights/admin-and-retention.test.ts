@@ -135,7 +135,7 @@ describe('gdpr rights: retention sweep (time travel, dry run, settings), privacy
     expect(page.text).to.include('Take, deliver and support the orders');
     const csv = await admin.get('/admin/privacy/records.csv');
     expect(csv.headers['content-type']).to.match(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).to.equal('owner,purpose,data,legal_basis,recipients,retention');
+    expect(csv.text.split('\r\n')[0]).to.equal('controller,owner,purpose,data,legal_basis,recipients,retention,retention_rules');
     expect(csv.text).to.include('legal_obligation');
     const customer = t.agent();
     const { user } = await createUser({ password: 'correct-horse-battery-staple' });
