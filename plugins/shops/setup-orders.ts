@@ -13,6 +13,7 @@ import { registerCommercePrivacy } from './privacy-commerce';
 import { declareShopsPrivacy } from './privacy-declarations';
 import { declareShopsAccountHolds } from './account-holds';
 import { declareShippingAddressRetention } from './shipping-address-retention';
+import { declareDownloadIpRetention } from './download-ip-retention';
 import { seedDemoOrders } from './demo-orders';
 import { cartRoutes } from './routes/cart-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
@@ -56,6 +57,7 @@ export function setupOrders(ctx: PluginContext): void {
   declareShopsPrivacy(ctx);
   declareShopsAccountHolds(ctx);
   declareShippingAddressRetention(ctx);
+  declareDownloadIpRetention(ctx);
 
   const manual = new ManualGateway(settings);
   ctx.hooks.filter('shops.payment.gateways', (gateways) => [...gateways, manual]);

@@ -97,6 +97,7 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
       'shops.unpaid-orders': 90, // pending orders expire after shops' pendingOrderHours, then join cancelled ones here
       'gdpr.consent-ips': 30, // logs with IP
       'newsletter.event-ips': 30,
+      'shops.download-ips': 30,
       'core.sessions': 30,
     };
     const page = await admin.get('/admin/privacy/retention');
@@ -252,6 +253,34 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
     expect((await Order.findByPk(notShipped.id))!.phone).to.equal('+33 6 12 34 56 78');
     // Nothing is left to do for it: the next run leaves the order alone.
     expect(line(await run(false), 'shops.shipping-addresses').anonymized).to.equal(0);
+  });
+
+  it('removes the IP of downloads of digital goods after 30 days, keeping the record; a restricted guest order is skipped', async () => {
+    const { OrderItem } = shopModels();
+    const { user } = await createUser();
+    const order = await orderFor(user);
+    const guestOrder = await orderFor({ id: null as unknown as number, email: 'guest.downloader@example.test' }, { buyer_id: null });
+    const q = (sql: string, replacements: Record<string, unknown>) => t.platform.sequelize.query(sql, { replacements, type: QueryTypes.SELECT });
+    const grantFor = async (orderId: number) => {
+      const item = await OrderItem.create({ order_id: orderId, product_id: null, title: 'E-book', unit_price: 1000, quantity: 1, line_total: 1000 } as never);
+      await t.platform.sequelize.query("INSERT INTO download_grants (order_id, order_item_id, file_id, name, size, downloads_used, revoked_reason, created_at) VALUES (:o, :i, 'f-1', 'book.pdf', 10, 1, '', :now)", { replacements: { o: orderId, i: item.id, now: new Date() } });
+      const [g] = await q('SELECT id FROM download_grants WHERE order_item_id = :i', { i: item.id });
+      return Number((g as { id: number }).id);
+    };
+    const record = async (grant: number, orderId: number, userId: number | null, days: number) => {
+      await t.platform.sequelize.query("INSERT INTO download_records (grant_id, order_id, user_id, ip, created_at) VALUES (:g, :o, :u, '203.0.113.0', :when)", { replacements: { g: grant, o: orderId, u: userId, when: new Date(Date.now() - days * DAY) } });
+    };
+    const mine = await grantFor(order.id);
+    const guests = await grantFor(guestOrder.id);
+    await record(mine, order.id, user.id, 31);
+    await record(mine, order.id, user.id, 29);
+    await record(guests, guestOrder.id, null, 31);
+    const pending = await RightsRequest.create({ kind: 'access', email: 'guest.downloader@example.test', email_hash: 'h', user_id: null, source: 'email', status: 'verified', received_at: new Date() });
+    const r = await run(false);
+    expect(line(r, 'shops.download-ips')).to.include({ anonymized: 1, skipped: 1 });
+    const rows = (await q('SELECT order_id, ip FROM download_records ORDER BY id', {})) as Array<{ order_id: number; ip: string }>;
+    expect(rows.map((x) => x.ip)).to.deep.equal(['', '203.0.113.0', '203.0.113.0']);
+    await pending.update({ status: 'completed', completed_at: new Date() });
   });
 
   it('removes abandoned carts after 30 days by default', async () => {
