@@ -9,7 +9,7 @@ import { accountRightsRoutes } from './routes/account-routes';
 import { adminRequestRoutes, clockCounts, REQUESTS_CAPABILITY } from './routes/admin-requests';
 import { adminRetentionRoutes, RETENTION_CAPABILITY } from './routes/admin-retention';
 import { adminRecordsRoutes, RECORDS_CAPABILITY } from './routes/admin-records';
-import { adminBreachRoutes, BREACHES_CAPABILITY } from './routes/admin-breaches';
+import { adminBreachRoutes, breachesToNotify, BREACHES_CAPABILITY } from './routes/admin-breaches';
 import { defineRightsJobs } from './jobs';
 import { logCorrections } from './corrections';
 import './hooks';
@@ -48,6 +48,14 @@ export async function setupRights(ctx: PluginContext): Promise<void> {
     async render() {
       const c = await clockCounts(deps);
       return ctx.render('gdpr/rights/admin/widget', { counts: c });
+    },
+  });
+  ctx.admin.widget({
+    id: 'gdpr-breaches',
+    title: 'Personal-data breaches',
+    capability: BREACHES_CAPABILITY,
+    async render() {
+      return ctx.render('gdpr/rights/admin/breach-widget', { pending: await breachesToNotify(), now: new Date() });
     },
   });
 }

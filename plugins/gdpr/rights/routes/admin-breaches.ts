@@ -13,6 +13,12 @@ export function notifyBy(breach: Pick<Breach, 'discovered_at'>): Date {
   return new Date(breach.discovered_at.getTime() + NOTIFY_WITHIN_MS);
 }
 
+/** Breaches not yet notified to the authority, the oldest first: the dashboard's countdown. */
+export async function breachesToNotify(): Promise<Array<{ breach: Breach; notifyBy: Date }>> {
+  const open = await Breach.findAll({ where: { notified_at: null }, order: [['discovered_at', 'ASC']], limit: 20 });
+  return open.map((b) => ({ breach: b, notifyBy: notifyBy(b) }));
+}
+
 /** Breaches (/admin/privacy/breaches): record one, the 72-hour countdown, mark the authority notified, email the people affected. */
 export function adminBreachRoutes(deps: RightsDeps): void {
   const { ctx } = deps;

@@ -224,9 +224,17 @@ describe('gdpr rights: retention sweep (time travel, dry run, settings), privacy
     const detail = await admin.get(created.headers.location as string);
     expect(detail.text).to.match(/(69|70) h \d+ min left/);
     const breach = (await Breach.findOne())!;
+    // The dashboard counts down too, until it is marked notified.
+    expect((await admin.get('/admin')).text).to.match(/Backup copied to a public bucket<\/a>:\s*<strong>(69|70) h \d+ min<\/strong> left to notify/);
     const notified = await admin.post(`/admin/privacy/breaches/${breach.id}/notified`).type('form').send({ _csrf: csrf, authority_reference: 'CNIL-2026-123' });
     expect(notified.status).to.equal(303);
     expect((await Breach.findByPk(breach.id))!.notified_at).to.not.equal(null);
+    expect((await admin.get('/admin')).text).to.include('No breach waits for its notification.');
+    // One discovered more than 72 hours ago says so, on its page and on the dashboard.
+    const late = await Breach.create({ title: 'Laptop stolen', description: 'Unencrypted laptop', discovered_at: new Date(Date.now() - 80 * 3600_000), people_affected: 3, data_affected: 'names', measures: 'Passwords reset', created_by: null });
+    expect((await admin.get(`/admin/privacy/breaches/${late.id}`)).text).to.include('The 72 hours have passed');
+    expect((await admin.get('/admin')).text).to.include('the 72 hours have passed');
+    await late.update({ notified_at: new Date() });
     const bad = await admin.post(`/admin/privacy/breaches/${breach.id}/notify-users`).type('form').send({ _csrf: csrf, emails: 'nope', message: 'Change your password' });
     expect(bad.status).to.equal(422);
     const send = () => admin.post(`/admin/privacy/breaches/${breach.id}/notify-users`).type('form').send({ _csrf: csrf, emails: 'hit.one@example.test\nhit.two@example.test', message: 'Please change your password.' });
