@@ -4,6 +4,7 @@ import { registerShopCapabilities } from './capabilities';
 import { registerShopPrivacy } from './privacy-shops';
 import { catalogRoutes } from './routes/catalog-routes';
 import { sellerRoutes } from './routes/seller-routes';
+import { setupProductBulk } from './routes/product-bulk-setup';
 import { scheduleKeptUploadSweep } from './routes/kept-uploads';
 import { announcementRoutes } from './routes/announcement-routes';
 import { productsFromSeveralShops, topCategories } from './services/home-showcase';
@@ -20,6 +21,8 @@ export function setupCatalog(ctx: PluginContext): void {
   registerShopCapabilities(ctx);
   registerShopPrivacy(ctx);
   catalogRoutes(ctx);
+  // Bulk edit and CSV import of products (issue 17), before the product routes' /seller/products/:id.
+  setupProductBulk(ctx);
   sellerRoutes(ctx);
   scheduleKeptUploadSweep(ctx);
   announcementRoutes(ctx);

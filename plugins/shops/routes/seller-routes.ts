@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { productsCsv, sendCsv } from '../services/order-search';
 import type { Request, Response } from 'express';
-import { type PluginContext, requireUser, forbidden, notFound, pageFrom, pager, type FieldErrors } from '@agora/core';
+import { type PluginContext, requireUser, forbidden, notFound, type FieldErrors } from '@agora/core';
 import { Announcement } from '../models/announcement';
 import { Product } from '../models/product';
 import { ProductImage } from '../models/product-image';
@@ -18,8 +18,7 @@ import { ShopService } from '../services/shop-service';
 import { categoryTree } from './catalog-routes';
 import { formUploadProblem, idParam, imagesFrom } from './upload-helpers';
 import { KeptUploads } from './kept-uploads';
-
-const PRODUCTS_PER_PAGE = 25;
+import { renderProductList } from './product-bulk-routes';
 
 /** What the seller dashboard shows about orders, in one aggregate query over the shop's orders. */
 export interface SalesSummary {
@@ -114,17 +113,8 @@ export function sellerRoutes(ctx: PluginContext): void {
   });
 
   // Products
-  router.get('/seller/products', ...seller, async (req, res) => {
-    const shop = shopOf(req);
-    const page = pageFrom(req.query, PRODUCTS_PER_PAGE);
-    const { rows, count } = await Product.findAndCountAll({ where: { shop_id: shop.id }, order: [['id', 'DESC']], limit: page.perPage, offset: page.offset });
-    await res.renderPage('shops/seller/products', {
-      title: 'Your products',
-      shop,
-      products: rows,
-      pager: pager('/seller/products', {}, { page: page.page, perPage: page.perPage, total: count, noun: 'products' }),
-    });
-  });
+  // The list with its filters and the bulk edit form (routes/product-bulk-routes.ts).
+  router.get('/seller/products', ...seller, async (req, res) => renderProductList(req, res, shopOf(req)));
 
   router.get('/seller/products.csv', ...seller, async (req, res) => {
     const shop = shopOf(req);

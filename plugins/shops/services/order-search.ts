@@ -3,7 +3,6 @@ import type { Response } from 'express';
 import { csvRow, pageFrom, pager } from '@agora/core';
 import { ORDER_STATUSES, Order, type OrderStatus } from '../models/order';
 import { Shop } from '../models/shop';
-import { Product } from '../models/product';
 import { dayStart, orderSearchQuery, type OrderSearchQuery } from '../forms/order-search-form';
 import { STATUS_LABELS } from './order-state';
 
@@ -120,16 +119,5 @@ export async function sendCsv(res: Response, filename: string, lines: AsyncItera
   res.end();
 }
 
-export const PRODUCT_CSV_COLUMNS = ['id', 'slug', 'title', 'status', 'currency', 'price', 'compare_at_price', 'stock', 'category_id', 'tags', 'published_at', 'created_at', 'updated_at'] as const;
-
-/** A shop's products as CSV (formula-safe), in pages of 500: prices in major units, stock empty for unlimited. */
-export async function* productsCsv(shopId: number): AsyncGenerator<string> {
-  yield csvRow(PRODUCT_CSV_COLUMNS);
-  for (let offset = 0; ; offset += 500) {
-    const rows = await Product.findAll({ where: { shop_id: shopId }, order: [['id', 'ASC']], limit: 500, offset });
-    for (const p of rows) {
-      yield csvRow([p.id, p.slug, p.title, p.status, p.currency, major(p.price), p.compare_at_price === null ? '' : major(p.compare_at_price), p.stock ?? '', p.category_id ?? '', p.tags_text, p.published_at ?? '', p.created_at, p.updated_at]);
-    }
-    if (rows.length < 500) return;
-  }
-}
+// The products CSV lives beside the import that reads it back (services/product-import-csv.ts).
+export { PRODUCT_CSV_COLUMNS, productsCsv } from './product-import-csv';

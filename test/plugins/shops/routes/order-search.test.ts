@@ -84,7 +84,7 @@ describe('shops: searching orders (seller and admin) and exporting them as CSV',
   it("exports the seller's own products as CSV, and only theirs", async () => {
     const res = await seller.get('/seller/products.csv').buffer(true).parse((r, cb) => { let d = ''; r.on('data', (c: Buffer) => (d += c.toString('utf8'))); r.on('end', () => cb(null, d)); }).expect(200);
     const lines = (res.body as string).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).to.equal('id,slug,title,status,currency,price,compare_at_price,stock,category_id,tags,published_at,created_at,updated_at');
+    expect(lines[0]).to.equal('id,sku,slug,title,status,currency,price,compare_at_price,stock,category_id,tags,tax_class,description,published_at,created_at,updated_at');
     expect(lines).to.have.length(2);
     expect(lines[1]).to.contain(',Searchable mug,published,EUR,10.00,,,');
     expect(res.text ?? res.body).to.not.contain('Other mug');
