@@ -4,6 +4,9 @@ import type { PluginContext } from '@agora/core';
 import { COUNTRY_CHOICES, COUNTRY_CODES } from './services/countries';
 import { TAX_CLASSES, TAX_CLASS_LABELS } from './models/tax-rate';
 
+/** The IANA time zones this runtime knows, UTC first. */
+const TIME_ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+
 export const shopsSettingsSchema = z.object({
   feePercent: z.number({ message: 'Enter a number' }).min(0, 'Cannot be negative').max(50, 'At most 50%').default(5),
   /** Minor units, typed in the currency by the admin (a money field): "0.30" is stored as 30. */
@@ -38,9 +41,8 @@ export const shopsSettingsSchema = z.object({
   downloadLimit: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0, 'Cannot be negative').max(1000, 'At most 1000').default(5),
   downloadDays: z.number({ message: 'Enter a whole number of days' }).int('Enter a whole number of days').min(0, 'Cannot be negative').max(3650, 'At most 3650 days').default(30),
   downloadMaxMegabytes: z.number({ message: 'Enter a whole number of megabytes' }).int('Enter a whole number of megabytes').min(1, 'At least 1 MB').max(500, 'At most 500 MB').default(50),
-  /** A seller's CSV product import (docs/shops-bulk.md): the largest file and the most rows one may have. */
-  importMaxMegabytes: z.number({ message: 'Enter a whole number of megabytes' }).int('Enter a whole number of megabytes').min(1, 'At least 1 MB').max(100, 'At most 100 MB').default(5),
-  importMaxRows: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(1, 'At least 1').max(100_000, 'At most 100,000').default(10_000),
+  /** Where the store's months begin and end: the sales report's months are this zone's (docs/shops-reports.md). */
+  timeZone: z.string().trim().refine((v) => TIME_ZONES.includes(v), 'Choose a time zone from the list').default('UTC'),
 });
 
 export type ShopsSettings = z.infer<typeof shopsSettingsSchema>;
@@ -67,8 +69,7 @@ export function defineShopsSettings(ctx: PluginContext): void {
       { key: 'downloadLimit', label: 'Downloads per purchased file', type: 'number', help: 'How many times a buyer may download each file they paid for, unless the seller sets it for the product. 0: no limit.' },
       { key: 'downloadDays', label: 'Days a download link works', type: 'number', help: 'Counted from the payment, unless the seller sets it for the product. 0: the link does not expire.' },
       { key: 'downloadMaxMegabytes', label: 'Largest file a seller may sell as a download (MB)', type: 'number' },
-      { key: 'importMaxMegabytes', label: 'Largest CSV file a seller may import (MB)', type: 'number' },
-      { key: 'importMaxRows', label: 'Most products in one CSV import', type: 'number', help: 'A larger file is refused with this number; the seller splits it.' },
+      { key: 'timeZone', label: 'Store time zone', type: 'select', choices: TIME_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') })), help: 'The sales report counts months from midnight on the 1st in this zone.' },
     ],
   });
 }

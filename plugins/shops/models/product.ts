@@ -31,6 +31,12 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
   declare price_from: CreationOptional<number | null>;
   /** Enabled variants: more than 0 means a buyer must choose one (the product's stock is then their sum). */
   declare variant_count: CreationOptional<number>;
+  /**
+   * What the catalog sorts and filters by: with enabled variants, the lowest price of one in stock (of all
+   * enabled ones when every one is sold out); without, `price`. Kept by the database's triggers (migration
+   * 0023) in the statement that changes a price, a variant or a variant's stock across zero; never written here.
+   */
+  declare catalog_price: CreationOptional<number | null>;
   /** Delivered as files (models/product-download.ts) after payment instead of a parcel: no shipping (docs/shops-digital.md). */
   declare is_digital: CreationOptional<boolean>;
   /** The seller's download limit and link lifetime in days for it; null: the store's settings. */
@@ -70,6 +76,7 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
         tax_class: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'standard' },
         price_from: { type: DataTypes.INTEGER, allowNull: true },
         variant_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        catalog_price: { type: DataTypes.INTEGER, allowNull: true },
         is_digital: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         download_limit: { type: DataTypes.INTEGER, allowNull: true },
         download_days: { type: DataTypes.INTEGER, allowNull: true },

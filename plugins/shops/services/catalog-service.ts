@@ -62,7 +62,7 @@ export interface CatalogCard {
   /** Hundredths of a star (430 = 4.3) and the number of approved reviews; 0 and 0 without reviews. */
   rating_avg: number;
   rating_count: number;
-  /** The lowest variant price when the variants' prices differ ("from €X"); null otherwise. */
+  /** With variants whose prices differ (or differ from the product's): the lowest one can buy now ("from €X", the catalog price); null otherwise. */
   price_from?: number | null;
 }
 
@@ -88,6 +88,12 @@ export interface BuiltQuery {
   sort: CatalogSort;
   countLimit: number;
 }
+
+/**
+ * The price a product sorts and filters by (`catalog_price`, kept by migration 0023's triggers): with variants,
+ * the lowest one in stock; without, its own. The price indexes of 0001/0003 are on it since 0023.
+ */
+const PRICE_KEY = 'p.catalog_price';
 
 const COUNT_FLOOR = 1000;
 const COUNT_PAGES_AHEAD = 10;
@@ -148,11 +154,11 @@ export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, req
     replacements.shopId = filters.shopId;
   }
   if (filters.minPrice !== undefined) {
-    where.push('p.price >= :minPrice');
+    where.push(`${PRICE_KEY} >= :minPrice`);
     replacements.minPrice = filters.minPrice;
   }
   if (filters.maxPrice !== undefined) {
-    where.push('p.price <= :maxPrice');
+    where.push(`${PRICE_KEY} <= :maxPrice`);
     replacements.maxPrice = filters.maxPrice;
   }
 
@@ -168,11 +174,11 @@ export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, req
     replacements.minRating = Math.round(filters.minRating * 100);
   }
 
-  const keys = sort === 'price_asc' || sort === 'price_desc' ? 'p.price' : sort === 'rating' ? 'p.rating_avg, p.rating_count' : 'p.published_at';
+  const keys = sort === 'price_asc' || sort === 'price_desc' ? PRICE_KEY : sort === 'rating' ? 'p.rating_avg, p.rating_count' : 'p.published_at';
   const innerOrder = {
     newest: 'p.published_at DESC, p.id DESC',
-    price_asc: 'p.price ASC, p.id ASC',
-    price_desc: 'p.price DESC, p.id DESC',
+    price_asc: `${PRICE_KEY} ASC, p.id ASC`,
+    price_desc: `${PRICE_KEY} DESC, p.id DESC`,
     relevance: dialect === 'postgres' ? 'rank DESC, p.id DESC' : 'rank ASC, p.id DESC',
     // Index (status, rating_avg, rating_count, id) of migration 0006.
     rating: 'p.rating_avg DESC, p.rating_count DESC, p.id DESC',
@@ -181,7 +187,8 @@ export function buildCatalogQuery(dialect: Dialect, filters: CatalogFilters, req
   const whereSql = where.join(' AND ');
 
   const sql = `SELECT p.id, p.title, p.slug, p.price, p.compare_at_price, p.currency, p.stock, p.image_path, p.published_at,
-  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode, p.rating_avg, p.rating_count, p.price_from
+  p.shop_id, s.name AS shop_name, s.slug AS shop_slug, s.vacation_mode, p.rating_avg, p.rating_count,
+  CASE WHEN p.variant_count > 0 AND (p.price_from IS NOT NULL OR p.catalog_price <> p.price) THEN p.catalog_price END AS price_from
 FROM (SELECT p.id, ${keys}${rank} FROM ${from} WHERE ${whereSql} ORDER BY ${innerOrder} LIMIT :limit OFFSET :offset) page
 JOIN products p ON p.id = page.id
 JOIN shops s ON s.id = p.shop_id
