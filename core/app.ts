@@ -12,6 +12,7 @@ import { readiness } from './cluster/readiness';
 import { createCsrf } from './http/csrf';
 import { csrfForEveryBody } from './http/multipart-csrf';
 import { localsMiddleware } from './http/locals';
+import { requestMemo } from './http/request-memo';
 import { cleanInput } from './http/clean-input';
 import { privatePages } from './http/private-pages';
 import { proxyCheck } from './http/proxy-check';
@@ -63,6 +64,8 @@ export function buildApp(platform: Platform): BuiltApp {
     res.locals.nonce = crypto.randomBytes(16).toString('base64');
     next();
   });
+  // Per-person reads asked for from several places of one page are made once (core/http/request-memo.ts).
+  app.use(requestMemo());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -113,7 +116,7 @@ export function buildApp(platform: Platform): BuiltApp {
   app.use(rawBody.unless(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 })));
   app.use(rawBody.unless(express.json({ limit: '200kb' })));
   app.use(cookieParser());
-  const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX });
+  const sessions = createSession({ secret: config.sessionSecret, secure, sequelize: platform.sequelize, redisUrl: config.REDIS_URL, redisPrefix: config.REDIS_PREFIX, touchEveryMs: config.SESSION_TOUCH_MINUTES * 60_000 });
   app.use(rawBody.unless(sessions.middleware));
   const { passport } = platform;
   app.use(passport.initialize());

@@ -38,6 +38,8 @@ const envSchema = z.object({
   SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().default('Agora <no-reply@agora.local>'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A logged-in person's session expiry is renewed in the store at most this often (0: on every request). */
+  SESSION_TOUCH_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).min(0, 'must be 0 or more minutes').max(24 * 60, 'must be at most 1440 minutes').default(5),
   /** Encrypts settings of type `secret` (API keys) at rest; generated once into DATA_DIR when not set. */
   SETTINGS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Encrypts the most sensitive personal fields at rest (docs/security.md); generated once into DATA_DIR/data-keys when not set. */

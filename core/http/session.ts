@@ -17,7 +17,7 @@ declare module 'express-session' {
 const TWO_WEEKS = 14 * 24 * 3600 * 1000;
 
 /** Sessions in the database (the `sessions` table), or in Redis when `REDIS_URL` is set. */
-export function createSession(options: { secret: string; secure: boolean; sequelize: Sequelize; redisUrl?: string; redisPrefix?: string }): { middleware: RequestHandler; close: () => Promise<void> } {
+export function createSession(options: { secret: string; secure: boolean; sequelize: Sequelize; redisUrl?: string; redisPrefix?: string; touchEveryMs?: number }): { middleware: RequestHandler; close: () => Promise<void> } {
   let store: session.Store;
   let close: () => Promise<void>;
   if (options.redisUrl) {
@@ -44,6 +44,7 @@ export function createSession(options: { secret: string; secure: boolean; sequel
       sequelizeStore.stopExpiringSessions();
     };
   }
+  throttleTouch(store, options.touchEveryMs ?? DEFAULT_TOUCH_EVERY);
   const load = session({
     name: SESSION_COOKIE,
     secret: options.secret,
@@ -55,6 +56,45 @@ export function createSession(options: { secret: string; secure: boolean; sequel
   });
   const middleware: RequestHandler = (req, res, next) => load(req, res, (error?: unknown) => (error ? next(error) : renewUnknownSession(req, res, next)));
   return { middleware, close };
+}
+
+/** SESSION_TOUCH_MINUTES's default: how stale a session's stored expiry may get before a request renews it. */
+const DEFAULT_TOUCH_EVERY = 5 * 60_000;
+
+/**
+ * express-session renews an unchanged session's expiry in the store on every request (an UPDATE of its row,
+ * or a Redis EXPIRE): on a logged-in page that is one write per page view for a date two weeks out. This
+ * instance renews a session at most every `everyMs` after it last wrote it (a save or a touch), so the
+ * stored expiry lags by at most that much; a changed session is saved as before. With several instances each
+ * renews on its own clock: at most one renewal per instance per interval. `everyMs` 0 renews on every request.
+ */
+export function throttleTouch(store: session.Store, everyMs: number, now: () => number = Date.now): void {
+  const touch = store.touch?.bind(store);
+  if (!touch || everyMs <= 0) return;
+  const lastWrite = new Map<string, number>();
+  const remember = (sid: string) => {
+    const at = now();
+    lastWrite.set(sid, at);
+    // Entries older than the interval suppress nothing: dropped once the map holds many, so it stays the size of
+    // the sessions active within one interval.
+    if (lastWrite.size > 10_000) for (const [key, when] of lastWrite) if (at - when >= everyMs) lastWrite.delete(key);
+  };
+  const set = store.set.bind(store);
+  store.set = (sid, data, callback) => {
+    remember(sid);
+    return set(sid, data, callback);
+  };
+  const destroy = store.destroy.bind(store);
+  store.destroy = (sid, callback) => {
+    lastWrite.delete(sid);
+    return destroy(sid, callback);
+  };
+  store.touch = (sid, data, callback) => {
+    const last = lastWrite.get(sid);
+    if (last !== undefined && now() - last < everyMs) return callback?.();
+    remember(sid);
+    return touch(sid, data, callback);
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PluginContext } from '@agora/core';
 import type {} from '../shops/hooks';
-import { followerCount, followersSince, isFollowing } from './services/follow-service';
+import { followerCount, followerCounts, isFollowing } from './services/follow-service';
 import { unreadCount } from './services/account-views';
 import { favouriteCounts, favouritedAmong, isFavourite } from './services/favourite-service';
 
@@ -56,15 +56,14 @@ export function fillSlots(ctx: PluginContext): void {
 
   // The seller sees how many follow the shop and how many favourited each product, never who.
   ctx.slot('shops.seller.dashboard', async ({ shop }) => {
-    const favourites = [];
-    for (const { productId, count } of await favouriteCounts(shop.id)) {
-      const card = await ctx.service('shops').productCard(productId);
-      if (card) favourites.push({ title: card.title, url: card.url, count });
-    }
-    return {
-      template: 'follows/partials/seller-followers',
-      data: { followers: { count: await followerCount(shop.id), week: await followersSince(shop.id, new Date(Date.now() - WEEK_MS)), favourites } },
-    };
+    const [counts, followers] = await Promise.all([favouriteCounts(shop.id), followerCounts(shop.id, new Date(Date.now() - WEEK_MS))]);
+    // The cards of the most favourited products in one query, not one per product.
+    const cards = await ctx.service('shops').productCards(counts.map((c) => c.productId));
+    const favourites = counts.flatMap(({ productId, count }) => {
+      const card = cards.get(productId);
+      return card ? [{ title: card.title, url: card.url, count }] : [];
+    });
+    return { template: 'follows/partials/seller-followers', data: { followers: { ...followers, favourites } } };
   });
 
   ctx.slot('core.account.sections', () => ({

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { Order, OrderItem, OrderNote, Product, Shop, ShopMember } from './models';
 import { cartStoreFor } from './services/cart-store';
+import { shopIdsOf } from './services/shop-access';
 import { Op, col } from 'sequelize';
 import type { OrderStatus } from './models/order';
 
@@ -21,6 +22,10 @@ export interface ShopsService {
   shopMembers(shopId: number): Promise<ShopMemberInfo[]>;
   /** What a product looks like in another plugin's list (a review, a follow, a message subject). */
   productCard(productId: number): Promise<ProductCard | undefined>;
+  /** The cards of several products in one query (a list of them on one page), by id; a deleted product is left out. */
+  productCards(productIds: number[]): Promise<Map<number, ProductCard>>;
+  /** The numbers of several orders in one query (a seller's list of recent payments), by id. */
+  orderNumbers(orderIds: number[]): Promise<Map<number, string>>;
   shopCard(shopId: number): Promise<ShopCard | undefined>;
   /**
    * Puts the items of a checkout group's orders back into the cart of the person making this request
@@ -130,6 +135,23 @@ const KEPT_PAID: OrderStatus[] = ['paid', 'shipped', 'completed'];
 
 const uploadUrl = (path: string | null | undefined): string | null => (path ? `/uploads/${path}` : null);
 
+/** A product loaded with its shop (include `shop`) as other plugins see it; undefined when its shop is gone. */
+function toProductCard(product: Product): ProductCard | undefined {
+  const shop = (product as Product & { shop?: Shop }).shop;
+  if (!shop) return undefined;
+  return {
+    id: product.id,
+    title: product.title,
+    slug: product.slug,
+    url: `/products/${product.slug}`,
+    price: product.price,
+    currency: product.currency,
+    imageUrl: uploadUrl(product.image_path),
+    published: product.status === 'published',
+    shop: toShopCard(shop),
+  };
+}
+
 function toShopCard(shop: Shop): ShopCard {
   return { id: shop.id, name: shop.name, slug: shop.slug, url: `/shops/${shop.slug}`, logoUrl: uploadUrl(shop.logo_path), currency: shop.currency };
 }
@@ -170,19 +192,26 @@ export function createShopsService(): ShopsService {
 
     async productCard(productId) {
       const product = await Product.findByPk(productId, { include: [{ model: Shop, as: 'shop', required: true }] });
-      const shop = (product as (Product & { shop?: Shop }) | null)?.shop;
-      if (!product || !shop) return undefined;
-      return {
-        id: product.id,
-        title: product.title,
-        slug: product.slug,
-        url: `/products/${product.slug}`,
-        price: product.price,
-        currency: product.currency,
-        imageUrl: uploadUrl(product.image_path),
-        published: product.status === 'published',
-        shop: toShopCard(shop),
-      };
+      return product ? toProductCard(product) : undefined;
+    },
+
+    async productCards(productIds) {
+      const ids = [...new Set(productIds)].filter(Number.isInteger);
+      if (!ids.length) return new Map();
+      const products = await Product.findAll({ where: { id: ids }, include: [{ model: Shop, as: 'shop', required: true }] });
+      const cards = new Map<number, ProductCard>();
+      for (const product of products) {
+        const card = toProductCard(product);
+        if (card) cards.set(product.id, card);
+      }
+      return cards;
+    },
+
+    async orderNumbers(orderIds) {
+      const ids = [...new Set(orderIds)].filter(Number.isInteger);
+      if (!ids.length) return new Map();
+      const orders = await Order.findAll({ where: { id: ids }, attributes: ['id', 'number'] });
+      return new Map(orders.map((o) => [o.id, o.number]));
     },
 
     async shopCard(shopId) {
@@ -206,10 +235,7 @@ export function createShopsService(): ShopsService {
       return notes.map((n) => ({ id: n.id, authorId: n.author_id, authorSide: n.author_side, body: n.body, createdAt: n.created_at }));
     },
 
-    async memberShopIds(userId) {
-      const rows = await ShopMember.findAll({ where: { user_id: userId }, attributes: ['shop_id'], order: [['shop_id', 'ASC']] });
-      return rows.map((r) => r.shop_id);
-    },
+    memberShopIds: (userId) => shopIdsOf(userId),
 
     async buyerOrders(userId, shopId) {
       const orders = await Order.findAll({ where: { buyer_id: userId, shop_id: shopId }, order: [['created_at', 'DESC'], ['id', 'DESC']], limit: 50 });

@@ -16,16 +16,18 @@ export function sellerSlots(ctx: PluginContext, settings: () => StripeSettings):
     if (!s.connectPayouts && !balance) return undefined;
     const entries = await StripeLedgerEntry.findAll({ where: { shop_id: shop.id }, order: [['id', 'DESC']], limit: 400 });
     const orderIds = [...new Set(entries.map((e) => e.order_id).filter((id): id is number => id !== null))].slice(0, 20);
-    const transfers = await StripeTransfer.findAll({ where: { order_id: orderIds } });
-    const members = await ctx.service('shops').shopMembers(shop.id);
-    const recent = [];
-    for (const id of orderIds) {
+    // The recent orders' transfers, numbers and the shop's people: one query each, whatever the number of orders.
+    const [transfers, numbers, members] = await Promise.all([
+      orderIds.length ? StripeTransfer.findAll({ where: { order_id: orderIds } }) : Promise.resolve([]),
+      ctx.service('shops').orderNumbers(orderIds),
+      ctx.service('shops').shopMembers(shop.id),
+    ]);
+    const recent = orderIds.map((id) => {
       const mine = entries.filter((e) => e.order_id === id);
       const money = sum(mine);
-      const parties = await ctx.service('shops').orderParties(id);
       const transfer = transfers.find((t) => t.order_id === id);
-      recent.push({ number: parties?.number ?? String(id), currency: mine[0].currency, money, earnings: sellerEarnings(money), payout: transfer ? (TRANSFER_LABELS[transfer.status] ?? transfer.status) : '—' });
-    }
+      return { number: numbers.get(id) ?? String(id), currency: mine[0].currency, money, earnings: sellerEarnings(money), payout: transfer ? (TRANSFER_LABELS[transfer.status] ?? transfer.status) : '—' };
+    });
     return {
       template: 'stripe/seller/dashboard',
       data: {

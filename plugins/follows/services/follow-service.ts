@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, col, fn, literal } from 'sequelize';
 import { afterCommit, type PluginContext } from '@agora/core';
 import { Follow } from '../models/follow';
 import { Notification } from '../models/notification';
@@ -10,6 +10,19 @@ export async function followerCount(shopId: number): Promise<number> {
 
 export async function isFollowing(userId: number, shopId: number): Promise<boolean> {
   return (await Follow.count({ where: { user_id: userId, shop_id: shopId } })) > 0;
+}
+
+/** A shop's followers and how many of them came since a date (the seller's dashboard), in one query. */
+export async function followerCounts(shopId: number, since: Date): Promise<{ count: number; week: number }> {
+  const [row] = (await Follow.findAll({
+    where: { shop_id: shopId },
+    attributes: [
+      [fn('COUNT', col('id')), 'count'],
+      [fn('SUM', literal(`CASE WHEN created_at >= ${Follow.sequelize!.escape(since)} THEN 1 ELSE 0 END`)), 'week'],
+    ],
+    raw: true,
+  })) as unknown as Array<{ count: number | string | null; week: number | string | null }>;
+  return { count: Number(row?.count ?? 0), week: Number(row?.week ?? 0) };
 }
 
 /** Followers gained since a date: the seller's "new this week", a number only. */

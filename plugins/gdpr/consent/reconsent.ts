@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { Policy, SectionPolicy } from './models';
 import { z } from 'zod';
-import { fragment, FormSectionError, raw, type FieldErrors, type FormExtension } from '@agora/core';
+import { fragment, FormSectionError, raw, readCache, type FieldErrors, type FormExtension } from '@agora/core';
 import { policyHtml } from './policy-html';
 import { currentPolicies, sectionPolicies, type CurrentPolicy } from './policies';
 import type { ConsentAction, ConsentService } from './service';
@@ -109,10 +109,18 @@ export function reconsentExtension(service: ConsentService, secret: string): For
   };
 }
 
-/** Changes whenever a policy gets a new version or the re-consent section changes: the session's "asked" mark. */
-async function policiesStamp(): Promise<string> {
+/**
+ * Changes whenever a policy gets a new version or the re-consent section changes: the session's "asked" mark.
+ * Asked on every page a logged-in person opens, so it is a read cache, dropped by any write to the policies or
+ * the section's links (on every instance).
+ */
+const policiesStampCache = readCache('gdpr.policies-stamp', [Policy, SectionPolicy], async () => {
   const [policies, versions, links] = await Promise.all([Policy.count(), Policy.sum('current_version'), SectionPolicy.count({ where: { section: RECONSENT_SECTION } })]);
   return `${policies}:${versions ?? 0}:${links}`;
+});
+
+function policiesStamp(): Promise<string> {
+  return policiesStampCache.get();
 }
 
 type StampedSession = { gdprPolicyStamp?: string };

@@ -1,5 +1,9 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import '@agora/core';
+import { forgetPerRequest } from '@agora/core';
+
+/** The key under which a request keeps a person's unread counts (services/conversations.ts); any write to a conversation forgets it. */
+export const UNREAD_MEMO = 'messaging.unread:';
+const forgetUnread = () => forgetPerRequest(UNREAD_MEMO);
 
 /** `shop`: a buyer and a shop's people; `store`: a ticket with the store itself (the contact form), answered by the admins. */
 export type ConversationKind = 'shop' | 'store';
@@ -64,6 +68,7 @@ export class Conversation extends Model<InferAttributes<Conversation>, InferCrea
         createdAt: 'created_at',
         updatedAt: 'updated_at',
         indexes: [{ fields: ['buyer_id'] }, { fields: ['shop_id'] }, { fields: ['starter_id', 'created_at'] }, { fields: ['kind', 'status'] }],
+        hooks: { afterCreate: forgetUnread, afterUpdate: forgetUnread, afterBulkUpdate: forgetUnread, afterDestroy: forgetUnread, afterBulkDestroy: forgetUnread },
       },
     );
   }

@@ -1,6 +1,6 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
-import { afterCommit, User, type PluginContext } from '@agora/core';
-import { Conversation, type ConversationKind, type ConversationStatus } from '../models/conversation';
+import { afterCommit, perRequest, User, type PluginContext } from '@agora/core';
+import { Conversation, UNREAD_MEMO, type ConversationKind, type ConversationStatus } from '../models/conversation';
 import { Message, type AuthorSide } from '../models/message';
 import { Attachment } from '../models/attachment';
 import { Sanction } from '../models/sanction';
@@ -206,10 +206,14 @@ export async function markRead(conversationId: number, column: 'buyer_unread' | 
   await Conversation.update({ [column]: 0 }, { where: { id: conversationId, [column]: { [Op.gt]: 0 } } });
 }
 
-/** Conversations with something unread: on the buyer's side and on the side of the shops the person works in. */
-export async function unreadCounts(ctx: PluginContext, userId: number): Promise<{ buyer: number; seller: number }> {
-  const buyer = await Conversation.count({ where: { buyer_id: userId, buyer_unread: { [Op.gt]: 0 } } });
-  const shopIds = await ctx.service('shops').memberShopIds(userId);
-  const seller = shopIds.length ? await Conversation.count({ where: { kind: 'shop', shop_id: shopIds, held: false, seller_unread: { [Op.gt]: 0 } } }) : 0;
-  return { buyer, seller };
+/**
+ * Conversations with something unread: on the buyer's side and on the side of the shops the person works in.
+ * Read once per request: the header, the account page, the seller's navigation and dashboard all show them.
+ */
+export function unreadCounts(ctx: PluginContext, userId: number): Promise<{ buyer: number; seller: number }> {
+  return perRequest(`${UNREAD_MEMO}${userId}`, async () => {
+    const [buyer, shopIds] = await Promise.all([Conversation.count({ where: { buyer_id: userId, buyer_unread: { [Op.gt]: 0 } } }), ctx.service('shops').memberShopIds(userId)]);
+    const seller = shopIds.length ? await Conversation.count({ where: { kind: 'shop', shop_id: shopIds, held: false, seller_unread: { [Op.gt]: 0 } } }) : 0;
+    return { buyer, seller };
+  });
 }

@@ -1,4 +1,9 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { forgetPerRequest } from '@agora/core';
+
+/** The key under which a request keeps a person's shops (services/shop-access.ts): a change of membership forgets it. */
+export const MEMBER_SHOPS_MEMO = 'shops.member-shops:';
+const forgetMemberships = () => forgetPerRequest(MEMBER_SHOPS_MEMO);
 
 /** Who may run a shop: the seller role is held per shop, through this row. */
 export class ShopMember extends Model<InferAttributes<ShopMember>, InferCreationAttributes<ShopMember>> {
@@ -15,7 +20,15 @@ export class ShopMember extends Model<InferAttributes<ShopMember>, InferCreation
         role: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'owner' },
         created_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'shop_members', modelName: 'ShopMember', underscored: true, createdAt: 'created_at', updatedAt: false },
+      {
+        sequelize,
+        tableName: 'shop_members',
+        modelName: 'ShopMember',
+        underscored: true,
+        createdAt: 'created_at',
+        updatedAt: false,
+        hooks: { afterCreate: forgetMemberships, afterDestroy: forgetMemberships, afterBulkCreate: forgetMemberships, afterBulkDestroy: forgetMemberships, afterBulkUpdate: forgetMemberships },
+      },
     );
   }
 }

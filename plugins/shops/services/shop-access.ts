@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
-import { requireUser, forbidden, notFound, type Actor } from '@agora/core';
+import { requireUser, forbidden, notFound, perRequest, type Actor } from '@agora/core';
 import { Shop } from '../models/shop';
-import { ShopMember } from '../models/shop-member';
+import { MEMBER_SHOPS_MEMO, ShopMember } from '../models/shop-member';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express declares its types in this namespace
@@ -13,16 +13,22 @@ declare global {
   }
 }
 
-/** The ids of every shop the person is a member of (owner or staff), oldest first. */
-export async function shopIdsOf(userId: number): Promise<number[]> {
-  const rows = await ShopMember.findAll({ where: { user_id: userId }, attributes: ['shop_id'], order: [['shop_id', 'ASC']] });
-  return rows.map((r) => r.shop_id);
+/**
+ * The ids of every shop the person is a member of (owner or staff), oldest first. Read once per request:
+ * the /seller routes' scope, the seller's navigation and other plugins' counts (messaging) all ask.
+ */
+export function shopIdsOf(userId: number): Promise<number[]> {
+  return perRequest(`${MEMBER_SHOPS_MEMO}${userId}`, async () => {
+    const rows = await ShopMember.findAll({ where: { user_id: userId }, attributes: ['shop_id'], order: [['shop_id', 'ASC']] });
+    return rows.map((r) => r.shop_id);
+  });
 }
 
 /** Whether the person may run this shop because they are one of its members. */
 export async function isMember(userId: number, shopId: number): Promise<boolean> {
   if (!Number.isInteger(userId) || !Number.isInteger(shopId)) return false;
-  return (await ShopMember.count({ where: { user_id: userId, shop_id: shopId } })) > 0;
+  // From the person's shops, which the request has read already (or will need: the seller's navigation).
+  return (await shopIdsOf(userId)).includes(shopId);
 }
 
 /** The shop a seller works in: the first one they joined (a person runs one shop from /seller). */

@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, col, fn } from 'sequelize';
 import type { PluginContext } from '@agora/core';
 import { payoutAccountOf } from '../../shops/payments';
 import { StripeAccount, StripeLedgerEntry, StripeTransfer, type StripePayment } from '../models';
@@ -86,16 +86,23 @@ export interface ShopBalance {
 
 /** Per shop and currency, what it earned, received and is owed. */
 export async function balances(shopId?: number): Promise<ShopBalance[]> {
-  const entries = await StripeLedgerEntry.findAll({ where: shopId ? { shop_id: shopId } : { shop_id: { [Op.ne]: 0 } }, order: [['id', 'ASC']] });
-  const by = new Map<string, StripeLedgerEntry[]>();
-  for (const e of entries) {
-    const k = `${e.shop_id}|${e.currency}`;
-    by.set(k, [...(by.get(k) ?? []), e]);
+  // Summed by the database (the shop_id index), not by loading every entry a shop ever had: the seller's
+  // dashboard asks on every view. In the order each shop and currency first appeared, as before.
+  const rows = (await StripeLedgerEntry.findAll({
+    where: shopId ? { shop_id: shopId } : { shop_id: { [Op.ne]: 0 } },
+    attributes: ['shop_id', 'currency', 'kind', [fn('SUM', col('amount')), 'total'], [fn('MIN', col('id')), 'first']],
+    group: ['shop_id', 'currency', 'kind'],
+    raw: true,
+  })) as unknown as Array<{ shop_id: number; currency: string; kind: LedgerKind; total: number | string; first: number | string }>;
+  const by = new Map<string, ShopBalance & { first: number }>();
+  for (const row of rows) {
+    const k = `${row.shop_id}|${row.currency}`;
+    let balance = by.get(k);
+    if (!balance) by.set(k, (balance = { shopId: Number(row.shop_id), currency: row.currency, money: { ...ZERO }, first: Number(row.first) }));
+    balance.money[FIELD[row.kind]] += Number(row.total);
+    balance.first = Math.min(balance.first, Number(row.first));
   }
-  return [...by.entries()].map(([k, list]) => {
-    const [id, currency] = k.split('|');
-    return { shopId: Number(id), currency, money: sum(list) };
-  });
+  return [...by.values()].sort((a, b) => a.first - b.first).map(({ first: _first, ...balance }) => balance);
 }
 
 /**
