@@ -114,8 +114,8 @@ describe('gdpr rights: the register line by line (statuses, races, refusal and a
     expect(detail.text).to.include(verified.received_at.toISOString().slice(0, 16).replace('T', ' '));
     expect(detail.text).to.match(/awaiting_verification → verified/);
     const list = await admin.get('/admin/privacy/requests');
-    expect(list.text).to.include('<th>Channel</th>');
-    expect(list.text).to.include('<th>Identity</th>');
+    expect(list.text).to.include('<th>Channel and identity</th>');
+    expect(list.text).to.match(/Email form<br><span class="muted">identity verified/);
   });
 
   it('refuses only with a reason; the email names the supervisory authority from the settings, also shown on the rights page', async () => {
