@@ -116,6 +116,7 @@ export type { ServiceMap, ServiceName } from './plugins/services';
 export { currentTransaction, inTransaction, afterCommit, rootTransaction } from './db/transaction';
 // Reads every page makes, kept in memory and dropped by any write to their models, on every instance (docs/performance.md).
 export { readCache, type ReadCache } from './db/read-cache';
+export { leanRead, leanModelRead, observeLeanReads, type LeanRead, type LeanModelRead, type LeanColumns } from './db/lean-read';
 // Reads asked for from several places of one request, made once (the header's counts, a seller's shops).
 export { perRequest, forgetPerRequest } from './http/request-memo';
 export type { JobMap, JobName, JobPayload, JobHandler, PluginJobName } from './jobs/job-map';

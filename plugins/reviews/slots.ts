@@ -16,8 +16,15 @@ const pageOf = (v: unknown): number => {
 /** Where reviews show: the product page (summary, list, JSON-LD), the seller card, the shop page, the buyer's order, the account. */
 export function reviewSlots(ctx: PluginContext, settings: () => ReviewsSettings): void {
   ctx.slot('core.head', () => ({ html: '<link rel="stylesheet" href="/plugins/reviews/reviews.css">' }));
+  // Both product-page slots show the rating: one read per page (the product object is the page's own).
+  const ratings = new WeakMap<object, ReturnType<typeof productRating>>();
+  const ratingOnPage = (product: { id: number }) => {
+    let rating = ratings.get(product);
+    if (!rating) ratings.set(product, (rating = productRating(product.id)));
+    return rating;
+  };
   ctx.slot('shops.product.after_price', async ({ product }) => {
-    const rating = await productRating(product.id);
+    const rating = await ratingOnPage(product);
     return { template: 'reviews/partials/summary-inline', data: { rating, average: formatAverage(rating.average) } };
   });
 
@@ -25,9 +32,9 @@ export function reviewSlots(ctx: PluginContext, settings: () => ReviewsSettings)
     const perPage = settings().perPage;
     const sort = sortOf(query.reviews_sort);
     const page = pageOf(query.reviews_page);
-    const [rating, list, own] = await Promise.all([
-      productRating(product.id),
-      approvedReviews(product.id, sort, { perPage, offset: (page - 1) * perPage }, viewer?.id),
+    const rating = await ratingOnPage(product);
+    const [list, own] = await Promise.all([
+      approvedReviews(product.id, sort, { perPage, offset: (page - 1) * perPage }, viewer?.id, rating.count),
       ownUnpublished(product.id, viewer?.id),
     ]);
     const can = viewer ? await reviewableItems(ctx, viewer, { id: product.id, shopId: shop.id }) : undefined;

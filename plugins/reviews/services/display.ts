@@ -38,9 +38,18 @@ const ORDERS: Record<ReviewSort, Order> = {
   helpful: [['helpful_count', 'DESC'], ['approved_at', 'DESC'], ['id', 'DESC']],
 };
 
-/** One page of a product's approved reviews in the chosen order. */
-export async function approvedReviews(productId: number, sort: ReviewSort, page: { perPage: number; offset: number }, viewerId: number | undefined) {
+/**
+ * One page of a product's approved reviews in the chosen order. `approvedCount`, the product's rating counter
+ * (kept in the approval's transaction, services/ratings.ts), spares the count query; with 0 there is nothing to read.
+ */
+export async function approvedReviews(productId: number, sort: ReviewSort, page: { perPage: number; offset: number }, viewerId: number | undefined, approvedCount?: number) {
   const where: WhereOptions<Review> = { product_id: productId, status: 'approved', ...(sort === 'photos' ? { photo_count: { [Op.gt]: 0 } } : {}) };
+  // "With photos" is a subset the counter does not know.
+  if (approvedCount !== undefined && sort !== 'photos') {
+    if (approvedCount <= 0 || page.offset >= approvedCount) return { reviews: [], total: Math.max(0, approvedCount) };
+    const rows = await Review.findAll({ where, order: ORDERS[sort], limit: page.perPage, offset: page.offset });
+    return { reviews: await shown(rows, viewerId, true), total: approvedCount };
+  }
   const { rows, count } = await Review.findAndCountAll({ where, order: ORDERS[sort], limit: page.perPage, offset: page.offset });
   return { reviews: await shown(rows, viewerId, true), total: count };
 }

@@ -1,4 +1,4 @@
-import { fn, col } from 'sequelize';
+import { leanModelRead, leanRead } from '@agora/core';
 import { ProductRating } from '../models';
 
 export interface RatingSummary {
@@ -26,8 +26,15 @@ function summaryOf(row: ProductRating | null): RatingSummary {
   return { count: row.review_count, average: row.star_total / row.review_count, histogram: [row.star_1, row.star_2, row.star_3, row.star_4, row.star_5] };
 }
 
+// The product page reads these on every view: core's lean read path (docs/performance.md).
+const ratingRow = leanModelRead(ProductRating, 'WHERE product_id = :productId');
+const shopSums = leanRead<{ count: number; total: number }>(
+  'SELECT COALESCE(SUM(review_count), 0) AS count, COALESCE(SUM(star_total), 0) AS total FROM reviews_product_ratings WHERE shop_id = :shopId',
+  { numbers: ['count', 'total'] },
+);
+
 export async function productRating(productId: number): Promise<RatingSummary> {
-  return summaryOf(await ProductRating.findByPk(productId));
+  return summaryOf(await ratingRow.one({ productId }));
 }
 
 export async function productRatings(productIds: number[]): Promise<Map<number, RatingSummary>> {
@@ -38,16 +45,9 @@ export async function productRatings(productIds: number[]): Promise<Map<number, 
 
 /** A shop's rating: every approved review of its products (one indexed sum over its products' counters). */
 export async function shopRating(shopId: number): Promise<{ count: number; average: number }> {
-  const [row] = (await ProductRating.findAll({
-    where: { shop_id: shopId },
-    attributes: [
-      [fn('COALESCE', fn('SUM', col('review_count')), 0), 'count'],
-      [fn('COALESCE', fn('SUM', col('star_total')), 0), 'total'],
-    ],
-    raw: true,
-  })) as unknown as Array<{ count: number | string; total: number | string }>;
-  const count = Number(row?.count ?? 0);
-  return { count, average: count ? Number(row.total) / count : 0 };
+  const row = await shopSums.one(ProductRating.sequelize!, { shopId });
+  const count = row?.count ?? 0;
+  return { count, average: count ? row!.total / count : 0 };
 }
 
 /** "4.3", the way a rating is written everywhere. */

@@ -2,13 +2,13 @@ import { Op } from 'sequelize';
 import { z } from 'zod';
 import { type PluginContext, notFound, parseMoney, pageFrom, pager, readCache, type Pager } from '@agora/core';
 import { Category } from '../models/category';
-import { Product } from '../models/product';
 import { Shop } from '../models/shop';
 import { ShippingMethod } from '../models/shipping-method';
 import { renderProductPage } from './product-page';
 import { CATALOG_SORTS, catalogOptions, parseOptionFilter, searchProducts, type CatalogResult } from '../services/catalog-service';
 import { paragraphs, SLUG_PATTERN } from '../services/text';
 import { cardActionsFor } from '../services/card-actions';
+import { productAt } from '../services/product-page-reads';
 
 export const CATALOG_PER_PAGE = 24;
 const SHOPS_PER_PAGE = 24;
@@ -107,7 +107,7 @@ export function catalogRoutes(ctx: PluginContext): void {
 
   router.get('/products/:slug', async (req, res) => {
     const slug = String(req.params.slug);
-    const product = SLUG_PATTERN.test(slug) ? await Product.findOne({ where: { slug } }) : null;
+    const product = SLUG_PATTERN.test(slug) ? await productAt(slug) : null;
     if (!product) throw notFound('product');
     // A draft is visible only to the people who run its shop, as a preview.
     if (product.status !== 'published' && !(await ctx.capabilities.can(req.user, 'shops.shop.manage', product))) throw notFound('product');

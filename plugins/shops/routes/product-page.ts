@@ -1,14 +1,12 @@
 import type { Request, Response } from 'express';
 import { formatMoney, type FieldErrors, type PluginContext } from '@agora/core';
-import { Category } from '../models/category';
 import type { Product } from '../models/product';
-import { ProductImage } from '../models/product-image';
-import { ProductTag } from '../models/product-tag';
-import { Shop } from '../models/shop';
-import { ShippingMethod } from '../models/shipping-method';
+import type { Shop } from '../models/shop';
+import type { ShippingMethod } from '../models/shipping-method';
 import type { ProductPageContext, ProductTab } from '../hooks';
 import type { ShopsSettings } from '../settings';
 import { countryName } from '../services/countries';
+import { productPageRows } from '../services/product-page-reads';
 import { paragraphs, escapeHtml } from '../services/text';
 import { variantChoicesOf, variantJsonLd } from '../services/variant-choices';
 
@@ -28,13 +26,7 @@ export interface ProductPageForm {
  */
 export async function renderProductPage(ctx: PluginContext, req: Request, res: Response, product: Product, form: ProductPageForm = {}): Promise<void> {
   const preview = product.status !== 'published';
-  const [shop, images, tags, category, shipping] = await Promise.all([
-    Shop.findByPk(product.shop_id, { rejectOnEmpty: true }),
-    ProductImage.findAll({ where: { product_id: product.id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
-    ProductTag.findAll({ where: { product_id: product.id }, order: [['tag', 'ASC']] }),
-    product.category_id === null ? null : Category.findByPk(product.category_id),
-    ShippingMethod.findAll({ where: { shop_id: product.shop_id }, order: [['position', 'ASC'], ['id', 'ASC']] }),
-  ]);
+  const { shop, images, tags, category, shipping } = await productPageRows(product);
   const baseTabs: ProductTab[] = [
     { id: 'description', title: 'Description', html: paragraphs(product.description) || '<p class="muted">No description yet.</p>', order: 10 },
     { id: 'shipping', title: 'Shipping & returns', html: shippingTabHtml(shop, shipping), order: 20 },
