@@ -5,7 +5,7 @@ import { accountErasureForm, emailRequestForm, objectionForm } from '../forms';
 import { confirmByLink, requestByEmail, requestForLink, requestFromAccount } from '../services/requests';
 import { archiveFor, claimDownload } from '../services/delivery';
 import { KIND_LABELS } from '../services/kinds';
-import { renderRightsPage } from './rights-page';
+import { authorityOf, renderRightsPage } from './rights-page';
 
 const LINK_PROBLEMS = {
   invalid: { status: 404, title: 'This link does not work', message: 'The link is not one we sent, or it was copied incompletely. Ask again from the rights page.' },
@@ -28,7 +28,7 @@ export function publicRightsRoutes(deps: RightsDeps): void {
     if (!parsed.ok) return renderRightsPage(deps, req, res, { errors: parsed.errors, values: req.body as Record<string, unknown>, form: 'email' }, 422);
     await requestByEmail(deps, parsed.data.kind, parsed.data.email);
     // The same page whether or not the store knows the address: nothing here tells the two apart.
-    await res.renderPage('gdpr/rights/sent', { title: 'Check your inbox', label: KIND_LABELS[parsed.data.kind], hours: deps.settings().rightsVerifyHours });
+    await res.renderPage('gdpr/rights/sent', { title: 'Check your inbox', label: KIND_LABELS[parsed.data.kind], hours: deps.settings().rightsVerifyHours, authority: authorityOf(deps) });
   });
 
   const problem = async (res: Response, reason: keyof typeof LINK_PROBLEMS) => {
@@ -47,7 +47,7 @@ export function publicRightsRoutes(deps: RightsDeps): void {
     if (!outcome.ok) return problem(res, outcome.reason);
     const r = outcome.request;
     if (r.kind === 'objection' && req.session) req.session.gdprObjected = true;
-    await res.renderPage('gdpr/rights/confirmed', { title: 'Your request is registered', label: KIND_LABELS[r.kind], kind: r.kind, due: r.due_at, status: r.status });
+    await res.renderPage('gdpr/rights/confirmed', { title: 'Your request is registered', label: KIND_LABELS[r.kind], kind: r.kind, due: r.due_at, status: r.status, authority: authorityOf(deps) });
   });
 
   router.get('/privacy/rights/download/:token', linkLimit, async (req, res) => {

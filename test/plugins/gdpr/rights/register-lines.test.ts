@@ -122,8 +122,10 @@ describe('gdpr rights: the register line by line (statuses, races, refusal and a
     const page = await t.agent().get('/privacy/rights');
     for (const v of Object.values(AUTHORITY)) expect(page.text).to.include(v);
     const agent = t.agent();
-    await askByEmail(agent, 'access', 'refused.person@example.test');
-    await confirmFromMail(agent, t.smtp!, 'refused.person@example.test');
+    const sent = await askByEmail(agent, 'access', 'refused.person@example.test');
+    const confirmed = await confirmFromMail(agent, t.smtp!, 'refused.person@example.test');
+    // Every rights page names the authority: the form, the "check your inbox" page, the confirmation.
+    for (const shown of [sent.text, confirmed.text]) for (const v of Object.values(AUTHORITY)) expect(shown).to.include(v);
     const request = (await RightsRequest.findOne({ where: { email: 'refused.person@example.test' } }))!;
     const csrf = csrfFrom((await admin.get(`/admin/privacy/requests/${request.id}`)).text);
     const blank = await admin.post(`/admin/privacy/requests/${request.id}/reject`).type('form').send({ _csrf: csrf, reason: '   ' });
