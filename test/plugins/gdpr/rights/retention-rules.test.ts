@@ -12,6 +12,7 @@ import { rightsSettingsSchema } from '../../../../plugins/gdpr/rights/settings';
 import { consentServiceOf } from '../../../../plugins/gdpr/consent/setup';
 import { ConsentIdentity } from '../../../../plugins/gdpr/consent/models';
 import { NewsletterEvent, NewsletterSubscriber } from '../../../../plugins/newsletter/models';
+import { StripePayment } from '../../../../plugins/stripe/models/stripe-payment';
 import { policyId, shownOn } from '../consent/helpers';
 import { shopModels } from '../../shops/shop-models';
 
@@ -26,7 +27,7 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
   let t: TestApp;
   let admin: ReturnType<TestApp['agent']>;
   before(async () => {
-    t = await startTestApp({ plugins: ['shops', 'gdpr', 'newsletter', 'messaging'] });
+    t = await startTestApp({ plugins: ['shops', 'gdpr', 'newsletter', 'messaging', 'stripe'] });
     admin = t.agent();
     await loginAsAdmin(admin);
   });
@@ -98,6 +99,7 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
       'gdpr.consent-ips': 30, // logs with IP
       'newsletter.event-ips': 30,
       'shops.download-ips': 30,
+      'stripe.unpaid-payments': 90, // failed and abandoned Stripe checkouts
       'core.sessions': 30,
     };
     const page = await admin.get('/admin/privacy/retention');
@@ -281,6 +283,43 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
     const rows = (await q('SELECT order_id, ip FROM download_records ORDER BY id', {})) as Array<{ order_id: number; ip: string }>;
     expect(rows.map((x) => x.ip)).to.deep.equal(['', '203.0.113.0', '203.0.113.0']);
     await pending.update({ status: 'completed', completed_at: new Date() });
+  });
+
+  it('removes cancelled and expired (never paid) orders after 90 days, and anonymizes a failed Stripe checkout; a pending order waits for its expiry', async () => {
+    const { Order } = shopModels();
+    const { user } = await createUser();
+    const cancelled = await orderFor(user, { status: 'cancelled', paid_at: null });
+    const expired = await orderFor(user, { status: 'expired', paid_at: null });
+    const pending = await orderFor(user, { status: 'pending', paid_at: null });
+    await age('orders', cancelled.id, 91, ['created_at', 'updated_at']);
+    await age('orders', expired.id, 89, ['created_at', 'updated_at']);
+    await age('orders', pending.id, 120, ['created_at', 'updated_at']);
+    const payment = (status: 'failed' | 'paid', ref: string) =>
+      StripePayment.create({ group_id: cancelled.group_id, reference: ref, attempt: 1, idempotency_key: `key-${ref}`, email: user.email, amount: 1500, currency: 'EUR', orders_json: [], status, session_id: `cs_test_${ref}`, return_url: '/' } as never);
+    const failed = await payment('failed', `f${cancelled.id}`);
+    const paid = await payment('paid', `p${cancelled.id}`);
+    await age('stripe_payments', failed.id, 91, ['created_at']);
+    await age('stripe_payments', paid.id, 91, ['created_at']);
+
+    const r = await run(false);
+    expect(line(r, 'shops.unpaid-orders').removed).to.equal(1);
+    expect(await Order.findByPk(cancelled.id)).to.equal(null);
+    expect(await Order.findByPk(expired.id)).to.not.equal(null);
+    expect((await Order.findByPk(pending.id))!.status, 'shops expires it first (pendingOrderHours), restocking it').to.equal('pending');
+    expect(line(r, 'stripe.unpaid-payments').anonymized).to.equal(1);
+    expect((await StripePayment.findByPk(failed.id))!.session_id).to.equal(null);
+    expect((await StripePayment.findByPk(paid.id))!.session_id).to.equal(`cs_test_p${cancelled.id}`);
+  });
+
+  it('removes database sessions not used for 30 days', async () => {
+    const insert = (sid: string, days: number) =>
+      t.platform.sequelize.query('INSERT INTO sessions (sid, expires, data, created_at, updated_at) VALUES (:sid, :exp, :data, :when, :when)', { replacements: { sid, exp: new Date(Date.now() + DAY), data: '{"cookie":{}}', when: new Date(Date.now() - days * DAY) } });
+    await insert('old-session-for-retention', 31);
+    await insert('recent-session-for-retention', 29);
+    const r = await run(false);
+    expect(line(r, 'core.sessions').removed).to.be.at.least(1);
+    const left = (await t.platform.sequelize.query('SELECT sid FROM sessions WHERE sid IN (:sids)', { replacements: { sids: ['old-session-for-retention', 'recent-session-for-retention'] }, type: QueryTypes.SELECT })) as Array<{ sid: string }>;
+    expect(left.map((x) => x.sid)).to.deep.equal(['recent-session-for-retention']);
   });
 
   it('removes abandoned carts after 30 days by default', async () => {
