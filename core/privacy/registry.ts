@@ -1,4 +1,5 @@
 import { log } from '../log';
+import './hooks';
 import { PrivacyDeclarations, type ProcessingDeclaration, type RetentionDeclaration } from './declarations';
 
 /** Whom a request concerns: the email is the key; the user id when the person has an account. */

@@ -56,7 +56,11 @@ export function addressRoutes(ctx: PluginContext): void {
     if (tampered) return renderEdit(req, res, address, typed(req.body), tampered, 422);
     const parsed = parseForm(addressSchema, req.body);
     if (!parsed.ok) return renderEdit(req, res, address, typed(req.body), parsed.errors, 422);
+    const before = address.get({ plain: true }) as unknown as Record<string, unknown>;
     await saveAddress(req.user!.id, parsed.data, address);
+    // A correction of personal data (Art. 16): the gdpr plugin logs which fields, never the values.
+    const fields = ['name', 'line1', 'line2', 'city', 'postcode', 'country', 'phone'].filter((f) => before[f] !== address.get(f as 'name'));
+    if (fields.length) await ctx.hooks.do('core.personal_data.corrected', { userId: req.user!.id, email: req.user!.email }, { owner: 'shops', what: 'a saved address', fields });
     res.flash('success', 'Address updated.');
     res.redirect(303, '/account/addresses');
   });
