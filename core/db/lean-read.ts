@@ -149,7 +149,7 @@ interface Compiled {
  * A read-only query, written once with `:name` placeholders (`SELECT … WHERE slug = :slug`), run on any
  * database with `all(sequelize, { slug })`. Identifiers plain and unquoted, so one text fits both dialects.
  */
-export function leanRead<Row extends object>(sql: string, columns: LeanColumns = {}): LeanRead<Row> {
+export function leanRead<Row = Record<string, unknown>>(sql: string, columns: LeanColumns = {}): LeanRead<Row> {
   const id = ++counter;
   // One compiled form per shape of the lists in the parameters (`IN (:ids)` with 3 ids is its own statement).
   const variants = new Map<string, Compiled>();
