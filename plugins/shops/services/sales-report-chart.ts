@@ -27,6 +27,7 @@ export interface ChartRow {
 
 export interface SalesChart {
   id: string;
+  layout: ChartLayout;
   title: string;
   /** The figures in words, for screen readers (the table below says the same). */
   desc: string;
@@ -39,27 +40,34 @@ export interface SalesChart {
   rows: ChartRow[];
 }
 
-const WIDTH = 560;
-const LABEL_WIDTH = 92;
-const RIGHT_PAD = 96;
+/**
+ * Two layouts of one drawing: `wide` for a desktop column, `compact` for a phone (drawn at about its own size
+ * there, so its 12-unit text stays about 12 px); the stylesheet shows one of them.
+ */
+export type ChartLayout = 'wide' | 'compact';
+const LAYOUTS: Record<ChartLayout, { width: number; labelWidth: number; rightPad: number }> = {
+  wide: { width: 560, labelWidth: 92, rightPad: 96 },
+  compact: { width: 340, labelWidth: 76, rightPad: 76 },
+};
 const ROW_HEIGHT = 34;
 const TOP = 28;
 const BOTTOM_PAD = 12;
 
-/** A round step of about a quarter of the range (1, 2 or 5 × 10^n minor units). */
-function niceStep(range: number): number {
+/** A round step (1, 2 or 5 × 10^n minor units) of about `parts` to the range. */
+function niceStep(range: number, parts: number): number {
   if (range <= 0) return 1;
-  const rough = range / 4;
+  const rough = range / parts;
   const power = 10 ** Math.floor(Math.log10(rough));
   const unit = [1, 2, 5, 10].find((u) => u * power >= rough) ?? 10;
   return unit * power;
 }
 
-export function salesChart(report: CurrencyReport): SalesChart {
+export function salesChart(report: CurrencyReport, layout: ChartLayout = 'wide'): SalesChart {
   const { currency, months } = report;
+  const { width: WIDTH, labelWidth: LABEL_WIDTH, rightPad: RIGHT_PAD } = LAYOUTS[layout];
   const low = Math.min(0, ...months.map((m) => m.net));
   const high = Math.max(0, ...months.map((m) => Math.max(m.net, m.refunds)));
-  const step = niceStep(high - low);
+  const step = niceStep(high - low, layout === 'compact' ? 2.5 : 4);
   const min = Math.floor(low / step) * step;
   const max = Math.max(step, Math.ceil(high / step) * step);
   const plotWidth = WIDTH - LABEL_WIDTH - RIGHT_PAD;
@@ -83,7 +91,8 @@ export function salesChart(report: CurrencyReport): SalesChart {
   });
   const words = months.map((m) => `${m.month.label}: net ${formatMoney(m.net, currency)}${m.refunds ? `, refunds ${formatMoney(m.refunds, currency)}` : ''}`);
   return {
-    id: `sales-chart-${currency.toLowerCase()}`,
+    id: `sales-chart-${currency.toLowerCase()}${layout === 'compact' ? '-compact' : ''}`,
+    layout,
     title: `Net sales per month in ${currency}`,
     desc: `${words.join('; ')}. Total net ${formatMoney(report.total.net, currency)}.`,
     width: WIDTH,

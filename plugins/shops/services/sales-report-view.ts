@@ -5,7 +5,8 @@ import { salesReport, type CurrencyReport, type SalesReport } from './sales-repo
 
 export interface ReportPage {
   report: SalesReport;
-  charts: Map<string, SalesChart>;
+  /** Per currency, the wide drawing and the compact one for phones. */
+  charts: Map<string, { wide: SalesChart; compact: SalesChart }>;
   parsed: ParsedReportFilters;
   csv: string;
   zone: string;
@@ -25,6 +26,6 @@ export async function reportPage(query: Record<string, unknown>, options: { zone
   const { filters } = parsed;
   const shopIds = options.shopIds ?? (filters.shopId !== undefined ? [filters.shopId] : undefined);
   const report = await salesReport({ months: filters.months, shopIds, currency: filters.currency });
-  const charts = new Map(report.currencies.map((c: CurrencyReport) => [c.currency, salesChart(c)]));
+  const charts = new Map(report.currencies.map((c: CurrencyReport) => [c.currency, { wide: salesChart(c, 'wide'), compact: salesChart(c, 'compact') }]));
   return { report, charts, parsed, csv: withFilters(options.csvPath, parsed.applied), zone: options.zone, status: Object.keys(parsed.errors).length ? 422 : 200 };
 }

@@ -204,9 +204,11 @@ describe('shops: sales report (/admin/reports/sales, /seller/reports)', function
 
   it('draws one accessible SVG chart per currency, no script, the same months as the table', async () => {
     const res = await admin.get('/admin/reports/sales?from=2026-01&to=2026-03').expect(200);
-    const charts = [...res.text.matchAll(/<svg [^>]*role="img" aria-labelledby="(sales-chart-\w+)-title \1-desc"[^>]*>([\s\S]*?)<\/svg>/g)];
-    expect(charts.map((c) => c[1])).to.deep.equal(['sales-chart-eur', 'sales-chart-gbp']);
+    const charts = [...res.text.matchAll(/<svg [^>]*role="img" aria-labelledby="(sales-chart-[\w-]+)-title \1-desc"[^>]*>([\s\S]*?)<\/svg>/g)];
+    // Each in two layouts (desktop and phone; the stylesheet shows one), both labelled.
+    expect(charts.map((c) => c[1])).to.deep.equal(['sales-chart-eur', 'sales-chart-eur-compact', 'sales-chart-gbp', 'sales-chart-gbp-compact']);
     const eur = charts[0][2];
+    expect(charts[1][2], 'the phone layout says the same').to.contain('<title id="sales-chart-eur-compact-title">Net sales per month in EUR</title>');
     expect(eur).to.match(/<title id="sales-chart-eur-title">Net sales per month in EUR<\/title>/);
     expect(eur).to.contain('January 2026: net €95.00, refunds €45.00; February 2026: net €69.90, refunds €20.00; March 2026: net -€5.00, refunds €5.00.');
     expect((eur.match(/class="bar-net"/g) ?? []).length).to.equal(3);
