@@ -13,6 +13,7 @@ import { fileSize, filesOfProduct } from './services/download-files';
 import { downloadTerms, grantDownloads, revokeDownloads } from './services/download-service';
 import { orderDownloads } from './services/download-view';
 import { buyerLink } from './services/order-mail';
+import { seedDemoDownload } from './demo/demo-download';
 
 const DOWNLOADS_MAIL_JOB = 'downloads-ready-mail';
 
@@ -79,6 +80,9 @@ export function setupDownloads(ctx: PluginContext): void {
     }
     return parts;
   });
+
+  // After the catalog (10), before the demo orders (20).
+  ctx.hooks.on('core.demo.seeded', () => seedDemoDownload(ctx), { priority: 15 });
 
   // The product page says how it is delivered.
   ctx.slot('shops.product.after_price', async ({ product }) => {

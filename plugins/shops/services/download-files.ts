@@ -58,7 +58,7 @@ export function filesOfProduct(productId: number): Promise<ProductDownload[]> {
 export class DownloadFiles {
   constructor(private readonly files: PrivateFiles) {}
 
-  async save(product: Product, form: DownloadSettingsForm, uploads: Express.Multer.File[]): Promise<{ added: number }> {
+  async save(product: Product, form: DownloadSettingsForm, uploads: ReadonlyArray<Pick<Express.Multer.File, 'buffer' | 'originalname' | 'size'>>): Promise<{ added: number }> {
     const errors: FieldErrors = {};
     const current = await ProductDownload.count({ where: { product_id: product.id } });
     if (uploads.some((u) => u.size === 0)) errors.files = 'One of the files is empty; choose it again.';
