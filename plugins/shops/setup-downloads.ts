@@ -11,7 +11,7 @@ import { downloadSellerRoutes } from './routes/download-seller-routes';
 import type { ShopsSettings } from './settings';
 import { fileSize, filesOfProduct } from './services/download-files';
 import { downloadTerms, grantDownloads, revokeDownloads } from './services/download-service';
-import { orderDownloads } from './services/download-view';
+import { hasDownloads, orderDownloads } from './services/download-view';
 import { buyerLink } from './services/order-mail';
 import { seedDemoDownload } from './demo/demo-download';
 
@@ -79,6 +79,12 @@ export function setupDownloads(ctx: PluginContext): void {
       if (part) parts.push({ ...part, data: { ...part.data, downloadsTitle: orders.length > 1 ? `Your downloads from ${shop?.name ?? 'the shop'}` : 'Your downloads' } });
     }
     return parts;
+  });
+
+  // The "payment received" email points to the downloads' own email.
+  ctx.slot('shops.mail.order_status', async ({ order, status }) => {
+    if (status !== 'paid' || !(await hasDownloads(order))) return undefined;
+    return { html: '<p>Your downloads are ready: the links are in an email of their own, and on your order page.</p>' };
   });
 
   // After the catalog (10), before the demo orders (20).

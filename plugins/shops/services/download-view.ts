@@ -41,7 +41,7 @@ function termsOf(grant: DownloadGrant, state: DownloadRow['state']): string {
 }
 
 /** Whether any line of the order is a download. */
-async function hasDownloads(order: Order): Promise<boolean> {
+export async function hasDownloads(order: Order): Promise<boolean> {
   const items = await OrderItem.findAll({ where: { order_id: order.id, product_id: { [Op.ne]: null }, variant_id: null }, attributes: ['product_id'] });
   return items.length > 0 && (await Product.count({ where: { id: items.map((i) => i.product_id!), is_digital: true } })) > 0;
 }

@@ -42,6 +42,8 @@ describe('shops digital goods: the buyer’s signed, expiring, counted download 
     const [link] = downloadLinks(mail.html);
     expect(link, mail.html).to.be.a('string');
     expect(mail.text).to.include('charts.pdf');
+    const paidMail = await t.smtp!.waitFor('chart.buyer@example.test', /: paid$/);
+    expect(paidMail.text).to.include('Your downloads are ready: the links are in an email of their own');
     // And the order page shows it.
     const page = await buyer.get(`/account/orders/${encodeURIComponent(order.number)}`);
     expect(downloadLinks(page.text)).to.deep.equal([link]);
