@@ -1,4 +1,5 @@
 import { log as rootLog, type Logger } from './log';
+import { callOnClock, type ListenerClock } from './hook-clock';
 
 /**
  * Every action Agora knows, name → argument tuple. Plugins add theirs by declaration merging:
@@ -33,7 +34,8 @@ export interface ListenerOptions {
   after?: string;
   /**
    * Time this async listener may take before it is abandoned and counted as a failure; default the
-   * platform's budget (5 s). For one-off work such as seeding a demo store, at most 10 minutes.
+   * platform's budget (5 s). Time spent waiting for a database connection (or SQLite's writer) is not
+   * counted: see ./hook-clock. For one-off work such as seeding a demo store, at most 10 minutes.
    */
   budgetMs?: number;
 }
@@ -64,8 +66,13 @@ export interface HookFailure {
 
 export interface HooksOptions {
   logger?: Logger;
-  /** An async listener that has not settled by then is abandoned and counted as a failure. */
+  /**
+   * An async listener that has run this long on its own account (time waiting for a database connection
+   * excluded, up to `databaseWaitAllowanceMs`) without settling is abandoned and counted as a failure.
+   */
   budgetMs?: number;
+  /** Of a listener's waits for a database connection, how much is not counted against its budget (default 30 s). */
+  databaseWaitAllowanceMs?: number;
   slowMs?: number;
   /** Failures of one plugin within `failureWindowMs` that suspend it. */
   failureLimit?: number;
@@ -92,6 +99,7 @@ export class Hooks {
   private readonly suspendHandlers: Array<(failure: HookFailure) => void> = [];
   private readonly log: Logger;
   private readonly budgetMs: number;
+  private readonly waitAllowanceMs: number;
   private readonly slowMs: number;
   private readonly failureLimit: number;
   private readonly failureWindowMs: number;
@@ -101,6 +109,7 @@ export class Hooks {
   constructor(options: HooksOptions = {}) {
     this.log = options.logger ?? rootLog.child({ component: 'hooks' });
     this.budgetMs = options.budgetMs ?? 5000;
+    this.waitAllowanceMs = options.databaseWaitAllowanceMs ?? 30_000;
     this.slowMs = options.slowMs ?? 100;
     this.failureLimit = options.failureLimit ?? 5;
     this.failureWindowMs = options.failureWindowMs ?? 60_000;
@@ -215,23 +224,23 @@ export class Hooks {
 
   /** Runs one listener: its value, FAILED when it threw, or a promise of either when it is async. */
   private invoke(listener: Listener, args: unknown[]): unknown {
-    const started = performance.now();
-    let value: unknown;
+    let called: { clock: ListenerClock; value: unknown };
     try {
-      value = listener.fn(...args);
+      called = callOnClock(listener.fn, args);
     } catch (error) {
       this.recordFailure(listener, error);
       return FAILED;
     }
-    if (value instanceof Promise) return this.settle(listener, value, started);
-    this.checkSlow(listener, started);
+    const { clock, value } = called;
+    if (value instanceof Promise) return this.settle(listener, value, clock);
+    this.checkSlow(listener, clock);
     return value;
   }
 
-  private async settle(listener: Listener, promise: Promise<unknown>, started: number): Promise<unknown> {
+  private async settle(listener: Listener, promise: Promise<unknown>, clock: ListenerClock): Promise<unknown> {
     try {
-      const value = await this.withinBudget(promise, listener.budgetMs ?? this.budgetMs);
-      this.checkSlow(listener, started);
+      const value = await this.withinBudget(promise, listener.budgetMs ?? this.budgetMs, clock);
+      this.checkSlow(listener, clock);
       return value;
     } catch (error) {
       this.recordFailure(listener, error);
@@ -239,15 +248,30 @@ export class Hooks {
     }
   }
 
-  private checkSlow(listener: Listener, started: number): void {
-    const elapsed = performance.now() - started;
-    if (elapsed > this.slowMs) this.log.warn({ plugin: listener.owner, hook: listener.hook, ms: Math.round(elapsed) }, 'slow hook listener');
+  private checkSlow(listener: Listener, clock: ListenerClock): void {
+    const own = clock.ownMs(this.waitAllowanceMs);
+    if (own > this.slowMs) {
+      this.log.warn({ plugin: listener.owner, hook: listener.hook, ms: Math.round(own), waitedForDatabaseMs: Math.round(clock.waitedForDatabaseMs()) }, 'slow hook listener');
+    }
   }
 
-  private withinBudget(promise: Promise<unknown>, budgetMs: number): Promise<unknown> {
+  /**
+   * Settles with the listener, or rejects once it has spent `budgetMs` of its own time. The timer is set for
+   * what is left of the budget and set again when it fires early because part of the time was a database wait.
+   */
+  private withinBudget(promise: Promise<unknown>, budgetMs: number, clock: ListenerClock): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ListenerTimeout(`listener exceeded its ${budgetMs} ms budget`)), budgetMs);
+      const check = () => {
+        const left = budgetMs - clock.ownMs(this.waitAllowanceMs);
+        if (left <= 0) {
+          reject(new ListenerTimeout(`listener exceeded its ${budgetMs} ms budget`));
+          return;
+        }
+        timer = setTimeout(check, Math.max(1, Math.ceil(left)));
+        timer.unref();
+      };
+      timer = setTimeout(check, budgetMs);
       timer.unref();
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -1,5 +1,6 @@
 import { Sequelize, Transaction, type TransactionOptions } from 'sequelize';
 import { log } from '../log';
+import { waitingForDatabase } from '../hook-clock';
 import { sqliteDriver } from './sqlite-driver';
 import { enableAmbientTransactions, opensRootTransaction } from './transaction';
 
@@ -21,6 +22,7 @@ export function createDatabase(databaseUrl: string): Sequelize {
     });
     enableAmbientTransactions(sequelize);
     serializeTransactions(sequelize);
+    pauseListenerClocksForConnections(sequelize);
     return sequelize;
   }
   const sequelize = new Sequelize(databaseUrl, {
@@ -30,7 +32,19 @@ export function createDatabase(databaseUrl: string): Sequelize {
     define: { underscored: true },
   });
   enableAmbientTransactions(sequelize);
+  pauseListenerClocksForConnections(sequelize);
   return sequelize;
+}
+
+/**
+ * A hook listener waiting for a pooled connection is waiting on the platform, not working: its time budget
+ * stops meanwhile (core/hook-clock.ts). Every query and transaction gets its connection through this method.
+ */
+function pauseListenerClocksForConnections(sequelize: Sequelize): void {
+  // connectionManager.getConnection is Sequelize's (typed but undocumented) one door to the pool.
+  const manager = sequelize.connectionManager as unknown as { getConnection(options?: unknown): Promise<unknown> };
+  const original = manager.getConnection.bind(manager);
+  manager.getConnection = (options?: unknown) => waitingForDatabase(() => original(options));
 }
 
 /** Pragmas that make SQLite fit a web server: write-ahead log, foreign keys, a busy timeout. */
@@ -58,7 +72,9 @@ function serializeTransactions(sequelize: Sequelize): void {
   const original = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
   let queue: Promise<unknown> = Promise.resolve();
   const managed = (...args: unknown[]): Promise<unknown> => {
-    const run = queue.then(() => original(...args));
+    // Waiting for the turn is waiting on the database: a hook listener's budget stops meanwhile.
+    const turn = queue;
+    const run = waitingForDatabase(() => turn).then(() => original(...args));
     queue = run.catch(() => undefined);
     return run;
   };
