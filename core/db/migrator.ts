@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Umzug, type UmzugStorage, type MigrationParams } from 'umzug';
 import { DataTypes, QueryTypes, type QueryInterface, type Sequelize } from 'sequelize';
 import { withAdvisoryLock } from '../cluster/advisory-lock';
+import { refreshPlannerStatistics } from './planner-statistics';
 
 export interface MigrationContext {
   queryInterface: QueryInterface;
@@ -86,6 +87,7 @@ export function migrateUp(sequelize: Sequelize, owner: string, dir: string): Pro
   return withAdvisoryLock(sequelize, 'agora:migrations', async () => {
     await ensureMigrationTable(sequelize);
     const done = await migratorFor(sequelize, owner, dir).up();
+    if (done.length) await refreshPlannerStatistics(sequelize);
     return done.map((m) => m.name);
   });
 }
