@@ -105,12 +105,12 @@ interface Page {
 }
 const get = (p: string, baseline = true): Page => ({ page: '', baseline, request: async (s) => ({ url: s.url + p }) });
 const pages: Page[] = [
-  { ...get('/', false), page: 'home' },
+  { ...get('/'), page: 'home' },
   { ...get('/products'), page: 'catalog, page 1' },
   { ...get(`/products?category=bench-ceramics&page=${deepPage}`), page: `catalog, category, page ${deepPage}` },
   { ...get(productPath), page: 'product' },
   { ...get(`/shops/bench-shop-${Math.floor(BENCH_SHOPS / 2)}`), page: 'shop' },
-  { ...get('/cart', false), page: 'cart (guest, empty)' },
+  { ...get('/cart'), page: 'cart (guest, empty)' },
   {
     // A new visitor's first add: the product page's form with its CSRF cookie and token, no session yet
     // (the add makes one). The answer is the redirect to the cart (303).
@@ -151,6 +151,10 @@ const pages: Page[] = [
   },
 ];
 
+// BENCH_PAGES=product,shop: only the pages whose name contains one of these words.
+const only = (process.env.BENCH_PAGES ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+const chosen = only.length ? pages.filter((p) => only.some((w) => p.page.includes(w))) : pages;
+
 async function firstAnswer(r: LoadRequest): Promise<{ status: number; bytes: number }> {
   const res = await fetch(r.url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, redirect: 'manual' });
   return { status: res.status, bytes: (await res.text()).length };
@@ -158,7 +162,7 @@ async function firstAnswer(r: LoadRequest): Promise<{ status: number; bytes: num
 
 console.log(`\n== Starting Agora (${AGORA === 'dist' ? 'node dist/server.js' : 'tsx, from the sources'}) and the baseline`);
 const agora = await startServer(await agoraCommand());
-const baseline = await startServer(tsxScript('bench/baseline/server.ts'));
+const baseline = await startServer(tsxScript('bench/baseline/server.ts', { BASE_URL: agora.url }));
 // Idle: started, one request served (so lazy start-up work is done), nothing else.
 await fetch(`${agora.url}/healthz`);
 await fetch(`${baseline.url}/products`);
@@ -175,7 +179,7 @@ interface Row {
 }
 const results: Row[] = [];
 try {
-  for (const p of pages) {
+  for (const p of chosen) {
     const measured: Partial<Record<'agora' | 'baseline', LoadResult & { bytes: number }>> = {};
     for (const [name, server] of [['agora', agora], ['baseline', baseline]] as const) {
       if (name === 'baseline' && !p.baseline) continue;
