@@ -39,7 +39,8 @@ export function downloadRoutes(ctx: PluginContext): void {
   ctx.router.get('/downloads/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const query = req.query as Record<string, unknown>;
-    if (id === undefined || signedExpiry(secret, id, query) === undefined) return refuse(req, res, 'tampered');
+    const signed = id === undefined ? undefined : signedExpiry(secret, id, query);
+    if (id === undefined || signed === undefined) return refuse(req, res, 'tampered');
     const grant = await DownloadGrant.findByPk(id);
     const order = grant ? await Order.findByPk(grant.order_id, { attributes: ['id', 'number', 'buyer_id', 'group_id'] }) : null;
     const group = order ? await CheckoutGroup.findByPk(order.group_id, { attributes: ['id', 'reference'] }) : null;
@@ -55,8 +56,15 @@ export function downloadRoutes(ctx: PluginContext): void {
 
     const before: GrantState = grant.state();
     if (before !== 'available') return refuse(req, res, before, orderLink);
+    // The link's own date counts too: a link is never honoured past the expiry it was signed with.
+    if (signed > 0 && signed * 1000 <= Date.now()) return refuse(req, res, 'expired', orderLink);
     // A file whose bytes are missing is not counted as downloaded.
     if (!(await ctx.files.private.info(grant.file_id))) return refuse(req, res, 'gone', orderLink);
+    // A HEAD (a link checker, a mail scanner) learns the link works, and takes no download.
+    if (req.method === 'HEAD') {
+      res.set('Cache-Control', 'private, no-store').status(200).end();
+      return;
+    }
     const { state } = await claimDownload(grant, { userId: req.user?.id ?? null, ip: truncatedIp(req.ip) });
     if (state !== 'available') return refuse(req, res, state, orderLink);
     await ctx.files.private.send(res, grant.file_id);

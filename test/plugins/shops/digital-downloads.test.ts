@@ -71,6 +71,10 @@ describe('shops digital goods: the buyer’s signed, expiring, counted download 
     expect((await buyer.get(`/downloads/${grant.id}`)).status).to.equal(403);
     expect(await DownloadRecord.count({ where: { grant_id: grant.id } })).to.equal(0);
 
+    // A HEAD (a mail scanner checking the link) takes no download.
+    expect((await buyer.head(link)).status).to.equal(200);
+    expect((await DownloadGrant.findByPk(grant.id))!.downloads_used).to.equal(0);
+
     // The buyer: the file as uploaded, as an attachment, counted and recorded.
     const got = await asBuffer(buyer.get(link));
     expect(got.status).to.equal(200);
@@ -99,6 +103,12 @@ describe('shops digital goods: the buyer’s signed, expiring, counted download 
     expect(expired.status).to.equal(410);
     expect(expired.text).to.include('This download link has expired').and.include(`/account/orders/${encodeURIComponent(order.number)}`);
     expect(await DownloadRecord.count({ where: { grant_id: grant.id } })).to.equal(2);
+
+    // A link signed with a date that has passed is expired even while the grant runs longer.
+    await DownloadGrant.update({ expires_at: new Date(Date.now() + 86_400_000) }, { where: { id: grant.id } });
+    const oldLink = links.downloadPath(t.config.sessionSecret, { id: grant.id, expires_at: new Date(Date.now() - 60_000) }, null);
+    expect((await buyer.get(oldLink)).status).to.equal(410);
+    expect((await buyer.get(links.downloadPath(t.config.sessionSecret, (await DownloadGrant.findByPk(grant.id))!, null))).status).to.equal(200);
   });
 
   it('lets only one of concurrent downloads take the last one: one file sent, the others 410, one record', async () => {
