@@ -127,6 +127,8 @@ export function readProductsCsv(data: Buffer, maxRows: number): ParsedCsv {
     names.forEach((name, j) => {
       if (known.has(name) && !READ_ONLY.has(name)) cells[name as ProductCsvColumn] = unguard(record[j] ?? '');
     });
+    // A semicolon file comes from a spreadsheet that writes decimal commas: "12,50" is 12.50 there.
+    if (delimiter === ';') for (const c of ['price', 'compare_at_price'] as const) if (/^\d{1,9},\d{1,3}$/.test(cells[c] ?? '')) cells[c] = cells[c]!.replace(',', '.');
     const problem = record.length !== header.length ? `The row has ${record.length} cells where the header has ${header.length}` : undefined;
     return { line: i + 2, cells, problem };
   });

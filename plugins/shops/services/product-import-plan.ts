@@ -4,7 +4,8 @@ import { Product } from '../models/product';
 import { ProductVariant } from '../models/product-variant';
 import type { Shop } from '../models/shop';
 import type { ImportPlan } from '../models/product-import';
-import { parseProductForm, productFormValues, type ProductInput } from '../forms/product-form';
+import { parseForm, type Parsed } from '@agora/core';
+import { productFormValues, productSchema, type ProductInput } from '../forms/product-form';
 import { IMPORTED_COLUMNS, csvAmount, tagsOf, type CsvRow } from './product-import-csv';
 
 /** What one row will do (or why it cannot), and with what. */
@@ -20,6 +21,16 @@ export interface RowPlan {
   input?: ProductInput & { sku: string | null };
   /** For update and unchanged: the product as it is. */
   product?: Product;
+  /** For update: whether its tags change (else their rows are left alone). */
+  tagsChanged?: boolean;
+}
+
+/** The product form's schema, built once per currency: an import parses thousands of rows with it. */
+const schemas = new Map<string, ReturnType<typeof productSchema>>();
+function parseProductRow(body: Record<string, unknown>, currency: string): Parsed<ProductInput> {
+  let schema = schemas.get(currency);
+  if (!schema) schemas.set(currency, (schema = productSchema(currency)));
+  return parseForm(schema, body);
 }
 
 const SKU = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]{0,63}$/u;
@@ -142,7 +153,9 @@ export class ImportPlanner {
       const base = productFormValues(product, tags);
       // Blank where blank cannot mean "none": keep the product's.
       for (const keep of ['status', 'tax_class', 'slug'] as const) if (given[keep] === '') delete given[keep];
-      const parsed = parseProductForm({ ...base, ...given }, this.shop.currency);
+      // The address is checked only when the row changes it (an old one made before today's rule stays).
+      if (given.slug !== undefined && given.slug.toLowerCase() === product.slug) delete given.slug;
+      const parsed = parseProductRow({ ...base, slug: '', ...given }, this.shop.currency);
       if (!parsed.ok) return refuse(problemsOf(parsed.errors), product);
       const input = { ...parsed.data, slug: parsed.data.slug || product.slug, sku: sku ?? product.sku ?? null };
       const slugOwner = found.slugOwners.get(input.slug);
@@ -152,11 +165,12 @@ export class ImportPlanner {
       const after = { ...input, tax_class: input.tax_class ?? product.tax_class };
       if (product.variant_count > 0 && after.stock !== before.stock) return refuse('stock: this product’s stock is its variants’ sum; set it per variant (its variants page, or the bulk edit)', product);
       const changes = describeChanges(before, after as Comparable, this.shop.currency);
+      const tagsChanged = changes.some((c) => c.startsWith('tags '));
       if (!changes.length) return { line: row.line, plan: 'unchanged', productId: product.id, sku: input.sku, title: product.title, message: null, product };
-      return { line: row.line, plan: 'update', productId: product.id, sku: input.sku, title: input.title, message: changes.join('; ').slice(0, 1000), input, product };
+      return { line: row.line, plan: 'update', productId: product.id, sku: input.sku, title: input.title, message: changes.join('; ').slice(0, 1000), input, product, tagsChanged };
     }
     if (given.status === '' || given.status === undefined) given.status = 'draft';
-    const parsed = parseProductForm(given, this.shop.currency);
+    const parsed = parseProductRow(given, this.shop.currency);
     if (!parsed.ok) return refuse(problemsOf(parsed.errors));
     const input = { ...parsed.data, sku };
     if (input.slug && found.slugOwners.has(input.slug)) return refuse(`slug: the address “${input.slug}” is already another product’s`);

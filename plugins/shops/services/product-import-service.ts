@@ -155,7 +155,21 @@ export class ProductImportService {
     await ProductImport.update({ status: 'done', finished_at: new Date() }, { where: { id: importId, status: 'running' } });
   }
 
+  /**
+   * One batch in one transaction. Rows are first applied straight; should the database refuse one (a
+   * SKU or address taken since the plan), the batch is rolled back and applied again with a savepoint per
+   * row, so that row is reported and the others kept.
+   */
   private async applyBatch(imp: ProductImport, shop: Shop, planner: ImportPlanner): Promise<{ done: boolean; changes: Array<{ product: Product; before?: ProductBefore }> }> {
+    try {
+      return await this.tryBatch(imp, shop, planner, false);
+    } catch (error) {
+      if (!(error instanceof RowRefused)) throw error;
+      return this.tryBatch(imp, shop, planner, true);
+    }
+  }
+
+  private async tryBatch(imp: ProductImport, shop: Shop, planner: ImportPlanner, isolateRows: boolean): Promise<{ done: boolean; changes: Array<{ product: Product; before?: ProductBefore }> }> {
     const sequelize = Product.sequelize!;
     const changes: Array<{ product: Product; before?: ProductBefore }> = [];
     const done = await sequelize.transaction(async (transaction) => {
@@ -169,6 +183,8 @@ export class ProductImportService {
       const tally = { created_count: 0, updated_count: 0, unchanged_count: 0, error_count: 0 };
       let publishedDelta = 0;
       const usedSlugs = new Set<string>();
+      // Rows whose outcome is all that changes are updated together, one statement per outcome.
+      const plain = new Map<ImportOutcome, number[]>();
       for (const row of pending) {
         const plan = plans.get(row.line);
         let outcome: ImportOutcome;
@@ -182,22 +198,26 @@ export class ProductImportService {
           message = null;
         } else {
           try {
-            // A savepoint per row: a row the database refuses is reported, the batch goes on.
-            const applied = await sequelize.transaction(async (savepoint) => this.applyRow(shop, plan, usedSlugs, savepoint));
+            const apply = (t: Transaction) => this.applyRow(shop, plan, usedSlugs, t);
+            const applied = isolateRows ? await sequelize.transaction(async (savepoint) => apply(savepoint)) : await apply(transaction);
             outcome = plan.plan === 'create' ? 'created' : 'updated';
             message = plan.message;
             productId = applied.product.id;
             publishedDelta += applied.publishedDelta;
             changes.push({ product: applied.product, before: applied.before });
           } catch (error) {
+            if (!(error instanceof UniqueConstraintError) && isolateRows) this.ctx.log.warn({ err: error, importId: imp.id, line: row.line }, 'an import row failed');
+            if (!isolateRows) throw new RowRefused();
             outcome = 'failed';
             message = error instanceof UniqueConstraintError ? 'The SKU or the address (slug) is already another product’s' : 'Could not be saved; try this row again';
-            if (!(error instanceof UniqueConstraintError)) this.ctx.log.warn({ err: error, importId: imp.id, line: row.line }, 'an import row failed');
           }
         }
         tally[outcome === 'created' ? 'created_count' : outcome === 'updated' ? 'updated_count' : outcome === 'unchanged' ? 'unchanged_count' : 'error_count']++;
-        await row.update({ outcome, message: message?.slice(0, 1000) ?? null, product_id: productId }, { transaction });
+        const newMessage = message?.slice(0, 1000) ?? null;
+        if (newMessage === row.message && productId === row.product_id) plain.set(outcome, [...(plain.get(outcome) ?? []), row.id]);
+        else await row.update({ outcome, message: newMessage, product_id: productId }, { transaction });
       }
+      for (const [outcome, ids] of plain) await ProductImportRow.update({ outcome }, { where: { id: { [Op.in]: ids } }, transaction });
       if (publishedDelta) await Shop.increment('product_count', { by: publishedDelta, where: { id: shop.id }, transaction });
       await ProductImport.increment({ processed_rows: pending.length, ...tally }, { where: { id: imp.id }, transaction });
       return false;
@@ -229,7 +249,7 @@ export class ProductImportService {
         },
         { transaction },
       );
-      await replaceTags(product.id, input.tags, transaction);
+      if (plan.tagsChanged) await replaceTags(product.id, input.tags, transaction);
       if (product.variant_count > 0) await refreshVariantSummary(product, transaction);
       return { product, before, publishedDelta: publishing ? 1 : unpublishing ? -1 : 0 };
     }
@@ -259,6 +279,9 @@ export class ProductImportService {
   }
 }
 
+/** A row the database refused in a batch applied without savepoints: the batch is applied again, row by row. */
+class RowRefused extends Error {}
+
 async function replaceTags(productId: number, tags: string[], transaction: Transaction): Promise<void> {
   await ProductTag.destroy({ where: { product_id: productId }, transaction });
   if (tags.length) await ProductTag.bulkCreate(tags.map((tag) => ({ product_id: productId, tag })), { transaction });
@@ -267,11 +290,12 @@ async function replaceTags(productId: number, tags: string[], transaction: Trans
 /** The title's address, with -2, -3… when taken (by any shop's product, or earlier in this batch). */
 async function freeSlug(title: string, usedSlugs: Set<string>, transaction: Transaction): Promise<string> {
   const base = slugify(title, 180) || 'product';
-  const taken = new Set([
-    ...usedSlugs,
-    ...(await Product.findAll({ where: { [Op.or]: [{ slug: base }, { slug: { [Op.like]: `${base}-%` } }] }, attributes: ['slug'], transaction })).map((p) => p.slug),
-  ]);
-  if (!taken.has(base)) return base;
+  // The first few candidates by the unique index (an IN list); a LIKE that scans only when they are all taken.
+  const candidates = [base, ...Array.from({ length: 20 }, (_, i) => `${base}-${i + 2}`)];
+  const taken = new Set([...usedSlugs, ...(await Product.findAll({ where: { slug: { [Op.in]: candidates } }, attributes: ['slug'], transaction })).map((p) => p.slug)]);
+  const free = candidates.find((c) => !taken.has(c));
+  if (free) return free;
+  for (const p of await Product.findAll({ where: { slug: { [Op.like]: `${base}-%` } }, attributes: ['slug'], transaction })) taken.add(p.slug);
   for (let i = 2; i < 100_000; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   return `${base}-${Date.now().toString(36)}`;
 }
