@@ -49,17 +49,25 @@ export async function generateReviews(platform: Platform, target: number, bar: S
     // Most buyers of a delivered item review it; the share is what makes the target from the items there are.
     const share = Math.min(1, target / Math.max(1, Number(delivered)));
     let after = Number(last ?? 0);
+    // The share drawn item by item may end a little short of the target: a second pass then takes the delivered
+    // items left unreviewed, from the start.
+    let topUp = false;
     bar.start(target, have, { task: 'reviews ' });
     while (have < target) {
       const items = await sequelize.query<DeliveredItem>(
         `SELECT oi.id AS item_id, oi.order_id, oi.product_id, o.shop_id, o.buyer_id, o.completed_at FROM order_items oi JOIN orders o ON o.id = oi.order_id
-         WHERE oi.id > :after AND o.status = 'completed' AND ${benchOrders} ORDER BY oi.id LIMIT ${READ}`,
+         WHERE oi.id > :after AND o.status = 'completed' AND ${benchOrders}${topUp ? ' AND NOT EXISTS (SELECT 1 FROM reviews_reviews r WHERE r.order_item_id = oi.id)' : ''} ORDER BY oi.id LIMIT ${READ}`,
         { replacements: { after }, type: QueryTypes.SELECT },
       );
-      if (!items.length) break;
+      if (!items.length) {
+        if (topUp) break;
+        topUp = true;
+        after = 0;
+        continue;
+      }
       after = items[items.length - 1].item_id;
       const random = rng(7_000_001 + after);
-      const chosen = items.filter(() => random() < share).slice(0, target - have);
+      const chosen = items.filter(() => topUp || random() < share).slice(0, target - have);
       await sequelize.transaction(async (transaction) => {
         const ids = await bulkIds(sequelize, 'reviews_reviews', chosen.length, transaction);
         const rows = chosen.map((item, i) => {

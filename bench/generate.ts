@@ -25,13 +25,13 @@ const NOUNS = ['mug', 'bowl', 'necklace', 'poster', 'scarf', 'spoon', 'candle', 
 const TAGS = ['gift', 'eco', 'blue', 'red', 'green', 'wedding', 'kitchen', 'kids', 'office', 'summer', 'winter', 'sale'];
 const CHUNK = 1000;
 
-export async function generate(platform: Platform, shops = BENCH_SHOPS, products = BENCH_PRODUCTS): Promise<void> {
+export async function generate(platform: Platform, shops = BENCH_SHOPS, products = BENCH_PRODUCTS, shoppers = BENCH_USERS): Promise<void> {
   const { sequelize } = platform;
   const q = sequelize.getQueryInterface();
   const [{ n }] = await sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM products', { type: QueryTypes.SELECT });
   if (Number(n) >= products) {
     console.log(`The bench store already has ${n} products.`);
-    await generateShoppers(platform, BENCH_USERS, await hashPassword('bench-seller-password'), new SingleBar({ format: '{task} [{bar}] {percentage}% | {value}/{total}', noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 }, Presets.shades_classic));
+    await generateShoppers(platform, shoppers, await hashPassword('bench-seller-password'), new SingleBar({ format: '{task} [{bar}] {percentage}% | {value}/{total}', noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 }, Presets.shades_classic));
     return;
   }
   const random = rng(42);
@@ -131,7 +131,7 @@ export async function generate(platform: Platform, shops = BENCH_SHOPS, products
   }
   bar.stop();
   await sequelize.query("UPDATE shops SET product_count = (SELECT COUNT(*) FROM products WHERE products.shop_id = shops.id) WHERE slug LIKE 'bench-shop-%'");
-  await generateShoppers(platform, BENCH_USERS, passwordHash, bar);
+  await generateShoppers(platform, shoppers, passwordHash, bar);
   // Fresh statistics, so the planners pick the catalog indexes from the first request on. PostgreSQL also
   // needs a VACUUM after a bulk load: without the visibility map its index-only scans visit the heap.
   await sequelize.query(sequelize.getDialect() === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
