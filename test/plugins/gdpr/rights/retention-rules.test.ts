@@ -225,6 +225,12 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
     const other = await NewsletterEvent.create({ subscriber_id: subscriber.id, kind: 'link_sent', how: 'test', ip: '203.0.113.0' });
     for (const e of events) await age('newsletter_events', e.id, 31, ['created_at']);
     await age('newsletter_events', other.id, 29, ['created_at']);
+    // A subscriber whose access request is pending keeps theirs until it is answered.
+    const heldEmail = `held.${Date.now()}@example.test`;
+    const held = await NewsletterSubscriber.create({ email: heldEmail, email_hash: `hash-${heldEmail}`, user_id: null, status: 'confirmed', source: 'footer', consented_at: new Date(), confirmed_at: new Date() } as never);
+    const heldEvent = await NewsletterEvent.create({ subscriber_id: held.id, kind: 'confirmed', how: 'test', ip: '198.51.100.0' });
+    await age('newsletter_events', heldEvent.id, 31, ['created_at']);
+    const pending = await RightsRequest.create({ kind: 'access', email: heldEmail, email_hash: 'h', user_id: null, source: 'email', status: 'verified', received_at: new Date() });
 
     const dry = await run(true);
     expect(line(dry, 'newsletter.event-ips').anonymized).to.equal(events.length);
@@ -234,6 +240,11 @@ describe('gdpr retention: the rules of the issue (unverified accounts, IPs, ship
     for (const e of events) expect((await NewsletterEvent.findByPk(e.id))!.ip).to.equal(null);
     expect((await NewsletterEvent.findByPk(other.id))!.ip).to.equal('203.0.113.0');
     expect(await NewsletterEvent.count({ where: { subscriber_id: subscriber.id } })).to.equal(events.length + 1);
+    expect(line(real, 'newsletter.event-ips').skipped).to.equal(1);
+    expect((await NewsletterEvent.findByPk(heldEvent.id))!.ip).to.equal('198.51.100.0');
+    await pending.update({ status: 'completed', completed_at: new Date() });
+    expect(line(await run(false), 'newsletter.event-ips').anonymized).to.equal(1);
+    expect((await NewsletterEvent.findByPk(heldEvent.id))!.ip).to.equal(null);
   });
 
   it('removes the street and phone of an order three weeks after shipping; name, town and postcode stay', async () => {
