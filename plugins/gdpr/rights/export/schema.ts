@@ -7,12 +7,23 @@ export const EXPORT_SCHEMA = {
   type: 'object',
   required: ['format', 'version', 'generated_at', 'store', 'person', 'sections'],
   additionalProperties: false,
+  $defs: {
+    // A record's values are plain JSON; a value named `..._at` is a time, ISO-8601 in UTC (or null when it did not happen).
+    record: {
+      type: 'object',
+      patternProperties: { '_at$': { anyOf: [{ type: 'string', format: 'date-time', pattern: 'Z$' }, { type: 'null' }] } },
+      additionalProperties: { $ref: '#/$defs/value' },
+    },
+    value: {
+      anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }, { type: 'array', items: { $ref: '#/$defs/value' } }, { $ref: '#/$defs/record' }],
+    },
+  },
   properties: {
     format: { const: 'agora.personal-data-export' },
     version: { const: 1 },
     generated_at: { type: 'string', format: 'date-time', description: 'ISO-8601, UTC' },
     store: { type: 'object', required: ['name', 'url'], additionalProperties: false, properties: { name: { type: 'string' }, url: { type: 'string' } } },
-    person: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: { type: 'string' }, user_id: { type: ['integer', 'null'] } } },
+    person: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: { type: 'string' }, user_id: { anyOf: [{ type: 'integer' }, { type: 'null' }] } } },
     sections: {
       type: 'array',
       items: {
@@ -30,7 +41,11 @@ export const EXPORT_SCHEMA = {
               type: 'object',
               required: ['group', 'id', 'data'],
               additionalProperties: false,
-              properties: { group: { type: 'string' }, id: { type: 'string' }, data: { type: 'object' } },
+              properties: {
+                group: { type: 'string', minLength: 1, description: 'The kind of data ("Orders", "Saved addresses"); one CSV file per kind' },
+                id: { type: 'string' },
+                data: { $ref: '#/$defs/record' },
+              },
             },
           },
         },

@@ -125,6 +125,8 @@ describe('gdpr rights, issue 14 acceptance with all seven plugins: export and er
     // The schema is not a formality: a document missing a section's items, or with a bad time, fails it.
     expect(validate({ ...doc, generated_at: 'yesterday' })).to.equal(false);
     expect(validate({ ...doc, sections: [{ owner: 'core', exporter: 'account', complete: true }] })).to.equal(false);
+    // A record's times must be ISO-8601 UTC: a database's local text form is refused.
+    expect(validate({ ...doc, sections: [{ owner: 'core', exporter: 'account', complete: true, items: [{ group: 'Account', id: '1', data: { created_at: '2026-01-01 10:00:00.000 +00:00' } }] }] })).to.equal(false);
 
     expect(doc.sections.filter((s) => !s.complete), 'sections whose exporter failed').to.deep.equal([]);
     expect([...new Set(doc.sections.map((s) => s.owner))]).to.include.members(['core', ...EVERY_PLUGIN]);
