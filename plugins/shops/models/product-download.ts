@@ -27,7 +27,10 @@ export class ProductDownload extends Model<InferAttributes<ProductDownload>, Inf
         sequelize,
         tableName: 'product_downloads',
         modelName: 'ProductDownload',
-        indexes: [{ name: 'product_downloads_product', fields: ['product_id', 'position'] }],
+        indexes: [
+          { name: 'product_downloads_product', fields: ['product_id', 'position'] },
+          { name: 'product_downloads_name_unique', unique: true, fields: ['product_id', 'name'] },
+        ],
         underscored: true,
         createdAt: 'created_at',
         updatedAt: false,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { UniqueConstraintError } from 'sequelize';
 import type { FieldErrors, PrivateFileInfo, PrivateFiles } from '@agora/core';
 import { Product } from '../models/product';
 import { ProductDownload } from '../models/product-download';
@@ -34,6 +35,15 @@ const TYPES: Readonly<Record<string, string>> = {
   '.otf': 'font/otf',
 };
 
+/** The name core's private files keep a file under (core/files/private-files.ts cleans it so): compared before saving. */
+function keptName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- the same cleaning as core's: control characters never reach a header
+  const base = (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(-255);
+  return base || 'file';
+}
+
+const sameName = (name: string) => `This product already has a file named “${name}”. Remove it first to replace it, or rename the new one.`;
+
 export function downloadType(name: string): string {
   return TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
 }
@@ -67,6 +77,9 @@ export class DownloadFiles {
       errors.is_digital = 'This product has options (variants), which are sent as parcels. Remove its variants to sell it as a download.';
     }
     if (form.is_digital && current + uploads.length === 0) errors.files = 'Upload at least one file to sell this product as a download.';
+    const names = uploads.map((u) => keptName(u.originalname || 'download'));
+    const taken = names.find((n, i) => names.indexOf(n) !== i) ?? (names.length ? (await ProductDownload.findOne({ where: { product_id: product.id, name: names }, attributes: ['name'] }))?.name : undefined);
+    if (taken) errors.files = sameName(taken);
     if (Object.keys(errors).length) throw new FormProblem(errors);
 
     const saved: PrivateFileInfo[] = [];
@@ -87,6 +100,8 @@ export class DownloadFiles {
       });
     } catch (error) {
       for (const f of saved) await this.files.remove(f.id);
+      // The same form sent twice at once: the other request added the file.
+      if (error instanceof UniqueConstraintError) throw new FormProblem({ files: sameName(saved[0]?.name ?? 'this') });
       throw error;
     }
     return { added: saved.length };

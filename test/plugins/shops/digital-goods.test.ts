@@ -79,6 +79,28 @@ describe('shops digital goods: the seller sells files, and a cart of downloads s
     expect((await Product.findByPk(sized.id))!.is_digital).to.equal(false);
   });
 
+  it('adds a file once when the form is sent twice at once (a double click), and refuses a second file of the same name', async () => {
+    const seller = await loggedInSeller(t, { name: 'Double Click Press' });
+    const { ProductDownload } = await import('../../../plugins/shops/models/product-download');
+    const product = await makeProduct(t, seller.shop, { title: 'Cowl pattern', price: 400, stock: null });
+    const privateDir = path.join(t.config.dataDir, 'private', 'shops');
+    const before = filesUnder(privateDir).length;
+    const page = await seller.agent.get(`/seller/products/${product.id}/downloads`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const send = () =>
+      seller.agent.post(`/seller/products/${product.id}/downloads`).field('_csrf', token).field('is_digital', 'on').field('download_limit', '').field('download_days', '').attach('files', bookFile('cowl'), 'cowl.pdf');
+    const results = await Promise.all([send(), send()]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal([303, 422]);
+    expect(results.find((r) => r.status === 422)!.text).to.include('This product already has a file named “cowl.pdf”');
+    expect(await ProductDownload.count({ where: { product_id: product.id } })).to.equal(1);
+    expect(filesUnder(privateDir).length).to.equal(before + 1);
+
+    const again = await postDownloads(seller.agent, product.id, { is_digital: 'on', download_limit: '', download_days: '' }, [{ data: bookFile('cowl v2'), filename: 'cowl.pdf' }]);
+    expect(again.status).to.equal(422);
+    expect(await ProductDownload.count({ where: { product_id: product.id } })).to.equal(1);
+    expect(filesUnder(privateDir).length).to.equal(before + 1);
+  });
+
   it('checks out a cart of only downloads with a name and a country: no address, no delivery method, VAT at the buyer’s country', async () => {
     const seller = await loggedInSeller(t, { name: 'Ebook Corner', methods: [{ name: 'Post', price: 500 }] });
     const product = await digitalProduct(t, seller, { title: 'Lace e-book', price: 1190 });
