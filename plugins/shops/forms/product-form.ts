@@ -17,11 +17,19 @@ export function splitTags(input: string): string[] {
   return [...seen];
 }
 
+/** A SKU: letters, digits and . _ / # -, starting with a letter or digit, at most 64 (the variants' rule too). */
+export const SKU_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]{0,63}$/u;
+export const SKU_MESSAGE = 'Use at most 64 letters, digits and . _ / # -, starting with a letter or digit';
+
 export function productSchema(currency: string) {
   return z
     .object({
       title: text(200, 'At most 200 characters').pipe(z.string().min(1, 'Enter a title')),
       slug: slugField(200),
+      // Optional, unique within the shop; what a CSV import matches rows by. Blank: none.
+      sku: text(64, 'At most 64 characters')
+        .refine((v) => v === '' || SKU_PATTERN.test(v), SKU_MESSAGE)
+        .transform((v) => v || null),
       description: text(20_000, 'At most 20,000 characters'),
       price: moneyField(currency, { label: 'a price' }).pipe(z.number().min(1, 'The price must be more than zero')),
       compare_at_price: moneyField(currency, { optional: true, label: 'a price' }),
@@ -54,7 +62,7 @@ export function productSchema(currency: string) {
 
 type ParsedProduct = z.infer<ReturnType<typeof productSchema>>;
 /** Callers that build a product without the form (the demo, an import) may leave the tax class out: standard. */
-export type ProductInput = Omit<ParsedProduct, 'tax_class'> & { tax_class?: ParsedProduct['tax_class'] };
+export type ProductInput = Omit<ParsedProduct, 'tax_class' | 'sku'> & { tax_class?: ParsedProduct['tax_class']; sku?: string | null };
 
 export function parseProductForm(body: unknown, currency: string): Parsed<ProductInput> {
   return parseForm(productSchema(currency), body);
@@ -71,6 +79,7 @@ export function productFormValues(product: Product, tags: string[]): Record<stri
   return {
     title: product.title,
     slug: product.slug,
+    sku: product.sku ?? '',
     description: product.description,
     price: major(product.price, product.currency),
     compare_at_price: major(product.compare_at_price, product.currency),

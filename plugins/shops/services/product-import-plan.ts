@@ -5,7 +5,7 @@ import { ProductVariant } from '../models/product-variant';
 import type { Shop } from '../models/shop';
 import type { ImportPlan } from '../models/product-import';
 import { parseForm, type Parsed } from '@agora/core';
-import { productFormValues, productSchema, type ProductInput } from '../forms/product-form';
+import { productFormValues, productSchema, SKU_MESSAGE, SKU_PATTERN, type ProductInput } from '../forms/product-form';
 import { IMPORTED_COLUMNS, csvAmount, tagsOf, type CsvRow } from './product-import-csv';
 
 /** What one row will do (or why it cannot), and with what. */
@@ -33,7 +33,6 @@ function parseProductRow(body: Record<string, unknown>, currency: string): Parse
   return parseForm(schema, body);
 }
 
-const SKU = /^[\p{L}\p{N}][\p{L}\p{N}._/#-]{0,63}$/u;
 const FIELD_LABELS: Record<string, string> = { compare_at_price: 'compare-at price', category_id: 'category', tax_class: 'tax class' };
 const label = (field: string) => FIELD_LABELS[field] ?? field;
 
@@ -132,7 +131,7 @@ export class ImportPlanner {
     const refuse = (message: string, product?: Product): RowPlan => ({ line: row.line, plan: 'error', productId: product?.id ?? null, sku, title: title || product?.title || '', message });
     if (row.problem) return refuse(row.problem);
     if (fileProblem) return refuse(fileProblem);
-    if (sku && !SKU.test(sku)) return refuse('sku: use at most 64 letters, digits and . _ / # -, starting with a letter or digit');
+    if (sku && !SKU_PATTERN.test(sku)) return refuse(`sku: ${SKU_MESSAGE}`);
     const idCell = (cells.id ?? '').trim();
     if (idCell && !/^\d{1,12}$/.test(idCell)) return refuse('id: a product id is a number (leave it empty for a new product)');
     const currency = (cells.currency ?? '').trim().toUpperCase();

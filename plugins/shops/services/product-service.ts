@@ -2,6 +2,7 @@ import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Hooks } from '@agora/core';
 import { Category } from '../models/category';
 import { Product, type ProductStatus } from '../models/product';
+import { ProductVariant } from '../models/product-variant';
 import { ProductImage } from '../models/product-image';
 import { ProductTag } from '../models/product-tag';
 import { Shop } from '../models/shop';
@@ -18,6 +19,14 @@ type HookRunner = Pick<Hooks, 'do'>;
 type ChangeBefore = { price: number; status: ProductStatus; published_at: Date | null; stock: number | null };
 
 const SLUG_TAKEN = 'That address is already used by another product; choose another';
+const SKU_TAKEN = 'Another product or variant of your shop has this SKU';
+
+/** Whether a SKU is another product's or a variant's of the shop (SKUs are unique within a shop). */
+async function skuTaken(shopId: number, sku: string | null | undefined, transaction: Transaction, exceptId?: number): Promise<boolean> {
+  if (!sku) return false;
+  const where = exceptId === undefined ? { shop_id: shopId, sku } : { shop_id: shopId, sku, id: { [Op.ne]: exceptId } };
+  return (await Product.count({ where, transaction })) > 0 || (await ProductVariant.count({ where: { shop_id: shopId, sku }, transaction })) > 0;
+}
 
 async function slugTaken(slug: string, transaction: Transaction, exceptId?: number): Promise<boolean> {
   const where = exceptId === undefined ? { slug } : { slug, id: { [Op.ne]: exceptId } };
@@ -69,6 +78,7 @@ export class ProductService {
     try {
       product = await sequelize.transaction(async (transaction) => {
         if (input.slug && (await slugTaken(input.slug, transaction))) throw new FormProblem({ slug: SLUG_TAKEN });
+        if (await skuTaken(shop.id, input.sku, transaction)) throw new FormProblem({ sku: SKU_TAKEN });
         await checkCategory(input.category_id, transaction);
         const published = input.status === 'published';
         const created = await Product.create(
@@ -76,6 +86,7 @@ export class ProductService {
             shop_id: shop.id,
             title: input.title,
             slug: input.slug || (await freeSlugFor(input.title, transaction)),
+            sku: input.sku ?? null,
             description: input.description,
             price: input.price,
             compare_at_price: input.compare_at_price,
@@ -97,7 +108,7 @@ export class ProductService {
       });
     } catch (error) {
       await files.removeAll();
-      if (error instanceof UniqueConstraintError) throw new FormProblem({ slug: SLUG_TAKEN });
+      if (error instanceof UniqueConstraintError) throw new FormProblem(error.errors.some((e) => e.path === 'sku') ? { sku: SKU_TAKEN } : { slug: SLUG_TAKEN });
       throw error;
     }
     if (product.status === 'published') await this.hooks.do('shops.product.published', product);
@@ -116,6 +127,8 @@ export class ProductService {
         before = { price: current.price, status: current.status, published_at: current.published_at, stock: current.stock };
         const slug = input.slug || current.slug;
         if (slug !== current.slug && (await slugTaken(slug, transaction, current.id))) throw new FormProblem({ slug: SLUG_TAKEN });
+        const sku = input.sku === undefined ? current.sku : input.sku;
+        if (sku !== current.sku && (await skuTaken(shop.id, sku, transaction, current.id))) throw new FormProblem({ sku: SKU_TAKEN });
         await checkCategory(input.category_id, transaction);
 
         const existing = await ProductImage.findAll({ where: { product_id: current.id }, order: [['position', 'ASC'], ['id', 'ASC']], transaction });
@@ -134,6 +147,7 @@ export class ProductService {
           {
             title: input.title,
             slug,
+            sku,
             description: input.description,
             price: input.price,
             compare_at_price: input.compare_at_price,
@@ -156,7 +170,7 @@ export class ProductService {
       });
     } catch (error) {
       await files.removeAll();
-      if (error instanceof UniqueConstraintError) throw new FormProblem({ slug: SLUG_TAKEN });
+      if (error instanceof UniqueConstraintError) throw new FormProblem(error.errors.some((e) => e.path === 'sku') ? { sku: SKU_TAKEN } : { slug: SLUG_TAKEN });
       throw error;
     }
     await removeUploads(this.uploadsDir, removedPaths);

@@ -203,6 +203,25 @@ describe('shops: importing products from CSV (preview, errors per row, backgroun
     expect(changes).to.equal('price 19.99 → 17.50');
   });
 
+  it('lets the seller set a SKU on the product form, refuses one another product has, and the import matches by it', async () => {
+    const token = csrfFrom((await seller.get('/seller/products/new').expect(200)).text);
+    const send = (fields: Record<string, string>) => {
+      let req = seller.post('/seller/products').field('_csrf', token);
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req;
+    };
+    expect((await send({ title: 'Form vase', price: '20.00', stock: '3', status: 'draft', sku: 'VASE-9' })).status).to.equal(303);
+    expect((await product('sku', 'VASE-9'))[0]).to.include({ title: 'Form vase' });
+    const taken = await send({ title: 'Second vase', price: '20.00', stock: '3', status: 'draft', sku: 'MUG-1' });
+    expect(taken.status).to.equal(422);
+    expect(taken.text).to.contain('Another product or variant of your shop has this SKU');
+    const bad = await send({ title: 'Third vase', price: '20.00', stock: '3', status: 'draft', sku: 'has space' });
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.contain('Use at most 64 letters, digits');
+    const id = importIdOf(await upload(seller, 'sku,stock\nVASE-9,11\n'));
+    expect((await seller.get(`/seller/imports/${id}?show=update`).expect(200)).text).to.contain('stock 3 → 11');
+  });
+
   it('refuses a file over the row or size limit (store settings), one that is not UTF-8, and one without a header, with the reason on the page', async () => {
     const shops = t.platform.settings.get<Record<string, unknown>>('shops');
     await t.platform.settings.save('shops', { ...shops, importMaxRows: 3, importMaxMegabytes: 1 });
