@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { redisModules } from './redis-modules';
 import { log } from '../log';
 
 export type BusMessage = Record<string, unknown>;
@@ -102,8 +103,9 @@ export class RedisBus implements InstanceBus {
 
   private constructor(redisUrl: string, prefix: string) {
     this.channelPrefix = `${prefix}bus:`;
-    this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-    this.subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const { Redis: Client } = redisModules.ioredis();
+    this.publisher = new Client(redisUrl, { maxRetriesPerRequest: 2 });
+    this.subscriber = new Client(redisUrl, { maxRetriesPerRequest: null });
     this.publisher.on('error', (error) => log.warn({ err: error }, 'bus publisher: Redis error'));
     this.subscriber.on('error', (error) => log.warn({ err: error }, 'bus subscriber: Redis error'));
     this.subscriber.on('pmessage', (_pattern: string, channel: string, raw: string) => this.receive(channel, raw));

@@ -1,6 +1,7 @@
 import { rateLimit, type Options, type RateLimitRequestHandler } from 'express-rate-limit';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { Redis } from 'ioredis';
+import type { RedisReply } from 'rate-limit-redis';
+import type { Redis } from 'ioredis';
+import { redisModules } from '../cluster/redis-modules';
 
 /**
  * The rate limits of one platform (express-rate-limit), counted in Redis when `REDIS_URL` is set so that
@@ -23,7 +24,7 @@ export class RateLimits {
       limit: 10,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      store: redis ? new RedisStore({ prefix: `${this.keyPrefix}rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) : undefined,
+      store: redis ? new (redisModules.rateLimitRedis().RedisStore)({ prefix: `${this.keyPrefix}rl:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }) : undefined,
       handler: (req, res) => {
         const minutes = Math.ceil((options.windowMs ?? 15 * 60 * 1000) / 60_000);
         const message = `Too many attempts from your address. Please wait ${minutes} minutes and try again.`;
@@ -48,7 +49,7 @@ export class RateLimits {
   }
 
   private connection(): Redis | undefined {
-    if (this.redisUrl && !this.redis) this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: 2 });
+    if (this.redisUrl && !this.redis) this.redis = new (redisModules.ioredis().Redis)(this.redisUrl, { maxRetriesPerRequest: 2 });
     return this.redis;
   }
 }

@@ -3,8 +3,8 @@ import type { RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
 import { DataTypes } from 'sequelize';
 import SequelizeStoreFactory from 'connect-session-sequelize';
-import { RedisStore } from 'connect-redis';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { redisModules } from '../cluster/redis-modules';
 
 export const SESSION_COOKIE = 'agora.sid';
 
@@ -21,6 +21,8 @@ export function createSession(options: { secret: string; secure: boolean; sequel
   let store: session.Store;
   let close: () => Promise<void>;
   if (options.redisUrl) {
+    const { Redis } = redisModules.ioredis();
+    const { RedisStore } = redisModules.connectRedis();
     const client = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
     store = new RedisStore({ client: nodeRedisFacade(client), prefix: `${options.redisPrefix ?? 'agora:'}sess:` });
     close = async () => {

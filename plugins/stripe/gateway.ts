@@ -97,7 +97,7 @@ export class StripeGateway implements PaymentGateway {
     };
     let session: Stripe.Checkout.Session;
     try {
-      session = await stripeClient(settings).checkout.sessions.create(params, { idempotencyKey: request.idempotencyKey });
+      session = await (await stripeClient(settings)).checkout.sessions.create(params, { idempotencyKey: request.idempotencyKey });
     } catch (error) {
       await payment.update({ status: 'failed', failure: `Session not created: ${stripeErrorText(error)}` });
       throw error;
@@ -127,7 +127,7 @@ export class StripeGateway implements PaymentGateway {
   async refund(request: RefundRequest): Promise<RefundResult> {
     const payment = await StripePayment.findOne({ where: { session_id: request.paymentRef } });
     if (!payment?.payment_intent_id) return { refundRef: `none:${request.idempotencyKey}`, status: 'failed', failure: 'Stripe has no payment recorded for this order' };
-    const refund = await stripeClient(this.settings()).refunds.create(
+    const refund = await (await stripeClient(this.settings())).refunds.create(
       {
         payment_intent: payment.payment_intent_id,
         amount: request.amount,

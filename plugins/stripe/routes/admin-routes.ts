@@ -87,7 +87,7 @@ export function adminRoutes(ctx: PluginContext, settings: () => StripeSettings):
       return res.redirect(303, '/admin/stripe');
     }
     try {
-      const balance = await stripeClient(s).balance.retrieve();
+      const balance = await (await stripeClient(s)).balance.retrieve();
       res.flash('success', `Stripe answered: the keys work (${balance.livemode ? 'live' : 'test'} mode).`);
     } catch (error) {
       res.flash('error', `Stripe refused the keys or could not be reached: ${stripeErrorText(error)}`);

@@ -22,7 +22,7 @@ export function cancelRoute(ctx: PluginContext, settings: () => StripeSettings):
     if (payment.status !== 'open') return res.redirect(303, payment.return_url);
     let session: Stripe.Checkout.Session;
     try {
-      session = await stripeClient(settings()).checkout.sessions.expire(payment.session_id);
+      session = await (await stripeClient(settings())).checkout.sessions.expire(payment.session_id);
     } catch (error) {
       // Paid meanwhile, or Stripe unreachable: nothing is cancelled; the order page says where it stands.
       ctx.log.warn({ payment: payment.id, reason: stripeErrorText(error) }, 'stripe session could not be expired on cancel');

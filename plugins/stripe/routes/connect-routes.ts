@@ -29,7 +29,7 @@ export function connectRoutes(ctx: PluginContext, settings: () => StripeSettings
       return res.redirect(303, '/seller');
     }
     const shopId = await ownedShop(ctx, req.user!.id, req.body?.shop_id);
-    const stripe = stripeClient(s);
+    const stripe = await stripeClient(s);
     try {
       let account = await StripeAccount.findOne({ where: { shop_id: shopId } });
       if (!account) {
@@ -66,7 +66,7 @@ export function connectRoutes(ctx: PluginContext, settings: () => StripeSettings
     const account = shops.length ? await StripeAccount.findOne({ where: { shop_id: shops } }) : null;
     if (!account) return res.redirect(303, '/seller');
     try {
-      const now = await stripeClient(settings()).accounts.retrieve(account.account_id);
+      const now = await (await stripeClient(settings())).accounts.retrieve(account.account_id);
       await account.update({ charges_enabled: !!now.charges_enabled, payouts_enabled: !!now.payouts_enabled, details_submitted: !!now.details_submitted });
       await setPayoutAccount(account.shop_id, account.account_id, account.charges_enabled && account.payouts_enabled);
     } catch (error) {

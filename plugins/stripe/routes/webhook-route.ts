@@ -21,7 +21,7 @@ export function webhookRoute(ctx: PluginContext, settings: () => StripeSettings)
     const signature = req.get('stripe-signature') ?? '';
     let event: Stripe.Event;
     try {
-      event = stripeClient(s).webhooks.constructEvent(raw, signature, s.webhookSecret, TOLERANCE_SECONDS);
+      event = (await stripeClient(s)).webhooks.constructEvent(raw, signature, s.webhookSecret, TOLERANCE_SECONDS);
     } catch (error) {
       ctx.log.warn({ reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' }, 'stripe webhook refused: signature');
       return res.status(400).json({ error: 'The signature could not be verified.' });

@@ -33,7 +33,7 @@ export async function sendTransfer(ctx: PluginContext, settings: StripeSettings,
     await transfer.update({ status: 'skipped', amount: 0, failure: null });
     return;
   }
-  const stripe = stripeClient(settings);
+  const stripe = await stripeClient(settings);
   try {
     let charge = payment.charge_id;
     if (!charge && payment.payment_intent_id) {
@@ -96,7 +96,7 @@ export async function splitRefund(ctx: PluginContext, settings: StripeSettings, 
   if (fresh?.status !== 'paid' || !fresh.transfer_id) return;
   const reversal = Math.min(sellerPart, fresh.amount - fresh.reversed);
   if (reversal <= 0 || entries.some((e) => e.entry_key === `reversal:${p.refundId}`)) return;
-  const made = await stripeClient(settings).transfers.createReversal(
+  const made = await (await stripeClient(settings)).transfers.createReversal(
     fresh.transfer_id,
     { amount: reversal, metadata: { agora_order_id: String(p.orderId), agora_refund_id: String(p.refundId) } },
     { idempotencyKey: `agora-reversal-refund-${p.refundId}` },

@@ -40,7 +40,7 @@ export async function applyStripeEvent(ctx: PluginContext, settings: StripeSetti
 
 async function refundsOf(settings: StripeSettings, charge: Stripe.Charge): Promise<Stripe.Refund[]> {
   if (charge.refunds?.data?.length && !charge.refunds.has_more) return charge.refunds.data;
-  const list = await stripeClient(settings).refunds.list({ charge: charge.id, limit: 100 });
+  const list = await (await stripeClient(settings)).refunds.list({ charge: charge.id, limit: 100 });
   return list.data;
 }
 
