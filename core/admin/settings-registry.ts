@@ -98,9 +98,19 @@ export class SettingsRegistry {
   get<T = Record<string, unknown>>(owner: string): T {
     const def = this.defs.get(owner);
     if (!def) throw new Error(`No settings defined for "${owner}"`);
-    const parsed = def.schema.safeParse(this.opened(def, this.options.get<Record<string, unknown>>(`settings.${owner}`, {})));
-    return (parsed.success ? parsed.data : def.schema.parse({})) as T;
+    // Pages read settings many times per request: the parse is kept per stored value (Options hands out the same
+    // object until the value changes) and per definition, and each caller gets its own shallow copy.
+    const stored = this.options.get<Record<string, unknown> | undefined>(`settings.${owner}`, undefined);
+    const key: object = stored ?? def;
+    const hit = this.parsed.get(key);
+    if (hit && hit.def === def) return { ...hit.value } as T;
+    const parsed = def.schema.safeParse(this.opened(def, stored ?? {}));
+    const value = (parsed.success ? parsed.data : def.schema.parse({})) as Record<string, unknown>;
+    this.parsed.set(key, { def, value });
+    return { ...value } as T;
   }
+
+  private readonly parsed = new WeakMap<object, { def: SettingsDefinition; value: Record<string, unknown> }>();
 
   /** Stored values with the secret fields opened; a secret that does not open (another key) is left out, so its default applies. */
   private opened(def: SettingsDefinition, stored: Record<string, unknown>): Record<string, unknown> {

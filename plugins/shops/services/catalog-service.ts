@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { readCache } from '@agora/core';
+import { leanRead, readCache, type LeanRead } from '@agora/core';
 import { Product } from '../models/product';
 import { ProductOption } from '../models/product-variant';
 
@@ -207,14 +207,28 @@ export interface SearchOptions {
   count?: boolean;
 }
 
+/**
+ * The catalog's statements on core's lean read path (docs/performance.md), one per query shape (the filters
+ * and sort in use, not their values), so each is prepared once. The shapes are few; the bound is a safeguard.
+ */
+const leanQueries = new Map<string, LeanRead<unknown>>();
+function leanQueryOf<Row>(sql: string): LeanRead<Row> {
+  let read = leanQueries.get(sql);
+  if (!read) {
+    if (leanQueries.size >= 500) leanQueries.clear();
+    leanQueries.set(sql, (read = leanRead(sql)));
+  }
+  return read as LeanRead<Row>;
+}
+
 /** One page of published products matching the filters, with a windowed count. */
 export async function searchProducts(filters: CatalogFilters, request: CatalogPageRequest, options: SearchOptions = {}): Promise<CatalogResult> {
   const sequelize = options.sequelize ?? Product.sequelize!;
   const built = buildCatalogQuery(dialectOf(sequelize), filters, request);
-  const rows = await sequelize.query<CatalogCard>(built.sql, { replacements: built.replacements, type: QueryTypes.SELECT });
+  const rows = await leanQueryOf<CatalogCard>(built.sql).all(sequelize, built.replacements);
   let counted = rows.length;
   if (options.count !== false) {
-    const [{ n }] = await sequelize.query<{ n: number | string }>(built.countSql, { replacements: built.replacements, type: QueryTypes.SELECT });
+    const [{ n }] = await leanQueryOf<{ n: number | string }>(built.countSql).all(sequelize, built.replacements);
     counted = Number(n);
   }
   const exact = counted < built.countLimit;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { observeLeanReads } from '../../../../core/db/lean-read';
 import { startTestApp, type TestApp } from '../../../helpers/app';
 import { createProduct, pngImage, sellerWithShop } from '../catalog-helpers';
 import { shopModels } from '../shop-models';
@@ -69,10 +70,15 @@ describe('shops: catalog, product and shop pages', () => {
         if (/\bproducts\b/.test(text)) seen.push(text);
         return (original as (...a: unknown[]) => unknown)(sql, ...rest);
       }) as typeof sequelize.query;
+      // The catalog reads through core's lean read path (core/db/lean-read.ts), which bypasses sequelize.query.
+      const stopObserving = observeLeanReads(sequelize, (text) => {
+        if (/\bproducts\b/.test(text)) seen.push(text);
+      });
       try {
         await t.agent().get('/products?q=tile').expect(200);
       } finally {
         sequelize.query = original;
+        stopObserving();
       }
       expect(seen).to.have.length(2);
     });
