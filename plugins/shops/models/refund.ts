@@ -11,6 +11,9 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 export class Refund extends Model<InferAttributes<Refund>, InferCreationAttributes<Refund>> {
   declare id: CreationOptional<number>;
   declare order_id: number;
+  /** The order's shop and currency, copied by the database when the refund is written (migration 0024), for the sales report. */
+  declare shop_id: CreationOptional<number | null>;
+  declare currency: CreationOptional<string | null>;
   declare amount: number;
   /** The same key twice means the same refund: a retried request never refunds twice. */
   declare idempotency_key: string;
@@ -28,6 +31,8 @@ export class Refund extends Model<InferAttributes<Refund>, InferCreationAttribut
       {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         order_id: { type: DataTypes.INTEGER, allowNull: false },
+        shop_id: { type: DataTypes.INTEGER, allowNull: true },
+        currency: { type: DataTypes.STRING(3), allowNull: true },
         amount: { type: DataTypes.INTEGER, allowNull: false },
         idempotency_key: { type: DataTypes.STRING(100), allowNull: false, unique: true },
         provider_ref: { type: DataTypes.STRING(200), allowNull: true },

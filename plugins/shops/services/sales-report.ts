@@ -9,7 +9,8 @@ import type { ReportMonth } from './sales-report-months';
  *
  * - A sale is an order whose payment was taken (`paid_at` set), counted in the month it was paid, whatever
  *   happened to it since (shipped, refunded, cancelled after a full refund).
- * - A refund is a succeeded refund record, counted in the month it settled, under its order's shop and currency:
+ * - A refund is a succeeded refund record, counted in the month it settled, under its order's shop and currency
+ *   (copied onto the refund by migration 0024's trigger):
  *   a March order refunded in April lowers April's net, as the money left in April.
  * - Gross = what the orders came to before coupons (`total + discount_total + platform_discount`: items,
  *   shipping and tax); coupons are shown by who pays them; net = gross − both coupons − refunds, which is what
@@ -101,12 +102,12 @@ export function buildReportQueries(query: ReportQuery): { ordersSql: string; ref
   if (query.shopIds) {
     replacements.shopIds = query.shopIds.length ? query.shopIds : [-1];
     orderFilters.push('AND shop_id IN (:shopIds)');
-    refundFilters.push('AND o.shop_id IN (:shopIds)');
+    refundFilters.push('AND shop_id IN (:shopIds)');
   }
   if (query.currency) {
     replacements.currency = query.currency;
     orderFilters.push('AND currency = :currency');
-    refundFilters.push('AND o.currency = :currency');
+    refundFilters.push('AND currency = :currency');
   }
   const ordersSql = `SELECT shop_id, currency, ${monthCase('paid_at', months, replacements)} AS m, COUNT(*) AS orders,
   SUM(total + discount_total + platform_discount) AS gross, SUM(discount_total) AS seller_coupons, SUM(platform_discount) AS platform_coupons,
@@ -114,10 +115,11 @@ export function buildReportQueries(query: ReportQuery): { ordersSql: string; ref
 FROM orders
 WHERE paid_at >= :from AND paid_at < :to ${orderFilters.join(' ')}
 GROUP BY shop_id, currency, m`;
-  const refundsSql = `SELECT o.shop_id, o.currency, ${monthCase('r.settled_at', months, replacements)} AS m, COUNT(*) AS refund_count, SUM(r.amount) AS refunds
-FROM refunds r JOIN orders o ON o.id = r.order_id
-WHERE r.status = 'succeeded' AND r.settled_at >= :from AND r.settled_at < :to ${refundFilters.join(' ')}
-GROUP BY o.shop_id, o.currency, m`;
+  // The refund carries its order's shop and currency (migration 0024): no join.
+  const refundsSql = `SELECT shop_id, currency, ${monthCase('settled_at', months, replacements)} AS m, COUNT(*) AS refund_count, SUM(amount) AS refunds
+FROM refunds
+WHERE status = 'succeeded' AND settled_at >= :from AND settled_at < :to ${refundFilters.join(' ')}
+GROUP BY shop_id, currency, m`;
   return { ordersSql, refundsSql, replacements };
 }
 
