@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 
 export interface LogFormatOptions {
   /** Whether standard output is a terminal (a person reading), not a pipe or a file (a log collector). */
@@ -20,7 +21,10 @@ export function logFormat({ tty = process.stdout.isTTY === true, format = proces
  * synchronously, so the last lines before a crash or an exit are not lost.
  */
 export function logDestination(format: 'pretty' | 'json'): DestinationStream | undefined {
-  return format === 'pretty' ? PinoPretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }) : undefined;
+  if (format !== 'pretty') return undefined;
+  // Loaded for a terminal only: a server writing JSON does not carry the formatter (about 30 modules) in memory.
+  const { PinoPretty } = createRequire(import.meta.url)('pino-pretty') as { PinoPretty: typeof PinoPrettyFactory };
+  return PinoPretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true });
 }
 
 const options = {

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { PluginContext } from '@agora/core';
 import { Product } from '../models/product';
 import { ProductDownload } from '../models/product-download';
@@ -7,7 +6,8 @@ import { DownloadFiles } from '../services/download-files';
 /** The demo product sold as a download: the pottery shop's gift card, printable. */
 const DEMO_DOWNLOAD_TITLE = 'Pottery Gift Card';
 
-function giftCardPdf(): Promise<Buffer> {
+async function giftCardPdf(): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit'); // loaded for the demo seed only
   const doc = new PDFDocument({ size: 'A5', layout: 'landscape', margin: 40, info: { Title: 'Terra Ceramics gift card', Author: 'Terra Ceramics' } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

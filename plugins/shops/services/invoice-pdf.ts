@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { formatMoney } from '@agora/core';
 import type { InvoiceData } from './invoice-service';
 import { rateText } from './order-pricing';
@@ -7,7 +6,9 @@ import { rateText } from './order-pricing';
 const plain = (s: string) => s.replace(/\u2212/g, '-').replace(/[\u202f\u2009]/g, ' ');
 
 /** The invoice or credit note as a PDF, drawn on the server from the data kept at issue (A4, standard fonts). */
-export function invoicePdf(data: InvoiceData): Promise<Buffer> {
+export async function invoicePdf(data: InvoiceData): Promise<Buffer> {
+  // pdfkit and its fonts (over 10 MB resident) are loaded on the first PDF, not when the store starts.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${data.kind === 'invoice' ? 'Invoice' : 'Credit note'} ${data.number}`, Author: data.seller.name } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
