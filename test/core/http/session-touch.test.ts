@@ -18,7 +18,7 @@ class RecordingStore extends session.Store {
     this.writes.push(`destroy ${sid}`);
     callback?.();
   }
-  touch(sid: string, _data: session.SessionData, callback?: () => void): void {
+  override touch(sid: string, _data: session.SessionData, callback?: () => void): void {
     this.writes.push(`touch ${sid}`);
     callback?.();
   }
