@@ -16,6 +16,17 @@ export function reviewsPrivacy(ctx: PluginContext): void {
     async exportPage(person, page) {
       if (!person.userId) return { items: [], done: true };
       const reviews = await Review.findAll({ where: { user_id: person.userId }, order: [['id', 'ASC']], limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+      const photoRows = reviews.length ? await ReviewPhoto.findAll({ where: { review_id: reviews.map((r) => r.id) }, order: [['position', 'ASC'], ['id', 'ASC']] }) : [];
+      // The person's photos are theirs to take along (Art. 20): the bytes, as messaging exports attachments.
+      const photosOf = async (reviewId: number) => {
+        const out = [];
+        for (const p of photoRows.filter((x) => x.review_id === reviewId)) {
+          const bytes = await ctx.files.private.read(p.file_id);
+          const info = await ctx.files.private.info(p.file_id);
+          out.push({ type: info?.type ?? null, size: bytes?.length ?? 0, content_base64: bytes ? bytes.toString('base64') : null });
+        }
+        return out;
+      };
       const items: ExportItem[] = await Promise.all(
         reviews.map(async (r) => ({
           group: 'Reviews',
@@ -27,7 +38,7 @@ export function reviewsPrivacy(ctx: PluginContext): void {
             body: r.body,
             status: r.status,
             reject_reason: r.reject_reason,
-            photos: r.photo_count,
+            photos: await photosOf(r.id),
             written_at: r.created_at,
             published_at: r.approved_at,
           },

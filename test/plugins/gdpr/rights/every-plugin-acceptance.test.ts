@@ -38,7 +38,7 @@ async function everyPlace(t: TestApp, logLines: readonly string[]): Promise<Plac
 /** Label → the places holding that canary (the person's email under `email`, the attachment's bytes under `file`). */
 function whereIs(person: SeededPerson, places: readonly Place[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const all: Array<[string, string]> = [...person.canaries.values.entries(), ['email', person.email], ['file', person.fileCanary]];
+  const all: Array<[string, string]> = [...person.canaries.values.entries(), ['email', person.email], ['file', person.fileCanary], ['photo', person.photoCanary]];
   for (const [label, value] of all) {
     const v = value.toLowerCase();
     const at = [...new Set(places.filter((p) => p.value.includes(v)).map((p) => p.where))].sort();
@@ -100,7 +100,9 @@ describe('gdpr rights, issue 14 acceptance with all seven plugins: export and er
     const places = await everyPlace(t, captured.lines);
     const found = whereIs(x, places);
     // Every canary is somewhere (the test can fail): in the tables, the private file, nowhere else.
-    expect(Object.keys(found).sort()).to.deep.equal([...x.canaries.values.keys(), 'email', 'file'].sort());
+    expect(Object.keys(found).sort()).to.deep.equal([...x.canaries.values.keys(), 'email', 'file', 'photo'].sort());
+    expect(found.file).to.deep.equal(['file:private/messaging']);
+    expect(found.photo).to.deep.equal(['file:private/reviews']);
     // Encrypted columns: read through their model they hold the canary, the raw column never does.
     const encrypted = t.platform.encryption.fields();
     expect(encrypted.map((f) => `${f.model}.${f.attribute}`)).to.include.members(['User.birth_date', 'Address.line1', 'Address.phone', 'Order.ship_city', 'Order.phone', 'Invoice.data']);
@@ -172,8 +174,9 @@ describe('gdpr rights, issue 14 acceptance with all seven plugins: export and er
     }
     // The attachment's bytes are in the export, as base64 in the message.
     expect(files['export.json']).to.include(Buffer.from(`The receipt of ${x.fileCanary}\n`).toString('base64'));
+    expect(files['export.json']).to.include(Buffer.from(`photo of ${x.photoCanary}`).toString('base64'));
     const everything = Object.values(files).join('\n').toLowerCase();
-    for (const [label, value] of [...y.canaries.values.entries(), ['email', y.email], ['file', y.fileCanary]]) expect(everything, `Y's ${label} is in X's export`).not.to.include(value.toLowerCase());
+    for (const [label, value] of [...y.canaries.values.entries(), ['email', y.email], ['file', y.fileCanary], ['photo', y.photoCanary]]) expect(everything, `Y's ${label} is in X's export`).not.to.include(value.toLowerCase());
 
     // The page is escaped (the note's markup shows as text) and runs nothing.
     expect(files['index.html']).not.to.match(/<script/i);

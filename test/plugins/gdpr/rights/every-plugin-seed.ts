@@ -6,7 +6,7 @@ import { OutboxMessage } from '../../../../core/mail/outbox-model';
 import { shopModels } from '../../shops/shop-models';
 import { makeProduct, makeShop, pluginModule } from '../../shops/order-helpers';
 import { consentServiceOf } from '../../../../plugins/gdpr/consent/setup';
-import { Review, ReviewReport } from '../../../../plugins/reviews/models';
+import { Review, ReviewPhoto, ReviewReport } from '../../../../plugins/reviews/models';
 import { Follow } from '../../../../plugins/follows/models/follow';
 import { Favourite } from '../../../../plugins/follows/models/favourite';
 import { NewsletterEvent, NewsletterSubscriber } from '../../../../plugins/newsletter/models';
@@ -68,6 +68,8 @@ export interface SeededPerson {
   canaries: CanarySet;
   /** The bytes of the person's message attachment (a private file) hold this canary. */
   fileCanary: string;
+  /** The bytes of their review's photo and thumbnail (private files of reviews) hold this one. */
+  photoCanary: string;
   fileId: string;
   paidOrderNumber: string;
   invoiceNumber: string;
@@ -200,8 +202,15 @@ export async function seedEveryPlugin(t: TestApp, market: Market, tag: string): 
 
   // reviews: one published (kept without the author), one waiting (deleted), a report of someone else's.
   const itemBase = 800_000 + n * 10;
-  await Review.create({ product_id: market.productId, shop_id: market.shop.id, order_id: paid.id, order_item_id: itemBase + 1, user_id: userId, rating: 5, title: c.value('Review', 'title', 'published'), body: `Lovely, ${c.value('Review', 'body', 'published')}`, status: 'approved', approved_at: new Date() });
+  const review = await Review.create({ product_id: market.productId, shop_id: market.shop.id, order_id: paid.id, order_item_id: itemBase + 1, user_id: userId, rating: 5, title: c.value('Review', 'title', 'published'), body: `Lovely, ${c.value('Review', 'body', 'published')}`, status: 'approved', approved_at: new Date() });
   await Review.create({ product_id: market.productId, shop_id: market.shop.id, order_id: paid.id, order_item_id: itemBase + 2, user_id: userId, rating: 2, title: c.value('Review', 'title', 'pending'), body: `Hm, ${c.value('Review', 'body', 'pending')}`, status: 'pending' });
+  // The published review's photo (and its thumbnail), private files of reviews: their bytes hold a canary.
+  const photoCanary = `cnphoto${tag}${n}${crypto.randomBytes(4).toString('hex')}`;
+  const reviewFiles = t.platform.files.forOwner('reviews').private;
+  const photo = await reviewFiles.save(Buffer.from(`photo of ${photoCanary}`), { name: 'mug.jpg', type: 'image/jpeg' });
+  const thumb = await reviewFiles.save(Buffer.from(`thumbnail of ${photoCanary}`), { name: 'mug-thumb.jpg', type: 'image/jpeg' });
+  await ReviewPhoto.create({ review_id: review.id, file_id: photo.id, thumb_file_id: thumb.id, position: 0 });
+  await review.update({ photo_count: 1 });
   const other = await Review.create({ product_id: market.productId, shop_id: market.shop.id, order_id: paid.id, order_item_id: itemBase + 3, user_id: null, rating: 1, title: 'Buy elsewhere', body: 'Visit my shop instead.', status: 'approved', approved_at: new Date() });
   await ReviewReport.create({ review_id: other.id, user_id: userId, reason: 'spam', note: c.value('ReviewReport', 'note') });
 
@@ -254,7 +263,7 @@ export async function seedEveryPlugin(t: TestApp, market: Market, tag: string): 
   );
   c.key('RightsRequest', 'email', email); // the person's requests are made by the test, through the pages
 
-  return { tag, email, userId, password, canaries: c, fileCanary, fileId: file.id, paidOrderNumber: paid.number, invoiceNumber: invoice.number, creditNoteNumber: creditNote.number };
+  return { tag, email, userId, password, canaries: c, fileCanary, photoCanary, fileId: file.id, paidOrderNumber: paid.number, invoiceNumber: invoice.number, creditNoteNumber: creditNote.number };
 }
 
 /** Personal columns (`personal: true`) of core's and every active plugin's models that the seeding did not reach. */
