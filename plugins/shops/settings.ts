@@ -41,6 +41,9 @@ export const shopsSettingsSchema = z.object({
   downloadLimit: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(0, 'Cannot be negative').max(1000, 'At most 1000').default(5),
   downloadDays: z.number({ message: 'Enter a whole number of days' }).int('Enter a whole number of days').min(0, 'Cannot be negative').max(3650, 'At most 3650 days').default(30),
   downloadMaxMegabytes: z.number({ message: 'Enter a whole number of megabytes' }).int('Enter a whole number of megabytes').min(1, 'At least 1 MB').max(500, 'At most 500 MB').default(50),
+  /** A seller's CSV product import (docs/shops-bulk.md): the largest file and the most rows one may have. */
+  importMaxMegabytes: z.number({ message: 'Enter a whole number of megabytes' }).int('Enter a whole number of megabytes').min(1, 'At least 1 MB').max(100, 'At most 100 MB').default(5),
+  importMaxRows: z.number({ message: 'Enter a whole number' }).int('Enter a whole number').min(1, 'At least 1').max(100_000, 'At most 100,000').default(10_000),
   /** Where the store's months begin and end: the sales report's months are this zone's (docs/shops-reports.md). */
   timeZone: z.string().trim().refine((v) => TIME_ZONES.includes(v), 'Choose a time zone from the list').default('UTC'),
 });
@@ -69,6 +72,8 @@ export function defineShopsSettings(ctx: PluginContext): void {
       { key: 'downloadLimit', label: 'Downloads per purchased file', type: 'number', help: 'How many times a buyer may download each file they paid for, unless the seller sets it for the product. 0: no limit.' },
       { key: 'downloadDays', label: 'Days a download link works', type: 'number', help: 'Counted from the payment, unless the seller sets it for the product. 0: the link does not expire.' },
       { key: 'downloadMaxMegabytes', label: 'Largest file a seller may sell as a download (MB)', type: 'number' },
+      { key: 'importMaxMegabytes', label: 'Largest CSV file a seller may import (MB)', type: 'number' },
+      { key: 'importMaxRows', label: 'Most products in one CSV import', type: 'number', help: 'A larger file is refused with this number; the seller splits it.' },
       { key: 'timeZone', label: 'Store time zone', type: 'select', choices: TIME_ZONES.map((z) => ({ value: z, label: z.replace(/_/g, ' ') })), help: 'The sales report counts months from midnight on the 1st in this zone.' },
     ],
   });
